@@ -1,0 +1,74 @@
+# aping - asynchronous network reachability scanner.
+#
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment (for example Debian's
+# hardening flags) reach every compile and link line.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+WITH_LIBCAP ?= auto
+
+CFLAGS ?= -O2 -g
+AP_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+  -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
+UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
+
+ifeq ($(WITH_LIBCAP),auto)
+  HAVE_LIBCAP := $(shell $(PKG_CONFIG) --exists libcap 2>/dev/null && echo yes)
+else ifeq ($(WITH_LIBCAP),yes)
+  HAVE_LIBCAP := yes
+endif
+ifeq ($(HAVE_LIBCAP),yes)
+  CAP_CFLAGS := -DHAVE_LIBCAP $(shell $(PKG_CONFIG) --cflags libcap 2>/dev/null)
+  CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null || echo -lcap)
+endif
+
+ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
+
+# Everything but main.c: the unit tests link against these too.
+LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
+  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c
+LIB_OBJ = $(LIB_SRC:.c=.o)
+UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
+
+all: aping
+
+aping: src/main.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJ) $(LIBS)
+
+src/%.o: src/%.c src/*.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
+check: aping $(UNIT_TESTS)
+	@sh tests/run.sh $(UNIT_TESTS) tests/cli/*.sh tests/lab/*.sh
+
+install: aping
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 aping $(DESTDIR)$(BINDIR)/aping
+	install -m 0644 man/aping.1 $(DESTDIR)$(MANDIR)/man1/aping.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/aping $(DESTDIR)$(MANDIR)/man1/aping.1
+
+clean:
+	rm -f aping src/*.o $(UNIT_TESTS)
+
+DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
+  iproute2 iputils-ping fping python3 procps util-linux
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES); \
+	else \
+	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
+	fi
+
+.PHONY: all check install uninstall clean deps

@@ -1,0 +1,341 @@
+/* echo.c - see echo.h. */
+#include "echo.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "priv.h"
+#include "scan.h"
+
+#define RCVBUF (4 << 20)
+#define SNDBUF (1 << 20)
+#define BATCH 64
+#define PKTMAX 2048
+
+static int echo_send(struct ap_engine *base, const struct ap_probe *p,
+                     size_t n, uint64_t now_ns);
+static void echo_close(struct ap_engine *base);
+
+static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close };
+
+const char *ap_echo_kind_name(int kind) {
+  switch (kind) {
+  case AP_ECHO_RAW: return "raw";
+  case AP_ECHO_DGRAM: return "datagram";
+  default: return "none";
+  }
+}
+
+static void set_buffer(int fd, int force, int plain, int size) {
+  /* The FORCE variants pass net.core.rmem_max when we are privileged. */
+  if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) != 0)
+    (void) setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+}
+
+/* Lets only echo replies and the errors we explain through a raw socket,
+ * which would otherwise get a copy of every ICMP packet the host sees. */
+static void set_filter(int fd, int family) {
+  struct icmp_filter f4;
+  struct icmp6_filter f6;
+
+  if (family == AF_INET) {
+    f4.data = ~((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) |
+                (1u << ICMP_TIME_EXCEEDED));
+    (void) setsockopt(fd, SOL_RAW, ICMP_FILTER, &f4, sizeof(f4));
+  } else {
+    ICMP6_FILTER_SETBLOCKALL(&f6);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
+    ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f6);
+    ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f6);
+    (void) setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof(f6));
+  }
+}
+
+static void open_family(struct ap_echo_sock *k, int family,
+                        const uint8_t key[16]) {
+  int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+  int flags = SOCK_NONBLOCK | SOCK_CLOEXEC, one = 1;
+
+  k->fd = -1;
+  k->kind = AP_ECHO_NONE;
+  memcpy(k->key.key, key, 16);
+  k->key.ident = (uint16_t) (key[0] << 8 | key[1]);
+  (void) ap_priv_raise();
+  k->fd = socket(family, SOCK_RAW | flags, proto);
+  if (k->fd >= 0) {
+    k->kind = AP_ECHO_RAW;
+    k->key.check_ident = 1;
+    set_filter(k->fd, family);
+  } else {
+    k->fd = socket(family, SOCK_DGRAM | flags, proto);
+    if (k->fd < 0) {
+      k->err = uv_translate_sys_error(errno);
+      return;
+    }
+    k->kind = AP_ECHO_DGRAM;
+    /* The kernel sets the identifier of a datagram socket and routes
+     * replies by it; ICMP errors arrive on the error queue. */
+    k->key.check_ident = 0;
+    if (family == AF_INET)
+      (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+    else
+      (void) setsockopt(k->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+  }
+  set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
+  set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
+}
+
+void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
+                  const uint8_t key[16]) {
+  memset(e, 0, sizeof(*e));
+  e->base.ops = &echo_ops;
+  e->sock[0].fd = e->sock[1].fd = -1;
+  e->sock[0].err = e->sock[1].err = UV_EAFNOSUPPORT;
+  if (want_v4)
+    open_family(&e->sock[0], AF_INET, key);
+  if (want_v6)
+    open_family(&e->sock[1], AF_INET6, key);
+  e->sock[0].echo = e->sock[1].echo = e;
+}
+
+void ap_echo_discard(struct ap_echo *e) {
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    if (e->sock[i].fd >= 0)
+      close(e->sock[i].fd);
+    e->sock[i].fd = -1;
+  }
+}
+
+/* Hands one validated message to the scheduler. */
+static void deliver(struct ap_echo_sock *k, int kind,
+                    const struct ap_icmp_msg *m, uint64_t now) {
+  struct ap_scan *s = k->echo->base.scan;
+
+  if (kind == AP_ICMP_REPLY) {
+    k->echo->received++;
+    ap_scan_reply(s, &m->target, now - m->sent_ns);
+  } else if (kind == AP_ICMP_ERROR) {
+    k->echo->received++;
+    ap_scan_fail(s, &m->target,
+                 ap_icmp_reason(ap_addr_is_v4(&m->target), m->type, m->code),
+                 &m->from);
+  }
+}
+
+/* Reads every queued packet, a batch at a time, until the socket is empty. */
+static void drain(struct ap_echo_sock *k) {
+  static uint8_t buf[BATCH][PKTMAX];
+  struct mmsghdr msg[BATCH];
+  struct iovec iov[BATCH];
+  struct sockaddr_storage from[BATCH];
+  struct ap_icmp_msg m;
+  struct ap_addr a;
+  uint64_t now;
+  int i, n, hdr = k->kind == AP_ECHO_RAW && k == &k->echo->sock[0];
+
+  do {
+    memset(msg, 0, sizeof(msg));
+    for (i = 0; i < BATCH; i++) {
+      iov[i].iov_base = buf[i];
+      iov[i].iov_len = PKTMAX;
+      msg[i].msg_hdr.msg_iov = &iov[i];
+      msg[i].msg_hdr.msg_iovlen = 1;
+      msg[i].msg_hdr.msg_name = &from[i];
+      msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    n = recvmmsg(k->fd, msg, BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;
+    now = uv_hrtime();
+    for (i = 0; i < n; i++) {
+      if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0)
+        continue;
+      deliver(k, ap_icmp_parse(buf[i], msg[i].msg_len, hdr, &a, &k->key,
+                               now, &m), &m, now);
+    }
+  } while (n == BATCH);
+}
+
+/* Finds the extended error of an error-queue message. */
+static const struct sock_extended_err *ext_err(struct msghdr *h) {
+  struct cmsghdr *c;
+
+  for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
+    if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+        (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))
+      return (const struct sock_extended_err *) CMSG_DATA(c);
+  }
+  return NULL;
+}
+
+/* A datagram socket receives ICMP errors about its probes on its error
+ * queue: our own request comes back with the error's type, code and
+ * sender attached. */
+static int drain_errors(struct ap_echo_sock *k) {
+  uint8_t pkt[PKTMAX], ctl[512];
+  struct sockaddr_storage dst;
+  struct iovec iov = { pkt, sizeof(pkt) };
+  struct msghdr h;
+  const struct sock_extended_err *ee;
+  struct ap_icmp_msg m;
+  ssize_t len;
+  int count = 0;
+
+  for (;;) {
+    memset(&h, 0, sizeof(h));
+    h.msg_name = &dst;
+    h.msg_namelen = sizeof(dst);
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = ctl;
+    h.msg_controllen = sizeof(ctl);
+    len = recvmsg(k->fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT);
+    if (len < 0)
+      return errno == EAGAIN || errno == EWOULDBLOCK ? count : -1;
+    count++;
+    ee = ext_err(&h);
+    if (ee == NULL || (ee->ee_origin != SO_EE_ORIGIN_ICMP &&
+                       ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+      continue;
+    memset(&m, 0, sizeof(m));
+    if (ap_addr_from_sockaddr(&m.target, (struct sockaddr *) &dst) != 0 ||
+        !ap_icmp_ours(pkt, (size_t) len, &k->key, &m.target, uv_hrtime(),
+                      &m.sent_ns))
+      continue;
+    if (ap_addr_from_sockaddr(&m.from, SO_EE_OFFENDER(ee)) != 0)
+      m.from = m.target;
+    m.type = ee->ee_type;
+    m.code = ee->ee_code;
+    deliver(k, AP_ICMP_ERROR, &m, uv_hrtime());
+  }
+}
+
+static void poll_cb(uv_poll_t *h, int status, int events) {
+  struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
+
+  (void) events;
+  if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
+    /* The socket itself is broken: nothing more will come from it. */
+    ap_scan_stop(k->echo->base.scan);
+    return;
+  }
+  drain(k);
+  /* libuv stops a poll handle that reports POLLERR, which is how pending
+   * ICMP errors on the error queue show; we have read them, so watch on. */
+  if (status < 0 && !k->echo->base.scan->closing)
+    uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+}
+
+int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
+  int i, err;
+
+  for (i = 0; i < 2; i++) {
+    struct ap_echo_sock *k = &e->sock[i];
+    if (k->fd < 0)
+      continue;
+    err = uv_poll_init_socket(loop, &k->poll, k->fd);
+    if (err == 0) {
+      k->polling = 1;
+      err = uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+    }
+    if (err != 0)
+      return err;
+  }
+  return 0;
+}
+
+static void sock_closed_cb(uv_handle_t *h) {
+  struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
+
+  close(k->fd);
+  k->fd = -1;
+}
+
+static void echo_close(struct ap_engine *base) {
+  struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    struct ap_echo_sock *k = &e->sock[i];
+    if (k->polling) {
+      k->polling = 0;
+      uv_close((uv_handle_t *) &k->poll, sock_closed_cb);
+    } else if (k->fd >= 0) {
+      close(k->fd);
+      k->fd = -1;
+    }
+  }
+}
+
+/* Sends m probes, all of one family, through k.  Returns how many it took;
+ * a probe the kernel refused outright gets its verdict here. */
+static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
+                       size_t m, uint64_t now) {
+  static uint8_t pkt[BATCH][AP_ICMP_ECHOLEN];
+  struct sockaddr_storage to[BATCH];
+  struct mmsghdr msg[BATCH];
+  struct iovec iov[BATCH];
+  size_t i, off = 0;
+  int r;
+
+  memset(msg, 0, m * sizeof(msg[0]));
+  for (i = 0; i < m; i++) {
+    iov[i].iov_base = pkt[i];
+    iov[i].iov_len = ap_icmp_build(pkt[i], &k->key, &p[i].addr, now);
+    msg[i].msg_hdr.msg_iov = &iov[i];
+    msg[i].msg_hdr.msg_iovlen = 1;
+    msg[i].msg_hdr.msg_name = &to[i];
+    msg[i].msg_hdr.msg_namelen = ap_addr_to_sockaddr(&p[i].addr, &to[i]);
+  }
+  while (off < m) {
+    r = sendmmsg(k->fd, msg + off, (unsigned) (m - off), 0);
+    if (r > 0) {
+      off += (size_t) r;
+      k->echo->sent += (uint64_t) r;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+      break;
+    } else if (errno != EINTR) {
+      /* This destination is refused (no route, a firewall, broadcast):
+       * that is its verdict, and the rest of the batch goes on. */
+      ap_scan_fail(k->echo->base.scan, &p[off].addr,
+                   uv_strerror(uv_translate_sys_error(errno)), NULL);
+      off++;
+    }
+  }
+  return off;
+}
+
+static int echo_send(struct ap_engine *base, const struct ap_probe *p,
+                     size_t n, uint64_t now_ns) {
+  struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
+  size_t taken = 0, run, done;
+  int f;
+
+  while (taken < n) {
+    f = ap_addr_is_v4(&p[taken].addr) ? 0 : 1;
+    for (run = 1; taken + run < n && run < BATCH; run++)
+      if ((ap_addr_is_v4(&p[taken + run].addr) ? 0 : 1) != f)
+        break;
+    if (e->sock[f].kind == AP_ECHO_NONE) {
+      ap_scan_fail(base->scan, &p[taken].addr, "no socket for this family",
+                   NULL);
+      taken++;
+      continue;
+    }
+    done = send_run(&e->sock[f], p + taken, run, now_ns);
+    taken += done;
+    if (done < run)
+      break;
+  }
+  return (int) taken;
+}

@@ -1,0 +1,57 @@
+/* echo.h - the ICMP echo engine: raw or datagram ICMP sockets.
+ *
+ * One socket and one uv_poll_t per address family.  Raw sockets need
+ * CAP_NET_RAW; datagram ("ping") sockets need the user's group to be in
+ * net.ipv4.ping_group_range.  Probes go out in batches with sendmmsg();
+ * replies are drained with recvmmsg() on every wake-up and validated by
+ * icmp.c, never trusted for their source address or identifier alone.
+ */
+#ifndef AP_ECHO_H
+#define AP_ECHO_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "engine.h"
+#include "icmp.h"
+
+enum ap_echo_kind {
+  AP_ECHO_NONE = 0,
+  AP_ECHO_RAW,
+  AP_ECHO_DGRAM
+};
+
+struct ap_echo_sock {
+  struct ap_echo *echo;
+  uv_poll_t poll;
+  int fd;
+  int kind;   /* enum ap_echo_kind */
+  int err;    /* why kind is AP_ECHO_NONE: the UV_E* of the last try */
+  int polling;
+  struct ap_icmp_key key;
+};
+
+struct ap_echo {
+  struct ap_engine base;
+  struct ap_echo_sock sock[2]; /* [0] IPv4, [1] IPv6 */
+  uint64_t sent;
+  uint64_t received; /* valid replies and errors */
+};
+
+/* Opens the sockets of the families asked for (want_v4, want_v6): raw if
+ * it can, else datagram.  key is the run's secret.  Never fails as a whole:
+ * a family it could not open has kind AP_ECHO_NONE and err set.  Call it
+ * before dropping privileges. */
+void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
+                  const uint8_t key[16]);
+
+/* Starts watching the open sockets on loop.  Returns 0 or a UV_E* code. */
+int ap_echo_start(struct ap_echo *e, uv_loop_t *loop);
+
+/* Closes the sockets of an engine that was opened but never started. */
+void ap_echo_discard(struct ap_echo *e);
+
+/* "raw", "datagram" or "none". */
+const char *ap_echo_kind_name(int kind);
+
+#endif

@@ -1,0 +1,223 @@
+/* icmp.c - see icmp.h. */
+#include "icmp.h"
+
+#include <string.h>
+
+#include "siphash.h"
+
+#define ICMP4_ECHOREPLY 0
+#define ICMP4_UNREACH 3
+#define ICMP4_ECHO 8
+#define ICMP4_TIMXCEED 11
+#define ICMP6_UNREACH 1
+#define ICMP6_TIMXCEED 3
+#define ICMP6_ECHO 128
+#define ICMP6_ECHOREPLY 129
+#define IP4_MINHDR 20
+#define IP6_HDRLEN 40
+#define PROTO_ICMP 1
+#define PROTO_ICMPV6 58
+
+static const uint8_t tag[8] = { 'a', 'p', 'i', 'n', 'g', '/', '1', 0 };
+
+static uint16_t load16(const uint8_t *p) {
+  return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+static uint64_t load64(const uint8_t *p) {
+  uint64_t v = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    v = v << 8 | p[i];
+  return v;
+}
+
+static void store64(uint8_t *p, uint64_t v) {
+  int i;
+
+  for (i = 7; i >= 0; i--, v >>= 8)
+    p[i] = (uint8_t) v;
+}
+
+uint16_t ap_icmp_checksum(const void *data, size_t len) {
+  const uint8_t *p = data;
+  uint32_t sum = 0;
+  size_t i;
+
+  for (i = 0; i + 1 < len; i += 2)
+    sum += load16(p + i);
+  if (len & 1)
+    sum += (uint32_t) p[len - 1] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t) ~sum;
+}
+
+static uint64_t mac(const struct ap_icmp_key *k, const struct ap_addr *dst,
+                    uint64_t sent_ns) {
+  uint8_t msg[24];
+
+  ap_addr_to_bytes(dst, msg);
+  store64(msg + 16, sent_ns);
+  return ap_siphash(k->key, msg, sizeof(msg));
+}
+
+size_t ap_icmp_build(uint8_t *buf, const struct ap_icmp_key *k,
+                     const struct ap_addr *dst, uint64_t sent_ns) {
+  uint64_t m = mac(k, dst, sent_ns);
+  uint16_t sum;
+  int v4 = ap_addr_is_v4(dst);
+
+  buf[0] = v4 ? ICMP4_ECHO : ICMP6_ECHO;
+  buf[1] = 0;
+  buf[2] = buf[3] = 0;
+  buf[4] = (uint8_t) (k->ident >> 8);
+  buf[5] = (uint8_t) k->ident;
+  buf[6] = (uint8_t) (m >> 8);
+  buf[7] = (uint8_t) m;
+  memcpy(buf + 8, tag, sizeof(tag));
+  store64(buf + 16, sent_ns);
+  store64(buf + 24, m);
+  if (v4) {
+    sum = ap_icmp_checksum(buf, AP_ICMP_ECHOLEN);
+    buf[2] = (uint8_t) (sum >> 8);
+    buf[3] = (uint8_t) sum;
+  }
+  return AP_ICMP_ECHOLEN;
+}
+
+/* Checks an echo header and payload (ours, as sent to dst) at p, of which
+ * len bytes are present.  Returns 1 and sets *sent_ns when it is genuine. */
+static int genuine(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
+                   const struct ap_addr *dst, uint64_t now_ns,
+                   uint64_t *sent_ns) {
+  uint64_t sent, m;
+
+  if (len < AP_ICMP_ECHOLEN || memcmp(p + 8, tag, sizeof(tag)) != 0)
+    return 0;
+  if (k->check_ident && load16(p + 4) != k->ident)
+    return 0;
+  sent = load64(p + 16);
+  m = load64(p + 24);
+  if (sent > now_ns || m != mac(k, dst, sent) || load16(p + 6) != (m & 0xffff))
+    return 0;
+  *sent_ns = sent;
+  return 1;
+}
+
+/* Parses the IPv4 packet quoted in an ICMP error: it must be our echo
+ * request, with enough of it quoted to check the MAC. */
+static int quoted_v4(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
+                     uint64_t now_ns, struct ap_icmp_msg *msg) {
+  size_t ihl;
+
+  if (len < IP4_MINHDR || (q[0] >> 4) != 4 || q[9] != PROTO_ICMP)
+    return 0;
+  ihl = (size_t) (q[0] & 0x0f) * 4;
+  if (ihl < IP4_MINHDR || len < ihl + AP_ICMP_ECHOLEN)
+    return 0;
+  ap_addr_from_v4(&msg->target, (uint32_t) load16(q + 16) << 16 |
+                                    load16(q + 18));
+  if (q[ihl] != ICMP4_ECHO)
+    return 0;
+  return genuine(q + ihl, len - ihl, k, &msg->target, now_ns, &msg->sent_ns);
+}
+
+static int quoted_v6(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
+                     uint64_t now_ns, struct ap_icmp_msg *msg) {
+  if (len < IP6_HDRLEN + AP_ICMP_ECHOLEN || (q[0] >> 4) != 6 ||
+      q[6] != PROTO_ICMPV6 || q[IP6_HDRLEN] != ICMP6_ECHO)
+    return 0;
+  ap_addr_from_bytes(&msg->target, q + 24);
+  return genuine(q + IP6_HDRLEN, len - IP6_HDRLEN, k, &msg->target, now_ns,
+                 &msg->sent_ns);
+}
+
+static int parse_icmp(const uint8_t *p, size_t len, int v4,
+                      const struct ap_icmp_key *k, uint64_t now_ns,
+                      struct ap_icmp_msg *msg) {
+  uint8_t type;
+
+  if (len < AP_ICMP_HDRLEN)
+    return AP_ICMP_IGNORE;
+  type = p[0];
+  msg->type = type;
+  msg->code = p[1];
+  if (type == (v4 ? ICMP4_ECHOREPLY : ICMP6_ECHOREPLY)) {
+    if (p[1] != 0)
+      return AP_ICMP_IGNORE;
+    msg->target = msg->from;
+    return genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns)
+               ? AP_ICMP_REPLY
+               : AP_ICMP_IGNORE;
+  }
+  if (v4 && (type == ICMP4_UNREACH || type == ICMP4_TIMXCEED))
+    return quoted_v4(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
+                                                      : AP_ICMP_IGNORE;
+  if (!v4 && (type == ICMP6_UNREACH || type == ICMP6_TIMXCEED))
+    return quoted_v6(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
+                                                      : AP_ICMP_IGNORE;
+  return AP_ICMP_IGNORE;
+}
+
+int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
+                  const struct ap_addr *from, const struct ap_icmp_key *k,
+                  uint64_t now_ns, struct ap_icmp_msg *msg) {
+  size_t ihl, total;
+  int v4 = ap_addr_is_v4(from);
+
+  memset(msg, 0, sizeof(*msg));
+  msg->from = *from;
+  if (ipv4_hdr) {
+    if (!v4 || len < IP4_MINHDR || (pkt[0] >> 4) != 4 ||
+        pkt[9] != PROTO_ICMP)
+      return AP_ICMP_IGNORE;
+    ihl = (size_t) (pkt[0] & 0x0f) * 4;
+    total = load16(pkt + 2);
+    if (ihl < IP4_MINHDR || ihl > len)
+      return AP_ICMP_IGNORE;
+    if (total >= ihl && total < len)
+      len = total;
+    pkt += ihl;
+    len -= ihl;
+  }
+  /* The kernel checks ICMPv6 checksums for us, but not ICMPv4 ones on raw
+   * sockets. */
+  if (v4 && ipv4_hdr && ap_icmp_checksum(pkt, len) != 0)
+    return AP_ICMP_IGNORE;
+  return parse_icmp(pkt, len, v4, k, now_ns, msg);
+}
+
+int ap_icmp_ours(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
+                 const struct ap_addr *dst, uint64_t now_ns,
+                 uint64_t *sent_ns) {
+  if (len < AP_ICMP_HDRLEN ||
+      p[0] != (ap_addr_is_v4(dst) ? ICMP4_ECHO : ICMP6_ECHO))
+    return 0;
+  return genuine(p, len, k, dst, now_ns, sent_ns);
+}
+
+const char *ap_icmp_reason(int v4, uint8_t type, uint8_t code) {
+  if (v4 && type == ICMP4_TIMXCEED)
+    return "time exceeded";
+  if (!v4 && type == ICMP6_TIMXCEED)
+    return "time exceeded";
+  if (v4) {
+    switch (code) {
+    case 0: return "network unreachable";
+    case 1: return "host unreachable";
+    case 2: return "protocol unreachable";
+    case 3: return "port unreachable";
+    case 9: case 10: case 13: return "administratively prohibited";
+    default: return "destination unreachable";
+    }
+  }
+  switch (code) {
+  case 0: return "no route";
+  case 1: return "administratively prohibited";
+  case 3: return "host unreachable";
+  case 4: return "port unreachable";
+  default: return "destination unreachable";
+  }
+}

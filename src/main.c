@@ -1,0 +1,688 @@
+/* main.c - aping: which of these hosts are reachable right now?
+ *
+ * The only file that parses argv, prints usage and exits.  The order of
+ * work follows OpenBSD ping: parse options, open the probing sockets with
+ * CAP_NET_RAW raised, drop every privilege, and only then read target
+ * files, resolve names and probe.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <uv.h>
+
+#include "echo.h"
+#include "order.h"
+#include "output.h"
+#include "priv.h"
+#include "resolve.h"
+#include "scan.h"
+#include "target.h"
+
+#define AP_VERSION "0.1.0"
+
+#define EX_ALL_OK 0
+#define EX_SOME_DOWN 1
+#define EX_NONAME 2
+#define EX_USAGE 3
+#define EX_SYSTEM 4
+
+#define DEFAULT_TIMEOUT_MS 500
+#define DEFAULT_RETRIES 1
+#define DEFAULT_BACKOFF 2.0
+#define DEFAULT_RATE 10000.0
+#define DEFAULT_MAX_TARGETS (1ULL << 24)
+#define RESOLVE_INFLIGHT 64
+
+enum {
+  OPT_RATE = 256,
+  OPT_ORDER,
+  OPT_SEED,
+  OPT_SHARD,
+  OPT_EXCLUDE,
+  OPT_EXCLUDE_FILE,
+  OPT_MAX_TARGETS
+};
+
+struct opts {
+  int show;
+  int summary;
+  int verbose;
+  int family; /* 0, 4 or 6 */
+  struct ap_scan_cfg cfg;
+  int have_rate;
+  uint64_t max_targets;
+  int random;
+  int have_seed;
+  uint64_t seed;
+  uint64_t shard;
+  uint64_t nshards;
+  char **files;
+  size_t nfiles;
+  char **excl;
+  size_t nexcl;
+  char **exfiles;
+  size_t nexfiles;
+  char **targets;
+  size_t ntargets;
+};
+
+/* What the targets came to: the set, the names still to resolve, and the
+ * names to show for resolved addresses. */
+struct targets {
+  struct ap_tset set;
+  struct ap_tset excl;
+  char **names;
+  size_t nnames;
+  size_t capnames;
+  struct ap_names shown;
+  uint64_t unresolved;
+  int oom;
+  const struct opts *o;
+};
+
+static const char usage_text[] =
+    "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
+    "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
+    "             [--seed n] [--shard i/n] [--exclude target]\n"
+    "             [--exclude-file file] [--max-targets n] target ...\n";
+
+static const char help_text[] =
+    "\n"
+    "Probe every target with ICMP echo and say which are alive.\n"
+    "A target is an address (192.0.2.7, 2001:db8::7), a CIDR block\n"
+    "(192.0.2.0/24), a range (192.0.2.10-192.0.2.20 or 192.0.2.10-20) or\n"
+    "a host name.\n"
+    "\n"
+    "Targets:\n"
+    "  -f FILE             read targets from FILE, one per line ('-' is\n"
+    "                      standard input, '#' starts a comment)\n"
+    "  --exclude TARGET    never probe TARGET (an address, block or range)\n"
+    "  --exclude-file FILE never probe the targets listed in FILE\n"
+    "  -4, -6              probe only IPv4, or only IPv6, targets\n"
+    "  --max-targets N     refuse to probe more than N addresses\n"
+    "                      (default 16777216)\n"
+    "Method:\n"
+    "  -m auto|icmp        auto (default) and icmp use a raw ICMP socket if\n"
+    "                      permitted, else an ICMP datagram socket\n"
+    "Timing:\n"
+    "  -t MS               wait MS ms for the first reply (default 500)\n"
+    "  -r N                probe a silent target N more times (default 1)\n"
+    "  -B F                multiply the wait by F for each retry (default 2)\n"
+    "  --rate PPS          send at most PPS probes a second, 0 for no limit\n"
+    "                      (default 10000)\n"
+    "  -i MS               wait MS ms between probes (same as --rate\n"
+    "                      1000/MS; 0 for no limit)\n"
+    "Order:\n"
+    "  --order random|sequential\n"
+    "                      probe in a random permutation (default) or in\n"
+    "                      address order\n"
+    "  --seed N            make the random order reproducible\n"
+    "  --shard I/N         probe only slice I of N of the order\n"
+    "Output:\n"
+    "  -a                  print only alive targets, one per line\n"
+    "  -u                  print only unreachable targets, one per line\n"
+    "  -q                  print no verdicts, only set the exit status\n"
+    "  -s                  print a summary to standard error\n"
+    "  -v                  say which probing method was chosen\n"
+    "  -V                  print the version\n"
+    "  -h                  print this help\n"
+    "\n"
+    "Exit status: 0 all targets alive, 1 some unreachable, 2 a name could\n"
+    "not be resolved, 3 bad usage, 4 system error.\n";
+
+static const struct option long_opts[] = {
+  { "rate", required_argument, NULL, OPT_RATE },
+  { "order", required_argument, NULL, OPT_ORDER },
+  { "seed", required_argument, NULL, OPT_SEED },
+  { "shard", required_argument, NULL, OPT_SHARD },
+  { "exclude", required_argument, NULL, OPT_EXCLUDE },
+  { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
+  { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 }
+};
+
+static void die_usage(const char *fmt, const char *a, const char *b) {
+  fprintf(stderr, "aping: ");
+  fprintf(stderr, fmt, a, b);
+  fprintf(stderr, " (exit %d; see aping -h)\n", EX_USAGE);
+  exit(EX_USAGE);
+}
+
+static const char *opt_name(int c, char *buf, size_t len) {
+  const struct option *l;
+
+  for (l = long_opts; l->name != NULL; l++)
+    if (l->val == c) {
+      snprintf(buf, len, "--%s", l->name);
+      return buf;
+    }
+  snprintf(buf, len, "-%c", c);
+  return buf;
+}
+
+/* A whole number in [min, max], or exit 3 naming the option and value. */
+static uint64_t num_arg(int c, const char *s, uint64_t min, uint64_t max) {
+  char name[32], range[64];
+  unsigned long long v;
+  char *end;
+
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < min ||
+      v > max) {
+    snprintf(range, sizeof(range), "%" PRIu64 " to %" PRIu64, min, max);
+    fprintf(stderr, "aping: invalid %s '%s': need a whole number from %s "
+            "(exit %d)\n", opt_name(c, name, sizeof(name)), s, range,
+            EX_USAGE);
+    exit(EX_USAGE);
+  }
+  return v;
+}
+
+/* A decimal number in [min, max], or exit 3 naming the option and value. */
+static double real_arg(int c, const char *s, double min, double max) {
+  char name[32];
+  double v;
+  char *end;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (((s[0] < '0' || s[0] > '9') && s[0] != '.') || *end != '\0' ||
+      errno != 0 || !isfinite(v) || v < min || v > max) {
+    fprintf(stderr, "aping: invalid %s '%s': need a number from %g to %g "
+            "(exit %d)\n", opt_name(c, name, sizeof(name)), s, min, max,
+            EX_USAGE);
+    exit(EX_USAGE);
+  }
+  return v;
+}
+
+static void parse_shard(struct opts *o, const char *s) {
+  char buf[64], *slash;
+
+  if (strlen(s) >= sizeof(buf) || (slash = strchr(s, '/')) == NULL)
+    die_usage("invalid --shard '%s': need I/N%s", s, "");
+  memcpy(buf, s, strlen(s) + 1);
+  buf[slash - s] = '\0';
+  o->nshards = num_arg(OPT_SHARD, buf + (slash - s) + 1, 1, UINT32_MAX);
+  o->shard = num_arg(OPT_SHARD, buf, 1, o->nshards);
+}
+
+static void bad_option(char **argv, int c) {
+  char name[32];
+
+  if (c == ':')
+    die_usage("option '%s' needs a value%s",
+              optopt ? opt_name(optopt, name, sizeof(name)) : argv[optind - 1],
+              "");
+  if (optopt)
+    snprintf(name, sizeof(name), "-%c", optopt);
+  die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
+}
+
+static void parse_one(struct opts *o, int c, const char *arg) {
+  switch (c) {
+  case '4': o->family = o->family == 6 ? -1 : 4; break;
+  case '6': o->family = o->family == 4 ? -1 : 6; break;
+  case 'a': o->show = AP_SHOW_ALIVE; break;
+  case 'u': o->show = AP_SHOW_UNREACH; break;
+  case 'q': o->show = AP_SHOW_NONE; break;
+  case 's': o->summary = 1; break;
+  case 'v': o->verbose = 1; break;
+  case 'f': o->files[o->nfiles++] = (char *) arg; break;
+  case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
+  case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
+  case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
+  case 'm':
+    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0)
+      die_usage("invalid -m '%s': need auto or icmp%s", arg, "");
+    break;
+  case 'i':
+  case OPT_RATE:
+    if (o->have_rate)
+      die_usage("-i and --rate given together ('%s')%s", arg, "");
+    o->have_rate = 1;
+    if (c == OPT_RATE)
+      o->cfg.rate = real_arg(c, arg, 0, 1e9);
+    else {
+      o->cfg.rate = real_arg(c, arg, 0, 3600000);
+      o->cfg.rate = o->cfg.rate > 0 ? 1000 / o->cfg.rate : 0;
+    }
+    break;
+  case OPT_ORDER:
+    if (strcmp(arg, "random") != 0 && strcmp(arg, "sequential") != 0)
+      die_usage("invalid --order '%s': need random or sequential%s", arg, "");
+    o->random = strcmp(arg, "random") == 0;
+    break;
+  case OPT_SEED: o->seed = num_arg(c, arg, 0, UINT64_MAX); o->have_seed = 1;
+    break;
+  case OPT_SHARD: parse_shard(o, arg); break;
+  case OPT_EXCLUDE: o->excl[o->nexcl++] = (char *) arg; break;
+  case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
+  case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
+    break;
+  }
+}
+
+static void parse_opts(struct opts *o, int argc, char **argv) {
+  int c;
+
+  memset(o, 0, sizeof(*o));
+  o->cfg.timeout_ms = DEFAULT_TIMEOUT_MS;
+  o->cfg.retries = DEFAULT_RETRIES;
+  o->cfg.backoff = DEFAULT_BACKOFF;
+  o->cfg.rate = DEFAULT_RATE;
+  o->max_targets = DEFAULT_MAX_TARGETS;
+  o->random = 1;
+  o->shard = o->nshards = 1;
+  /* Each list can hold at most one entry per argument. */
+  o->files = calloc((size_t) argc, sizeof(char *));
+  o->excl = calloc((size_t) argc, sizeof(char *));
+  o->exfiles = calloc((size_t) argc, sizeof(char *));
+  if (o->files == NULL || o->excl == NULL || o->exfiles == NULL) {
+    fprintf(stderr, "aping: out of memory\n");
+    exit(EX_SYSTEM);
+  }
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":46B:af:hi:m:qr:st:uvV", long_opts,
+                          NULL)) != -1) {
+    if (c == 'h') {
+      fputs(usage_text, stdout);
+      fputs(help_text, stdout);
+      exit(EX_ALL_OK);
+    }
+    if (c == 'V') {
+      printf("aping %s\n", AP_VERSION);
+      exit(EX_ALL_OK);
+    }
+    if (c == '?' || c == ':')
+      bad_option(argv, c);
+    parse_one(o, c, optarg);
+  }
+  if (o->family < 0)
+    die_usage("-4 and -6 given together%s%s", "", "");
+  o->targets = argv + optind;
+  o->ntargets = (size_t) (argc - optind);
+  if (o->ntargets == 0 && o->nfiles == 0) {
+    fputs(usage_text, stderr);
+    exit(EX_USAGE);
+  }
+}
+
+/* Queues a host name for resolution.  Returns 0 or -2 (out of memory). */
+static int add_name(struct targets *t, const char *name) {
+  char **v;
+  size_t cap;
+
+  if (t->nnames == t->capnames) {
+    cap = t->capnames ? t->capnames * 2 : 16;
+    v = realloc(t->names, cap * sizeof(*v));
+    if (v == NULL)
+      return -2;
+    t->names = v;
+    t->capnames = cap;
+  }
+  t->names[t->nnames] = strdup(name);
+  if (t->names[t->nnames] == NULL)
+    return -2;
+  t->nnames++;
+  return 0;
+}
+
+/* Adds one target (or exclusion) specification.  where names its origin
+ * ("hosts.txt:3") or is NULL for the command line.  Returns 0, or -1 after
+ * printing why the specification is bad. */
+static int add_spec(struct targets *t, const char *spec, const char *where,
+                    int exclude) {
+  char err[128], pre[300];
+  struct ap_addr lo, hi;
+  int kind, v4;
+
+  snprintf(pre, sizeof(pre), "%s%s", where ? where : "", where ? ": " : "");
+  kind = ap_target_parse(spec, &lo, &hi, err, sizeof(err));
+  if (kind < 0) {
+    fprintf(stderr, "aping: %sbad target '%s': %s (exit %d)\n", pre, spec,
+            err, EX_USAGE);
+    return -1;
+  }
+  if (kind == AP_TARGET_NAME) {
+    if (exclude) {
+      fprintf(stderr, "aping: %sbad exclusion '%s': not an address, block or "
+              "range (exit %d)\n", pre, spec, EX_USAGE);
+      return -1;
+    }
+    return add_name(t, spec);
+  }
+  v4 = ap_addr_is_v4(&lo);
+  if (!exclude && ((t->o->family == 4 && !v4) || (t->o->family == 6 && v4))) {
+    fprintf(stderr, "aping: %starget '%s' is not IPv%d, as -%d asks (exit "
+            "%d)\n", pre, spec, t->o->family, t->o->family, EX_USAGE);
+    return -1;
+  }
+  if (!exclude && ap_span_size(&lo, &hi) > t->o->max_targets) {
+    fprintf(stderr, "aping: %starget '%s' has more than %" PRIu64
+            " addresses: raise --max-targets to probe it (exit %d)\n", pre,
+            spec, t->o->max_targets, EX_USAGE);
+    return -1;
+  }
+  if (ap_tset_add(exclude ? &t->excl : &t->set, &lo, &hi) != 0)
+    return -2;
+  return 0;
+}
+
+/* Reads specifications from a file, one or more per line, '#' starting a
+ * comment.  Returns 0, -1 after printing why, or -2 when out of memory. */
+static int read_file(struct targets *t, const char *path, int exclude) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+  char *line = NULL, *tok, *save, where[280];
+  size_t cap = 0, lineno = 0;
+  int r = 0;
+
+  if (f == NULL) {
+    fprintf(stderr, "aping: cannot open '%s': %s (exit %d)\n", path,
+            strerror(errno), EX_USAGE);
+    return -1;
+  }
+  while (r == 0 && getline(&line, &cap, f) >= 0) {
+    lineno++;
+    line[strcspn(line, "#")] = '\0';
+    snprintf(where, sizeof(where), "%s:%zu", path, lineno);
+    for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL && r == 0;
+         tok = strtok_r(NULL, " \t\r\n", &save))
+      r = add_spec(t, tok, where, exclude);
+  }
+  if (r == 0 && ferror(f)) {
+    fprintf(stderr, "aping: cannot read '%s': %s (exit %d)\n", path,
+            strerror(errno), EX_USAGE);
+    r = -1;
+  }
+  free(line);
+  if (f != stdin)
+    fclose(f);
+  return r;
+}
+
+/* Gathers targets and exclusions from argv and files.  Returns 0 or an
+ * exit status. */
+static int collect(struct targets *t, const struct opts *o) {
+  size_t i;
+  int r = 0;
+
+  for (i = 0; r == 0 && i < o->ntargets; i++)
+    r = add_spec(t, o->targets[i], NULL, 0);
+  for (i = 0; r == 0 && i < o->nfiles; i++)
+    r = read_file(t, o->files[i], 0);
+  for (i = 0; r == 0 && i < o->nexcl; i++)
+    r = add_spec(t, o->excl[i], NULL, 1);
+  for (i = 0; r == 0 && i < o->nexfiles; i++)
+    r = read_file(t, o->exfiles[i], 1);
+  if (r == -2) {
+    fprintf(stderr, "aping: out of memory\n");
+    return EX_SYSTEM;
+  }
+  return r == 0 ? 0 : EX_USAGE;
+}
+
+static void resolved_cb(struct ap_resolve *r, size_t i, int status,
+                        const struct ap_addr *addr) {
+  struct targets *t = r->data;
+
+  if (status == 0) {
+    if (ap_tset_add(&t->set, addr, addr) != 0 ||
+        ap_names_add(&t->shown, addr, t->names[i]) != 0)
+      t->oom = 1;
+    return;
+  }
+  t->unresolved++;
+  if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
+      status == UV_EAI_ADDRFAMILY)
+    fprintf(stderr, "%s: name not known\n", t->names[i]);
+  else
+    fprintf(stderr, "%s: %s\n", t->names[i], uv_strerror(status));
+}
+
+/* Resolves the queued names into the set, all at once on the loop. */
+static int resolve(struct targets *t, uv_loop_t *loop) {
+  struct ap_resolve r;
+  int family = t->o->family == 4 ? AF_INET
+               : t->o->family == 6 ? AF_INET6 : AF_UNSPEC;
+
+  memset(&r, 0, sizeof(r));
+  r.data = t;
+  if (ap_resolve_start(&r, loop, t->names, t->nnames, family,
+                       RESOLVE_INFLIGHT, resolved_cb) != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    return EX_SYSTEM;
+  }
+  uv_run(loop, UV_RUN_DEFAULT);
+  ap_resolve_release(&r);
+  ap_names_sort(&t->shown);
+  if (t->oom) {
+    fprintf(stderr, "aping: out of memory\n");
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+static int finish_set(struct targets *t) {
+  int err = ap_tset_finish(&t->set, &t->excl, t->o->max_targets);
+
+  if (err == UV_E2BIG) {
+    fprintf(stderr, "aping: more than %" PRIu64 " targets: raise "
+            "--max-targets to probe them all (exit %d)\n", t->o->max_targets,
+            EX_USAGE);
+    return EX_USAGE;
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+static void families(const struct ap_tset *s, int *v4, int *v6) {
+  size_t i;
+
+  *v4 = *v6 = 0;
+  for (i = 0; i < s->n; i++) {
+    if (ap_addr_is_v4(&s->span[i].lo))
+      *v4 = 1;
+    else
+      *v6 = 1;
+  }
+}
+
+/* Checks that every family among the targets has a socket.  Returns 0 or
+ * EX_SYSTEM after saying what to do. */
+static int check_sockets(const struct ap_echo *e, const struct ap_tset *s,
+                         int verbose) {
+  static const char *const fam[2] = { "ICMP", "ICMPv6" };
+  int need[2], i;
+
+  families(s, &need[0], &need[1]);
+  for (i = 0; i < 2; i++) {
+    if (!need[i])
+      continue;
+    if (e->sock[i].kind == AP_ECHO_NONE) {
+      fprintf(stderr, "aping: cannot open an %s socket (%s): run as root, "
+              "give aping the capability (setcap cap_net_raw+ep aping), or "
+              "let your group use ICMP datagram sockets (sysctl "
+              "net.ipv4.ping_group_range) (exit %d)\n", fam[i],
+              uv_strerror(e->sock[i].err), EX_SYSTEM);
+      return EX_SYSTEM;
+    }
+    if (verbose)
+      fprintf(stderr, "aping: %s: %s socket\n", fam[i],
+              ap_echo_kind_name(e->sock[i].kind));
+  }
+  return 0;
+}
+
+/* What a scan needs in one place, for the callbacks. */
+struct run {
+  struct ap_scan scan;
+  struct ap_out out;
+  uv_signal_t sig[2];
+  int signum;
+};
+
+static void verdict_cb(struct ap_scan *s, uint64_t idx,
+                       const struct ap_addr *addr, int verdict,
+                       uint64_t rtt_ns, const char *reason,
+                       const struct ap_addr *from) {
+  struct run *run = ap_container_of(s, struct run, scan);
+
+  (void) idx;
+  ap_out_verdict(&run->out, addr, verdict, rtt_ns, reason, from);
+}
+
+static void signal_cb(uv_signal_t *h, int signum) {
+  struct run *run = h->data;
+
+  run->signum = signum;
+  ap_scan_stop(&run->scan);
+}
+
+static void watch_signals(struct run *run, uv_loop_t *loop) {
+  static const int which[2] = { SIGINT, SIGTERM };
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    uv_signal_init(loop, &run->sig[i]);
+    run->sig[i].data = run;
+    uv_signal_start(&run->sig[i], signal_cb, which[i]);
+    /* The scan, not a signal watcher, decides when the loop is done. */
+    uv_unref((uv_handle_t *) &run->sig[i]);
+  }
+}
+
+static void unwatch_signals(struct run *run, uv_loop_t *loop) {
+  int i;
+
+  for (i = 0; i < 2; i++)
+    uv_close((uv_handle_t *) &run->sig[i], NULL);
+  uv_run(loop, UV_RUN_DEFAULT);
+}
+
+/* Probes every target.  Returns an exit status. */
+static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
+                 struct ap_echo *echo, const struct opts *o) {
+  struct ap_order order;
+  uint64_t start = uv_hrtime(), seed = o->seed;
+  int err;
+
+  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = start;
+  ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
+  ap_out_init(&run->out, stdout, o->show, &t->shown);
+  err = ap_scan_init(&run->scan, loop, &t->set, &order, &echo->base,
+                     &o->cfg, verdict_cb);
+  if (err == 0)
+    err = ap_echo_start(echo, loop);
+  if (err == 0)
+    err = ap_scan_start(&run->scan);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    return EX_SYSTEM;
+  }
+  watch_signals(run, loop);
+  uv_run(loop, UV_RUN_DEFAULT);
+  unwatch_signals(run, loop);
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
+                   uv_hrtime() - start);
+  err = run->scan.status;
+  ap_scan_release(&run->scan);
+  if (err != 0 && err != UV_ECANCELED) {
+    fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    return EX_SYSTEM;
+  }
+  if (run->signum != 0)
+    return 128 + run->signum;
+  if (t->unresolved > 0)
+    return EX_NONAME;
+  return run->out.alive == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+}
+
+static void release_targets(struct targets *t) {
+  size_t i;
+
+  for (i = 0; i < t->nnames; i++)
+    free(t->names[i]);
+  free(t->names);
+  ap_tset_release(&t->set);
+  ap_tset_release(&t->excl);
+  ap_names_release(&t->shown);
+}
+
+/* Resolves names, checks what there is to probe, and probes it. */
+static int run_targets(struct targets *t, struct ap_echo *echo,
+                       const struct opts *o, uv_loop_t *loop) {
+  static struct run run;
+  int rc;
+
+  rc = collect(t, o);
+  if (rc == 0)
+    rc = resolve(t, loop);
+  if (rc == 0)
+    rc = finish_set(t);
+  if (rc != 0)
+    return rc;
+  if (t->set.count == 0) {
+    if (t->unresolved > 0)
+      return EX_NONAME;
+    fprintf(stderr, "aping: no targets left to probe (exit %d)\n", EX_USAGE);
+    return EX_USAGE;
+  }
+  rc = check_sockets(echo, &t->set, o->verbose);
+  if (rc != 0)
+    return rc;
+  return probe(&run, loop, t, echo, o);
+}
+
+int main(int argc, char **argv) {
+  static struct ap_echo echo;
+  struct targets t;
+  struct opts o;
+  uv_loop_t loop;
+  uint8_t key[16];
+  int rc, err;
+
+  parse_opts(&o, argc, argv);
+  if (getrandom(key, sizeof(key), 0) != sizeof(key)) {
+    fprintf(stderr, "aping: cannot get random bytes: %s\n", strerror(errno));
+    return EX_SYSTEM;
+  }
+  ap_echo_open(&echo, o.family != 6, o.family != 4, key);
+  err = ap_priv_drop();
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
+    return EX_SYSTEM;
+  }
+  if (uv_loop_init(&loop) != 0) {
+    fprintf(stderr, "aping: cannot start the event loop\n");
+    return EX_SYSTEM;
+  }
+  memset(&t, 0, sizeof(t));
+  t.o = &o;
+  rc = run_targets(&t, &echo, &o, &loop);
+  ap_echo_discard(&echo);
+  release_targets(&t);
+  free(o.files);
+  free(o.excl);
+  free(o.exfiles);
+  if (uv_loop_close(&loop) != 0)
+    fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
+    return EX_SYSTEM;
+  }
+  return rc;
+}

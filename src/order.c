@@ -1,0 +1,74 @@
+/* order.c - see order.h. */
+#include "order.h"
+
+/* A fast 64-bit mixer (the finaliser of MurmurHash3).  The permutation has
+ * to spread targets, not to keep the seed secret. */
+static uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards) {
+  if (shard == 0 || shard > n)
+    return 0;
+  return (n - shard) / nshards + 1;
+}
+
+void ap_order_init(struct ap_order *o, uint64_t n, int random, uint64_t seed,
+                   uint64_t shard, uint64_t nshards) {
+  unsigned bits = 0;
+  int i;
+
+  o->n = n;
+  o->pos = shard - 1;
+  o->step = nshards;
+  o->left = ap_order_count(n, shard, nshards);
+  o->random = random;
+  while (bits < 64 && (n - 1) >> bits != 0)
+    bits++;
+  o->halfbits = (bits + 1) / 2;
+  if (o->halfbits == 0)
+    o->halfbits = 1;
+  o->mask = (1ULL << o->halfbits) - 1;
+  for (i = 0; i < AP_ORDER_ROUNDS; i++)
+    o->key[i] = mix64(seed + 0x9e3779b97f4a7c15ULL * (uint64_t) (i + 1));
+}
+
+static uint64_t feistel(const struct ap_order *o, uint64_t x) {
+  uint64_t l = x >> o->halfbits, r = x & o->mask, t;
+  int i;
+
+  for (i = 0; i < AP_ORDER_ROUNDS; i++) {
+    t = r;
+    r = l ^ (mix64(r ^ o->key[i]) & o->mask);
+    l = t;
+  }
+  return (l << o->halfbits) | r;
+}
+
+uint64_t ap_order_at(const struct ap_order *o, uint64_t pos) {
+  uint64_t x = pos;
+
+  if (!o->random)
+    return pos;
+  /* Cycle-walking: the domain is under 4n, so few steps are expected, and
+   * a walk always ends because the permutation's cycle through pos holds
+   * pos itself. */
+  do
+    x = feistel(o, x);
+  while (x >= o->n);
+  return x;
+}
+
+int ap_order_next(struct ap_order *o, uint64_t *idx) {
+  if (o->left == 0)
+    return 0;
+  *idx = ap_order_at(o, o->pos);
+  o->left--;
+  o->pos += o->step;
+  return 1;
+}

@@ -1,0 +1,42 @@
+/* order.h - the order in which target indices are probed.
+ *
+ * Random order is a keyed permutation of [0, n): a balanced Feistel network
+ * over the smallest power-of-four domain that holds n, cycle-walked back
+ * into [0, n).  It needs no memory per target.  A shard I/N takes positions
+ * I-1, I-1+N, I-1+2N, ... of the same permutation, so N shards with the same
+ * key cover [0, n) exactly once between them.
+ */
+#ifndef AP_ORDER_H
+#define AP_ORDER_H
+
+#include <stdint.h>
+
+#define AP_ORDER_ROUNDS 4
+
+struct ap_order {
+  uint64_t n;        /* size of the index space */
+  uint64_t pos;      /* next position in the permutation */
+  uint64_t step;     /* shard count N */
+  uint64_t left;     /* indices this shard still has to give */
+  uint64_t mask;     /* mask of one Feistel half */
+  unsigned halfbits; /* bits in one Feistel half */
+  int random;
+  uint64_t key[AP_ORDER_ROUNDS];
+};
+
+/* Sets up the order of [0, n) for shard `shard` (1-based) of `nshards`.
+ * With random = 0 the order is sequential.  seed keys the permutation. */
+void ap_order_init(struct ap_order *o, uint64_t n, int random, uint64_t seed,
+                   uint64_t shard, uint64_t nshards);
+
+/* The index at position pos of the whole permutation (pos < n). */
+uint64_t ap_order_at(const struct ap_order *o, uint64_t pos);
+
+/* Stores the next index in *idx and returns 1, or returns 0 when the shard
+ * is exhausted. */
+int ap_order_next(struct ap_order *o, uint64_t *idx);
+
+/* How many indices this shard gives in all. */
+uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards);
+
+#endif

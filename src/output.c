@@ -1,0 +1,151 @@
+/* output.c - see output.h. */
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "scan.h"
+
+/* By address, then in the order the names were given, so that the first
+ * name given for an address is the one kept. */
+static int name_cmp(const void *a, const void *b) {
+  const struct ap_name *x = a, *y = b;
+  int c = ap_addr_cmp(&x->addr, &y->addr);
+
+  if (c != 0)
+    return c;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
+                 const char *name) {
+  struct ap_name *v;
+  size_t cap;
+
+  if (t->n == t->cap) {
+    cap = t->cap ? t->cap * 2 : 16;
+    v = realloc(t->v, cap * sizeof(*v));
+    if (v == NULL)
+      return UV_ENOMEM;
+    t->v = v;
+    t->cap = cap;
+  }
+  t->v[t->n].name = strdup(name);
+  if (t->v[t->n].name == NULL)
+    return UV_ENOMEM;
+  t->v[t->n].addr = *addr;
+  t->v[t->n].seq = t->n;
+  t->n++;
+  return 0;
+}
+
+void ap_names_sort(struct ap_names *t) {
+  size_t i, out = 0;
+
+  if (t->n == 0)
+    return;
+  qsort(t->v, t->n, sizeof(*t->v), name_cmp);
+  /* One name per address: drop the rest. */
+  for (i = 1; i < t->n; i++) {
+    if (ap_addr_cmp(&t->v[i].addr, &t->v[out].addr) == 0)
+      free(t->v[i].name);
+    else
+      t->v[++out] = t->v[i];
+  }
+  t->n = out + 1;
+}
+
+const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a) {
+  size_t lo = 0, hi, mid;
+  int c;
+
+  if (t == NULL)
+    return NULL;
+  hi = t->n;
+  while (lo < hi) {
+    mid = lo + (hi - lo) / 2;
+    c = ap_addr_cmp(&t->v[mid].addr, a);
+    if (c == 0)
+      return t->v[mid].name;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+void ap_names_release(struct ap_names *t) {
+  size_t i;
+
+  for (i = 0; i < t->n; i++)
+    free(t->v[i].name);
+  free(t->v);
+  memset(t, 0, sizeof(*t));
+}
+
+void ap_out_init(struct ap_out *o, FILE *f, int show,
+                 const struct ap_names *names) {
+  memset(o, 0, sizeof(*o));
+  o->f = f;
+  o->show = show;
+  o->names = names;
+  o->rtt_min = UINT64_MAX;
+}
+
+void ap_out_verdict(struct ap_out *o, const struct ap_addr *addr,
+                    int verdict, uint64_t rtt_ns, const char *reason,
+                    const struct ap_addr *from) {
+  char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
+  const char *who = ap_names_find(o->names, addr);
+
+  if (who == NULL)
+    who = ap_addr_format(addr, buf, sizeof(buf));
+  if (verdict == AP_ALIVE) {
+    o->alive++;
+    o->rtt_sum += rtt_ns;
+    if (rtt_ns < o->rtt_min)
+      o->rtt_min = rtt_ns;
+    if (rtt_ns > o->rtt_max)
+      o->rtt_max = rtt_ns;
+  } else {
+    o->unreachable++;
+  }
+  if (o->show == AP_SHOW_NONE)
+    return;
+  if (o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) {
+    if ((o->show == AP_SHOW_ALIVE) == (verdict == AP_ALIVE))
+      fprintf(o->f, "%s\n", who);
+    return;
+  }
+  if (verdict == AP_ALIVE)
+    fprintf(o->f, "%s is alive (%.2f ms)\n", who, (double) rtt_ns / 1e6);
+  else if (reason != NULL && from != NULL)
+    fprintf(o->f, "%s is unreachable (%s from %s)\n", who, reason,
+            ap_addr_format(from, fbuf, sizeof(fbuf)));
+  else if (reason != NULL)
+    fprintf(o->f, "%s is unreachable (%s)\n", who, reason);
+  else
+    fprintf(o->f, "%s is unreachable\n", who);
+}
+
+void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,
+                    uint64_t unresolved, uint64_t elapsed_ns) {
+  uint64_t unfinished = targets - o->alive - o->unreachable;
+
+  fprintf(f, "\n");
+  fprintf(f, " %12llu targets\n", (unsigned long long) targets);
+  fprintf(f, " %12llu alive\n", (unsigned long long) o->alive);
+  fprintf(f, " %12llu unreachable\n", (unsigned long long) o->unreachable);
+  if (unfinished > 0)
+    fprintf(f, " %12llu unfinished\n", (unsigned long long) unfinished);
+  fprintf(f, " %12llu unknown names\n", (unsigned long long) unresolved);
+  if (o->alive > 0) {
+    fprintf(f, " %12.3f ms (min round trip time)\n", o->rtt_min / 1e6);
+    fprintf(f, " %12.3f ms (avg round trip time)\n",
+            (double) o->rtt_sum / (double) o->alive / 1e6);
+    fprintf(f, " %12.3f ms (max round trip time)\n", o->rtt_max / 1e6);
+  }
+  fprintf(f, " %12.3f sec (elapsed real time)\n", elapsed_ns / 1e9);
+}

@@ -1,0 +1,93 @@
+/* resolve.c - see resolve.h. */
+#include "resolve.h"
+
+#include <netdb.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void got_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res);
+
+/* Starts lookups while there are names left and slots free. */
+static void pump(struct ap_resolve *r) {
+  struct addrinfo hints;
+  struct ap_resolve_req *q;
+  int err;
+
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = r->family;
+  hints.ai_socktype = SOCK_RAW;
+  while (r->next < r->n && r->nfree > 0) {
+    q = &r->req[r->free_slot[--r->nfree]];
+    q->r = r;
+    q->i = r->next++;
+    err = uv_getaddrinfo(r->loop, &q->req, got_cb, r->names[q->i], NULL,
+                         &hints);
+    if (err != 0) {
+      /* The callback will not run: report here and free the slot. */
+      r->free_slot[r->nfree++] = (size_t) (q - r->req);
+      r->cb(r, q->i, err, NULL);
+      continue;
+    }
+    r->inflight++;
+  }
+}
+
+static void got_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
+  struct ap_resolve_req *q =
+      (struct ap_resolve_req *) ((char *) req -
+                                 offsetof(struct ap_resolve_req, req));
+  struct ap_resolve *r = q->r;
+  struct ap_addr a;
+  struct addrinfo *ai;
+  int found = 0;
+
+  r->inflight--;
+  r->free_slot[r->nfree++] = (size_t) (q - r->req);
+  if (status == 0) {
+    for (ai = res; ai != NULL && !found; ai = ai->ai_next)
+      found = ap_addr_from_sockaddr(&a, ai->ai_addr) == 0;
+    uv_freeaddrinfo(res);
+  }
+  if (status == UV_ECANCELED)
+    return;
+  if (status == 0 && !found)
+    status = UV_EAI_NODATA;
+  r->cb(r, q->i, status, status == 0 ? &a : NULL);
+  pump(r);
+}
+
+int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,
+                     char *const *names, size_t n, int family,
+                     size_t max_inflight, ap_resolve_cb cb) {
+  size_t i;
+  void *data = r->data;
+
+  memset(r, 0, sizeof(*r));
+  r->data = data;
+  r->loop = loop;
+  r->names = names;
+  r->n = n;
+  r->family = family;
+  r->cb = cb;
+  r->nreq = max_inflight < n ? max_inflight : n;
+  if (r->nreq == 0)
+    return 0;
+  r->req = calloc(r->nreq, sizeof(*r->req));
+  r->free_slot = calloc(r->nreq, sizeof(*r->free_slot));
+  if (r->req == NULL || r->free_slot == NULL) {
+    ap_resolve_release(r);
+    return UV_ENOMEM;
+  }
+  for (i = 0; i < r->nreq; i++)
+    r->free_slot[r->nfree++] = r->nreq - 1 - i;
+  pump(r);
+  return 0;
+}
+
+void ap_resolve_release(struct ap_resolve *r) {
+  free(r->req);
+  free(r->free_slot);
+  r->req = NULL;
+  r->free_slot = NULL;
+}

@@ -1,0 +1,53 @@
+/* resolve.h - resolving host names on the loop, a bounded number at once.
+ *
+ * uv_getaddrinfo() runs each lookup on libuv's thread pool, so the loop
+ * never blocks; at most `inflight` lookups are queued at a time so that a
+ * file of ten thousand names does not queue ten thousand requests.
+ */
+#ifndef AP_RESOLVE_H
+#define AP_RESOLVE_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "addr.h"
+
+struct ap_resolve;
+
+/* Called once per name, in completion order: status 0 with the first
+ * address of the allowed family, or a UV_EAI_* code. */
+typedef void (*ap_resolve_cb)(struct ap_resolve *r, size_t i, int status,
+                              const struct ap_addr *addr);
+
+struct ap_resolve_req {
+  uv_getaddrinfo_t req;
+  struct ap_resolve *r;
+  size_t i;
+};
+
+struct ap_resolve {
+  uv_loop_t *loop;
+  char *const *names;
+  size_t n;
+  size_t next;       /* next name to start */
+  size_t inflight;   /* lookups under way */
+  int family;        /* AF_INET, AF_INET6 or AF_UNSPEC */
+  ap_resolve_cb cb;
+  void *data;
+  struct ap_resolve_req *req; /* one slot per allowed lookup in flight */
+  size_t nreq;
+  size_t *free_slot;
+  size_t nfree;
+};
+
+/* Starts resolving names[0..n) with at most max_inflight lookups at once.
+ * The caller runs the loop; every callback has run when it returns.
+ * Returns 0 or UV_ENOMEM; names must outlive the resolution. */
+int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,
+                     char *const *names, size_t n, int family,
+                     size_t max_inflight, ap_resolve_cb cb);
+
+/* Frees what ap_resolve_start() allocated, after the loop ran out. */
+void ap_resolve_release(struct ap_resolve *r);
+
+#endif

@@ -1,0 +1,294 @@
+/* scan.c - see scan.h. */
+#include "scan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_MS 1000000ULL
+#define NS_PER_S 1000000000ULL
+/* The bucket holds at most this much time's worth of tokens, so that a loop
+ * that was suspended or slow does not send a burst afterwards. */
+#define BURST_NS (5 * NS_PER_MS)
+
+static int ring_push(struct ap_ring *r, uint64_t idx, uint64_t when) {
+  size_t cap, i;
+  void *v;
+
+  if (r->n == r->cap) {
+    cap = r->cap ? r->cap * 2 : 256;
+    v = malloc(cap * sizeof(*r->v));
+    if (v == NULL)
+      return UV_ENOMEM;
+    /* Unwrap the old contents into the start of the new array. */
+    for (i = 0; i < r->n; i++)
+      memcpy((char *) v + i * sizeof(*r->v), &r->v[(r->head + i) % r->cap],
+             sizeof(*r->v));
+    free(r->v);
+    r->v = v;
+    r->cap = cap;
+    r->head = 0;
+  }
+  i = (r->head + r->n) % r->cap;
+  r->v[i].idx = idx;
+  r->v[i].when = when;
+  r->n++;
+  return 0;
+}
+
+static void ring_pop(struct ap_ring *r) {
+  r->head = (r->head + 1) % r->cap;
+  r->n--;
+}
+
+static int is_done(const struct ap_scan *s, uint64_t idx) {
+  return s->done[idx >> 3] >> (idx & 7) & 1;
+}
+
+static void close_cb(uv_handle_t *h) {
+  (void) h;
+}
+
+/* Ends the scan: no more timers, the engine closes its handles, and the loop
+ * runs out. */
+static void finish(struct ap_scan *s, int status) {
+  if (s->closing)
+    return;
+  s->closing = 1;
+  if (s->status == 0)
+    s->status = status;
+  uv_close((uv_handle_t *) &s->timer, close_cb);
+  s->engine->ops->close(s->engine);
+}
+
+/* Records the verdict of target idx, once. */
+static void settle(struct ap_scan *s, uint64_t idx, int verdict,
+                   uint64_t rtt_ns, const char *reason,
+                   const struct ap_addr *from) {
+  struct ap_addr addr;
+
+  if (s->closing || is_done(s, idx))
+    return;
+  s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
+  s->ndone++;
+  ap_tset_at(s->set, idx, &addr);
+  s->verdict_cb(s, idx, &addr, verdict, rtt_ns, reason, from);
+  if (s->ndone == s->total)
+    finish(s, 0);
+}
+
+void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
+                   uint64_t rtt_ns) {
+  uint64_t idx;
+
+  if (ap_tset_index(s->set, addr, &idx) == 0)
+    settle(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
+}
+
+void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
+                  const char *reason, const struct ap_addr *from) {
+  uint64_t idx;
+
+  if (ap_tset_index(s->set, addr, &idx) == 0)
+    settle(s, idx, AP_UNREACHABLE, 0, reason, from);
+}
+
+/* Moves probes whose wait is over to the retry queue, or to their verdict
+ * when they have had every try. */
+static int expire(struct ap_scan *s, uint64_t now) {
+  unsigned k;
+  uint64_t idx;
+  int err;
+
+  for (k = 0; k <= s->cfg.retries; k++) {
+    struct ap_ring *r = &s->wait[k];
+    while (r->n > 0 && r->v[r->head].when <= now && !s->closing) {
+      idx = r->v[r->head].idx;
+      ring_pop(r);
+      if (is_done(s, idx))
+        continue;
+      if (k < s->cfg.retries) {
+        err = ring_push(&s->retry, idx, k + 1);
+        if (err != 0)
+          return err;
+      } else {
+        settle(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
+      }
+    }
+  }
+  return 0;
+}
+
+/* How many probes the rate allows now. */
+static size_t allowance(struct ap_scan *s, uint64_t now) {
+  double burst;
+
+  if (s->cfg.rate <= 0)
+    return AP_SCAN_BATCH;
+  burst = s->cfg.rate * (double) BURST_NS / NS_PER_S;
+  if (burst < 1)
+    burst = 1;
+  s->tokens += (double) (now - s->last_ns) * s->cfg.rate / NS_PER_S;
+  if (s->tokens > burst)
+    s->tokens = burst;
+  s->last_ns = now;
+  return s->tokens >= AP_SCAN_BATCH ? AP_SCAN_BATCH : (size_t) s->tokens;
+}
+
+/* Fills the batch up to want probes: retries first, then new targets. */
+static void fill(struct ap_scan *s, size_t want) {
+  struct ap_probe *p;
+  uint64_t idx;
+
+  while (s->nbatch < want) {
+    p = &s->batch[s->nbatch];
+    if (s->retry.n > 0) {
+      idx = s->retry.v[s->retry.head].idx;
+      p->attempt = (unsigned) s->retry.v[s->retry.head].when;
+      ring_pop(&s->retry);
+      if (is_done(s, idx))
+        continue;
+    } else if (ap_order_next(s->order, &idx)) {
+      p->attempt = 0;
+    } else {
+      break;
+    }
+    p->idx = idx;
+    ap_tset_at(s->set, idx, &p->addr);
+    s->nbatch++;
+  }
+}
+
+/* Sends what the rate allows.  Returns 0, or a UV_E* code ending the scan. */
+static int send_batch(struct ap_scan *s, uint64_t now) {
+  size_t want = allowance(s, now), i;
+  int sent, err;
+
+  fill(s, want);
+  if (s->nbatch == 0)
+    return 0;
+  sent = s->engine->ops->send(s->engine, s->batch,
+                              s->nbatch < want ? s->nbatch : want, now);
+  if (sent < 0)
+    return sent;
+  s->busy = (size_t) sent < (s->nbatch < want ? s->nbatch : want);
+  for (i = 0; i < (size_t) sent; i++) {
+    err = ring_push(&s->wait[s->batch[i].attempt], s->batch[i].idx,
+                    now + s->wait_ns[s->batch[i].attempt]);
+    if (err != 0)
+      return err;
+  }
+  if (s->cfg.rate > 0)
+    s->tokens -= sent;
+  s->nbatch -= (size_t) sent;
+  memmove(s->batch, s->batch + sent, s->nbatch * sizeof(s->batch[0]));
+  return 0;
+}
+
+static void tick_cb(uv_timer_t *t);
+
+static int more_to_send(const struct ap_scan *s) {
+  return s->nbatch > 0 || s->retry.n > 0 || s->order->left > 0;
+}
+
+/* Arms the timer for the next thing to do: the next token, or the first
+ * deadline. */
+static void arm(struct ap_scan *s, uint64_t now) {
+  uint64_t next = UINT64_MAX, t;
+  unsigned k;
+
+  if (more_to_send(s)) {
+    if (s->busy)
+      next = now + NS_PER_MS;
+    else if (s->cfg.rate <= 0 || s->tokens >= 1)
+      next = now;
+    else
+      next = now + (uint64_t) ((1 - s->tokens) * NS_PER_S / s->cfg.rate);
+  }
+  for (k = 0; k <= s->cfg.retries; k++) {
+    if (s->wait[k].n > 0) {
+      t = s->wait[k].v[s->wait[k].head].when;
+      if (t < next)
+        next = t;
+    }
+  }
+  if (next == UINT64_MAX)
+    return;
+  t = next > now ? (next - now + NS_PER_MS - 1) / NS_PER_MS : 0;
+  uv_timer_start(&s->timer, tick_cb, t, 0);
+}
+
+static void tick_cb(uv_timer_t *t) {
+  struct ap_scan *s = t->data;
+  uint64_t now = uv_hrtime();
+  int err;
+
+  err = expire(s, now);
+  if (err == 0 && !s->closing)
+    err = send_batch(s, now);
+  if (err != 0) {
+    finish(s, err);
+    return;
+  }
+  if (!s->closing)
+    arm(s, now);
+}
+
+int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
+                 struct ap_order *order, struct ap_engine *engine,
+                 const struct ap_scan_cfg *cfg, ap_verdict_cb cb) {
+  double wait;
+  unsigned k;
+
+  memset(s, 0, sizeof(*s));
+  if (cfg->retries >= AP_SCAN_MAXTRIES || cfg->backoff < 1 ||
+      cfg->rate < 0 || cfg->timeout_ms == 0)
+    return UV_EINVAL;
+  s->loop = loop;
+  s->set = set;
+  s->order = order;
+  s->engine = engine;
+  s->cfg = *cfg;
+  s->verdict_cb = cb;
+  s->total = order->left;
+  wait = (double) cfg->timeout_ms * NS_PER_MS;
+  for (k = 0; k <= cfg->retries; k++) {
+    s->wait_ns[k] = wait > 1e18 ? (uint64_t) 1e18 : (uint64_t) wait;
+    wait *= cfg->backoff;
+  }
+  s->done = calloc(set->count / 8 + 1, 1);
+  if (s->done == NULL)
+    return UV_ENOMEM;
+  engine->scan = s;
+  return 0;
+}
+
+int ap_scan_start(struct ap_scan *s) {
+  int err;
+
+  err = uv_timer_init(s->loop, &s->timer);
+  if (err != 0)
+    return err;
+  s->timer.data = s;
+  s->last_ns = uv_hrtime();
+  s->tokens = 1;
+  if (s->total == 0) {
+    finish(s, 0);
+    return 0;
+  }
+  return uv_timer_start(&s->timer, tick_cb, 0, 0);
+}
+
+void ap_scan_stop(struct ap_scan *s) {
+  finish(s, UV_ECANCELED);
+}
+
+void ap_scan_release(struct ap_scan *s) {
+  unsigned k;
+
+  for (k = 0; k < AP_SCAN_MAXTRIES; k++)
+    free(s->wait[k].v);
+  free(s->retry.v);
+  free(s->done);
+  s->done = NULL;
+}

@@ -1,0 +1,104 @@
+/* scan.h - the scheduler.
+ *
+ * It pulls target indices from the order at the allowed rate (a token
+ * bucket on the monotonic clock), hands them to the engine in batches,
+ * expires unanswered probes, retries them with backoff, and gives every
+ * target exactly one verdict.  It knows nothing of packets or processes.
+ *
+ * Memory: one bit per target (answered or not) plus 16 bytes per probe in
+ * flight.  Probes of one attempt number all wait the same time, so each
+ * attempt's queue is already sorted by deadline and is a plain FIFO.
+ */
+#ifndef AP_SCAN_H
+#define AP_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "engine.h"
+#include "order.h"
+#include "target.h"
+
+#define AP_SCAN_BATCH 64
+#define AP_SCAN_MAXTRIES 32
+
+struct ap_scan_cfg {
+  uint64_t timeout_ms; /* wait for the first probe of a target */
+  unsigned retries;    /* further probes of a silent target */
+  double backoff;      /* each retry waits this much longer than the last */
+  double rate;         /* probes per second, 0 for no limit */
+};
+
+enum ap_verdict {
+  AP_ALIVE = 0,
+  AP_UNREACHABLE = 1
+};
+
+struct ap_scan;
+
+/* Called once per target.  reason is NULL for a plain timeout; from is the
+ * address that reported the reason (an ICMP error's sender), or NULL. */
+typedef void (*ap_verdict_cb)(struct ap_scan *s, uint64_t idx,
+                              const struct ap_addr *addr, int verdict,
+                              uint64_t rtt_ns, const char *reason,
+                              const struct ap_addr *from);
+
+struct ap_ring {
+  struct { uint64_t idx; uint64_t when; } *v;
+  size_t cap;
+  size_t head;
+  size_t n;
+};
+
+struct ap_scan {
+  uv_loop_t *loop;
+  uv_timer_t timer;
+  const struct ap_tset *set;
+  struct ap_order *order;
+  struct ap_engine *engine;
+  struct ap_scan_cfg cfg;
+  ap_verdict_cb verdict_cb;
+  void *data;
+
+  uint64_t wait_ns[AP_SCAN_MAXTRIES];
+  struct ap_ring wait[AP_SCAN_MAXTRIES]; /* in flight, per attempt */
+  struct ap_ring retry;                  /* due again; when = attempt */
+  struct ap_probe batch[AP_SCAN_BATCH];  /* taken from the order, unsent */
+  size_t nbatch;
+  uint8_t *done; /* one bit per target index */
+
+  uint64_t total; /* targets this scan gives a verdict */
+  uint64_t ndone;
+  double tokens;
+  uint64_t last_ns;
+  int busy;    /* the engine took fewer probes than offered */
+  int closing;
+  int status; /* 0, or the UV_E* code that ended the scan */
+};
+
+/* Prepares a scan of the targets that order gives.  Returns 0, UV_EINVAL
+ * for a bad configuration or UV_ENOMEM. */
+int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
+                 struct ap_order *order, struct ap_engine *engine,
+                 const struct ap_scan_cfg *cfg, ap_verdict_cb cb);
+
+/* Starts probing.  The loop runs until every target has a verdict or the
+ * scan is stopped; then s->status says how it ended. */
+int ap_scan_start(struct ap_scan *s);
+
+/* Stops probing early (a signal, a deadline).  Targets without a verdict
+ * keep none. */
+void ap_scan_stop(struct ap_scan *s);
+
+/* Frees what ap_scan_init() allocated, after the loop has run out. */
+void ap_scan_release(struct ap_scan *s);
+
+/* Engines report here.  A reply from an address that is not a target, or
+ * for a target that already has its verdict, is ignored. */
+void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
+                   uint64_t rtt_ns);
+void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
+                  const char *reason, const struct ap_addr *from);
+
+#endif

@@ -1,0 +1,337 @@
+/* target.c - see target.h. */
+#include "target.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#define AP_SPEC_MAX 256
+
+static int only_chars(const char *s, const char *set) {
+  return s[strspn(s, set)] == '\0';
+}
+
+/* Parses a decimal number of at most 3 digits with no sign. */
+static int parse_small(const char *s, unsigned max, unsigned *out) {
+  unsigned v = 0;
+  size_t i;
+
+  if (s[0] == '\0' || strlen(s) > 3 || !only_chars(s, "0123456789"))
+    return UV_EINVAL;
+  for (i = 0; s[i] != '\0'; i++)
+    v = v * 10 + (unsigned) (s[i] - '0');
+  if (v > max)
+    return UV_ERANGE;
+  *out = v;
+  return 0;
+}
+
+/* Says why a dotted-decimal string is not an IPv4 address. */
+static void explain_v4(const char *s, char *err, size_t errlen) {
+  const char *p = s;
+  unsigned parts = 0;
+  unsigned long v;
+  char *end;
+
+  for (;;) {
+    if (!isdigit((unsigned char) *p))
+      break;
+    v = strtoul(p, &end, 10);
+    if (v > 255) {
+      snprintf(err, errlen, "octet %lu over 255", v);
+      return;
+    }
+    parts++;
+    if (*end != '.')
+      break;
+    p = end + 1;
+  }
+  snprintf(err, errlen, parts == 4 ? "not an IPv4 address"
+                                   : "not an IPv4 address (need 4 octets)");
+}
+
+/* Parses an address literal, explaining failures of things that are
+ * clearly meant as one. */
+static int parse_literal(const char *s, struct ap_addr *a, char *err,
+                         size_t errlen) {
+  if (ap_addr_parse(s, a) == 0)
+    return 0;
+  if (only_chars(s, "0123456789."))
+    explain_v4(s, err, errlen);
+  else
+    snprintf(err, errlen, "not an IP address");
+  return UV_EINVAL;
+}
+
+static int parse_cidr(char *s, char *slash, struct ap_addr *lo,
+                      struct ap_addr *hi, char *err, size_t errlen) {
+  struct ap_addr a;
+  unsigned bits, max;
+  int r;
+
+  *slash = '\0';
+  if (parse_literal(s, &a, err, errlen) != 0)
+    return UV_EINVAL;
+  max = ap_addr_is_v4(&a) ? 32 : 128;
+  r = parse_small(slash + 1, 999, &bits);
+  if (r != 0) {
+    snprintf(err, errlen, "prefix length is not a number");
+    return UV_EINVAL;
+  }
+  if (bits > max) {
+    snprintf(err, errlen, "prefix /%u over /%u", bits, max);
+    return UV_EINVAL;
+  }
+  ap_addr_block(&a, bits + (128 - max), lo, hi);
+  /* As fping does, an IPv4 block shorter than /31 leaves out its network
+   * and broadcast addresses, which hosts do not answer as themselves. */
+  if (max == 32 && bits < 31) {
+    ap_addr_add(lo, 1);
+    ap_addr_dec(hi);
+  }
+  return AP_TARGET_RANGE;
+}
+
+static int parse_range(char *s, char *dash, struct ap_addr *lo,
+                       struct ap_addr *hi, char *err, size_t errlen) {
+  const char *end = dash + 1;
+  unsigned last;
+
+  *dash = '\0';
+  if (parse_literal(s, lo, err, errlen) != 0)
+    return UV_EINVAL;
+  if (ap_addr_is_v4(lo) && only_chars(end, "0123456789") && *end != '\0') {
+    /* 192.0.2.10-20: the end replaces the last octet. */
+    if (parse_small(end, 255, &last) != 0) {
+      snprintf(err, errlen, "range end '%s' over 255", end);
+      return UV_EINVAL;
+    }
+    *hi = *lo;
+    hi->lo = (hi->lo & ~0xffULL) | last;
+  } else if (ap_addr_parse(end, hi) != 0) {
+    snprintf(err, errlen, "range end '%s' is not an IP address", end);
+    return UV_EINVAL;
+  }
+  if (ap_addr_is_v4(lo) != ap_addr_is_v4(hi)) {
+    snprintf(err, errlen, "range mixes IPv4 and IPv6");
+    return UV_EINVAL;
+  }
+  if (ap_addr_cmp(lo, hi) > 0) {
+    snprintf(err, errlen, "range is reversed");
+    return UV_EINVAL;
+  }
+  return AP_TARGET_RANGE;
+}
+
+/* A host name: letters, digits, '-', '_' and '.', at most 253 bytes, and
+ * not all digits and dots (which would be a malformed IPv4 address). */
+static int valid_name(const char *s) {
+  size_t len = strlen(s);
+
+  return len > 0 && len <= 253 && s[0] != '-' && s[0] != '.' &&
+         only_chars(s, "abcdefghijklmnopqrstuvwxyz"
+                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+}
+
+int ap_target_parse(const char *spec, struct ap_addr *lo, struct ap_addr *hi,
+                    char *err, size_t errlen) {
+  char buf[AP_SPEC_MAX];
+  char *p;
+
+  if (strlen(spec) >= sizeof(buf)) {
+    snprintf(err, errlen, "too long");
+    return UV_EINVAL;
+  }
+  memcpy(buf, spec, strlen(spec) + 1);
+  if (buf[0] == '\0') {
+    snprintf(err, errlen, "empty target");
+    return UV_EINVAL;
+  }
+  p = strchr(buf, '/');
+  if (p != NULL)
+    return parse_cidr(buf, p, lo, hi, err, errlen);
+  if (ap_addr_parse(buf, lo) == 0) {
+    *hi = *lo;
+    return AP_TARGET_RANGE;
+  }
+  /* A dash makes a range only when what precedes it is an address:
+   * "db-1.example" is a host name. */
+  p = strchr(buf, '-');
+  if (p != NULL) {
+    *p = '\0';
+    if (only_chars(buf, "0123456789.") || strchr(buf, ':') != NULL ||
+        ap_addr_parse(buf, lo) == 0) {
+      *p = '-';
+      return parse_range(buf, p, lo, hi, err, errlen);
+    }
+    *p = '-';
+  }
+  if (only_chars(buf, "0123456789.") || strchr(buf, ':') != NULL)
+    return parse_literal(buf, lo, err, errlen);
+  if (!valid_name(buf)) {
+    snprintf(err, errlen, "not an address or host name");
+    return UV_EINVAL;
+  }
+  return AP_TARGET_NAME;
+}
+
+void ap_tset_init(struct ap_tset *s) {
+  memset(s, 0, sizeof(*s));
+}
+
+void ap_tset_release(struct ap_tset *s) {
+  free(s->span);
+  ap_tset_init(s);
+}
+
+int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
+                const struct ap_addr *hi) {
+  struct ap_span *v;
+  size_t cap;
+
+  if (s->n == s->cap) {
+    cap = s->cap ? s->cap * 2 : 16;
+    v = realloc(s->span, cap * sizeof(*v));
+    if (v == NULL)
+      return UV_ENOMEM;
+    s->span = v;
+    s->cap = cap;
+  }
+  s->span[s->n].lo = *lo;
+  s->span[s->n].hi = *hi;
+  s->span[s->n].base = 0;
+  s->n++;
+  return 0;
+}
+
+static int span_cmp(const void *a, const void *b) {
+  return ap_addr_cmp(&((const struct ap_span *) a)->lo,
+                     &((const struct ap_span *) b)->lo);
+}
+
+/* Sorts the spans and merges those that overlap or touch. */
+static void merge(struct ap_tset *s) {
+  struct ap_addr next;
+  size_t i, out = 0;
+
+  if (s->n == 0)
+    return;
+  qsort(s->span, s->n, sizeof(*s->span), span_cmp);
+  for (i = 1; i < s->n; i++) {
+    struct ap_span *cur = &s->span[out];
+    next = cur->hi;
+    ap_addr_add(&next, 1);
+    /* next wraps to 0 only when cur->hi is the last address, which then
+     * covers every later span. */
+    if (ap_addr_cmp(&s->span[i].lo, &next) <= 0 ||
+        (next.hi == 0 && next.lo == 0)) {
+      if (ap_addr_cmp(&s->span[i].hi, &cur->hi) > 0)
+        cur->hi = s->span[i].hi;
+    } else {
+      s->span[++out] = s->span[i];
+    }
+  }
+  s->n = out + 1;
+}
+
+/* Removes the addresses of x (sorted, merged) from s (sorted, merged). */
+static int subtract(struct ap_tset *s, const struct ap_tset *x) {
+  struct ap_tset r;
+  struct ap_addr lo, cut;
+  size_t i, j = 0;
+  int err;
+
+  ap_tset_init(&r);
+  for (i = 0; i < s->n; i++) {
+    lo = s->span[i].lo;
+    while (j < x->n && ap_addr_cmp(&x->span[j].hi, &lo) < 0)
+      j++;
+    for (; j < x->n && ap_addr_cmp(&x->span[j].lo, &s->span[i].hi) <= 0;
+         j++) {
+      if (ap_addr_cmp(&x->span[j].lo, &lo) > 0) {
+        cut = x->span[j].lo;
+        ap_addr_dec(&cut);
+        err = ap_tset_add(&r, &lo, &cut);
+        if (err != 0)
+          goto fail;
+      }
+      if (ap_addr_cmp(&x->span[j].hi, &s->span[i].hi) >= 0)
+        goto next_span;
+      lo = x->span[j].hi;
+      ap_addr_add(&lo, 1);
+    }
+    err = ap_tset_add(&r, &lo, &s->span[i].hi);
+    if (err != 0)
+      goto fail;
+  next_span:;
+  }
+  free(s->span);
+  *s = r;
+  return 0;
+fail:
+  ap_tset_release(&r);
+  return err;
+}
+
+uint64_t ap_span_size(const struct ap_addr *lo, const struct ap_addr *hi) {
+  uint64_t d = ap_addr_diff(lo, hi);
+
+  return d == UINT64_MAX ? UINT64_MAX : d + 1;
+}
+
+int ap_tset_finish(struct ap_tset *s, struct ap_tset *excl, uint64_t max) {
+  uint64_t count = 0, size;
+  size_t i;
+  int err;
+
+  merge(s);
+  if (excl != NULL && excl->n > 0) {
+    merge(excl);
+    err = subtract(s, excl);
+    if (err != 0)
+      return err;
+  }
+  for (i = 0; i < s->n; i++) {
+    size = ap_span_size(&s->span[i].lo, &s->span[i].hi);
+    if (size > max || count > max - size)
+      return UV_E2BIG;
+    s->span[i].base = count;
+    count += size;
+  }
+  s->count = count;
+  return 0;
+}
+
+void ap_tset_at(const struct ap_tset *s, uint64_t i, struct ap_addr *a) {
+  size_t lo = 0, hi = s->n, mid;
+
+  /* The last span whose base is <= i. */
+  while (hi - lo > 1) {
+    mid = lo + (hi - lo) / 2;
+    if (s->span[mid].base <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  *a = s->span[lo].lo;
+  ap_addr_add(a, i - s->span[lo].base);
+}
+
+int ap_tset_index(const struct ap_tset *s, const struct ap_addr *a,
+                  uint64_t *i) {
+  size_t lo = 0, hi = s->n, mid;
+
+  while (lo < hi) {
+    mid = lo + (hi - lo) / 2;
+    if (ap_addr_cmp(&s->span[mid].hi, a) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == s->n || ap_addr_cmp(&s->span[lo].lo, a) > 0)
+    return UV_ENOENT;
+  *i = s->span[lo].base + ap_addr_diff(&s->span[lo].lo, a);
+  return 0;
+}

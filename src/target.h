@@ -1,0 +1,64 @@
+/* target.h - target specifications and the target set.
+ *
+ * A target set is a sorted list of disjoint address intervals.  Nothing is
+ * stored per address: a /8 costs one interval.  Each interval records the
+ * index of its first address, so that index <-> address conversions are a
+ * binary search.
+ */
+#ifndef AP_TARGET_H
+#define AP_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct ap_span {
+  struct ap_addr lo;
+  struct ap_addr hi;
+  uint64_t base; /* index of lo in the whole set, set by ap_tset_finish() */
+};
+
+struct ap_tset {
+  struct ap_span *span;
+  size_t n;
+  size_t cap;
+  uint64_t count; /* number of addresses, set by ap_tset_finish() */
+};
+
+enum ap_target_kind {
+  AP_TARGET_RANGE = 0,
+  AP_TARGET_NAME = 1
+};
+
+/* Parses one target specification: an address, a CIDR block, a range
+ * (A-B, or for IPv4 A-N replacing the last octet), or a host name.  For a
+ * range it fills *lo and *hi and returns AP_TARGET_RANGE; for something that
+ * can only be a host name it returns AP_TARGET_NAME.  On error it returns
+ * UV_EINVAL and writes a reason (no capital, no full stop) into err. */
+int ap_target_parse(const char *spec, struct ap_addr *lo, struct ap_addr *hi,
+                    char *err, size_t errlen);
+
+void ap_tset_init(struct ap_tset *s);
+void ap_tset_release(struct ap_tset *s);
+
+/* Adds the interval [lo, hi].  Returns 0 or UV_ENOMEM. */
+int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
+                const struct ap_addr *hi);
+
+/* Sorts and merges s, removes every address of excl (which it sorts and
+ * merges too; may be NULL), and numbers the result.  Returns 0, UV_ENOMEM,
+ * or UV_E2BIG when the set holds more than max addresses. */
+int ap_tset_finish(struct ap_tset *s, struct ap_tset *excl, uint64_t max);
+
+/* Returns the number of addresses in [lo, hi], saturated at UINT64_MAX. */
+uint64_t ap_span_size(const struct ap_addr *lo, const struct ap_addr *hi);
+
+/* The address with index i (i < s->count) of a finished set. */
+void ap_tset_at(const struct ap_tset *s, uint64_t i, struct ap_addr *a);
+
+/* Finds the index of a in a finished set.  Returns 0 or UV_ENOENT. */
+int ap_tset_index(const struct ap_tset *s, const struct ap_addr *a,
+                  uint64_t *i);
+
+#endif

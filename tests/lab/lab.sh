@@ -1,0 +1,375 @@
+# shellcheck shell=bash
+# tests/lab/lab.sh — the aping network-namespace lab.  Source it, don't run it.
+#
+#   . tests/lab/lab.sh
+#   lab_can_run || skip "..."       # prints the reason on stdout
+#   lab_up                          # builds the lab; sets `trap lab_down EXIT`
+#   lab_exec aping 198.18.1.0/24    # runs inside the scanner namespace
+#
+# Safety: every lab address (198.18.0.0/15, 2001:db8::/32) exists only inside
+# namespaces created here, and every probe goes through lab_exec*, which
+# refuses to run unless the scanner namespace exists — so a failed setup can
+# never turn a test into a scan of the host's own network.  Nothing is ever
+# configured in the host namespace: veth pairs are created inside the lab
+# namespaces directly.
+#
+# Works under `set -eu`.  Needs root, iproute2, python3, setpriv.
+#
+# Address plan (see also the LAB_* variables exported by lab_up):
+#   198.18.1.0/24     2001:db8:1::/120   answer (kernel, AnyIP)      in NET
+#   198.18.2.0/24     2001:db8:2::/64    silent (blackhole)          in NET
+#   198.18.4.0/24     2001:db8:4::/64    ICMP unreachable from
+#                                         198.18.0.2 / 2001:db8::2    in NET
+#   198.18.3.1        2001:db8:3::1      answer after 300 ms         in SLOW
+#   198.18.3.2        2001:db8:3::2      answer after 1200 ms        in SLOW
+#   198.18.3.3        2001:db8:3::3      every other request lost    in SLOW
+#   198.18.3.4        2001:db8:3::4      every reply sent twice      in SLOW
+#   198.19.0.0/17                        answer (benchmark block)    in NET
+#   198.19.128.0/17                      silent (benchmark block)    in NET
+#   lab-host -> 198.18.1.5, lab-host6 -> 2001:db8:1::5,
+#   lab-silent -> 198.18.2.7; any other name fails fast (no DNS server).
+
+LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# The responder runs as root inside a namespace; prefer the system python so
+# a per-user interpreter shim (pyenv…) is neither needed nor slow.
+if [ -z "${LAB_PYTHON:-}" ]; then
+    if [ -x /usr/bin/python3 ]; then
+        LAB_PYTHON=/usr/bin/python3
+    else
+        LAB_PYTHON=$(command -v python3 || echo python3)
+    fi
+fi
+
+LAB_RESPONDER_PID=
+_LAB_NAMESPACES=()
+
+# ---------------------------------------------------------------- helpers
+
+_lab_die() {
+    echo "lab: $*" >&2
+    return 1
+}
+
+# True when namespace $1 currently exists (exact name match).
+_lab_ns_exists() {
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$1"
+}
+
+# Run a command inside namespace $1 (setup helper; the namespace must exist).
+_lab_in() {
+    local ns=$1
+    shift
+    _lab_ns_exists "$ns" || _lab_die "namespace $ns does not exist" || return 1
+    ip netns exec "$ns" "$@"
+}
+
+# Set a sysctl inside a namespace; missing knobs (older kernels) are fine.
+_lab_sysctl_try() {
+    _lab_in "$1" sysctl -qw "$2" >/dev/null 2>&1 || true
+}
+
+# Set a sysctl inside a namespace; failure is a lab setup error.
+_lab_sysctl() {
+    _lab_in "$1" sysctl -qw "$2" >/dev/null ||
+        _lab_die "cannot set $2 in $1"
+}
+
+# ---------------------------------------------------------------- checks
+
+# 0 if the lab can be built here, else print a one-line reason, return 1.
+lab_can_run() {
+    local probe="aping-$BASHPID-canrun"
+    if [ "$(id -u)" != 0 ]; then
+        echo "needs root (network namespaces)"
+        return 1
+    fi
+    local tool
+    for tool in ip setpriv sysctl "$LAB_PYTHON"; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "missing tool: $tool"
+            return 1
+        fi
+    done
+    if ! ip netns add "$probe" >/dev/null 2>&1; then
+        echo "cannot create a network namespace (ip netns add failed)"
+        return 1
+    fi
+    ip netns del "$probe" >/dev/null 2>&1 || true
+    return 0
+}
+
+# ---------------------------------------------------------------- setup
+
+# Create a namespace and remember it for lab_down (before anything can fail).
+_lab_ns_add() {
+    ip netns add "$1" || _lab_die "ip netns add $1 failed" || return 1
+    _LAB_NAMESPACES+=("$1")
+    _lab_in "$1" ip link set lo up || return 1
+}
+
+# A veth pair from namespace $1 (interface $2, addresses $3 $4) to namespace
+# $5 (interface $6, addresses $7 $8).  Created from inside $1 with the peer
+# born in $5, so the host namespace never sees either end.
+_lab_veth() {
+    local ns_a=$1 if_a=$2 v4_a=$3 v6_a=$4 ns_b=$5 if_b=$6 v4_b=$7 v6_b=$8
+    _lab_in "$ns_a" ip link add "$if_a" type veth \
+        peer name "$if_b" netns "$ns_b" || return 1
+    # No duplicate address detection: addresses must work immediately, and
+    # nothing else shares these links.
+    _lab_sysctl "$ns_a" "net.ipv6.conf.$if_a.accept_dad=0" || return 1
+    _lab_sysctl "$ns_b" "net.ipv6.conf.$if_b.accept_dad=0" || return 1
+    _lab_in "$ns_a" ip addr add "$v4_a" dev "$if_a" || return 1
+    _lab_in "$ns_a" ip -6 addr add "$v6_a" dev "$if_a" nodad || return 1
+    _lab_in "$ns_b" ip addr add "$v4_b" dev "$if_b" || return 1
+    _lab_in "$ns_b" ip -6 addr add "$v6_b" dev "$if_b" nodad || return 1
+    _lab_in "$ns_a" ip link set "$if_a" up || return 1
+    _lab_in "$ns_b" ip link set "$if_b" up || return 1
+}
+
+# Scanner: two links, routes to every lab block, nothing else (no default
+# route, so an address outside the plan is unreachable, not leaked).
+_lab_setup_scan() {
+    local ns=$LAB_SCAN r
+    _lab_veth "$ns" to-net 198.18.0.1/24 2001:db8::1/64 \
+        "$LAB_NET" to-scan 198.18.0.2/24 2001:db8::2/64
+    _lab_veth "$ns" to-slow 198.18.5.1/24 2001:db8:5::1/64 \
+        "$LAB_SLOW" to-scan 198.18.5.2/24 2001:db8:5::2/64
+    for r in 198.18.1.0/24 198.18.2.0/24 198.18.4.0/24 198.19.0.0/16; do
+        _lab_in "$ns" ip route add "$r" via 198.18.0.2 dev to-net || return 1
+    done
+    _lab_in "$ns" ip route add 198.18.3.0/24 via 198.18.5.2 dev to-slow || return 1
+    for r in 2001:db8:1::/64 2001:db8:2::/64 2001:db8:4::/64; do
+        _lab_in "$ns" ip -6 route add "$r" via 2001:db8::2 dev to-net || return 1
+    done
+    _lab_in "$ns" ip -6 route add 2001:db8:3::/64 via 2001:db8:5::2 \
+        dev to-slow || return 1
+    # Unprivileged ICMP datagram sockets allowed for everyone (per-netns;
+    # lab_exec_nobody relies on it, lab_exec_nobody_nodgram turns it off).
+    _lab_sysctl "$ns" "net.ipv4.ping_group_range=0 2147483647" || return 1
+}
+
+# Hosts: AnyIP blocks that the kernel answers, blackholes, and routes that
+# make the kernel answer with ICMP destination unreachable.
+_lab_setup_net() {
+    local ns=$LAB_NET
+    _lab_in "$ns" ip route add local 198.18.1.0/24 dev lo || return 1
+    _lab_in "$ns" ip -6 route add local 2001:db8:1::/120 dev lo || return 1
+    _lab_in "$ns" ip route add blackhole 198.18.2.0/24 || return 1
+    _lab_in "$ns" ip -6 route add blackhole 2001:db8:2::/64 || return 1
+    _lab_in "$ns" ip route add unreachable 198.18.4.0/24 || return 1
+    _lab_in "$ns" ip -6 route add unreachable 2001:db8:4::/64 || return 1
+    _lab_in "$ns" ip route add local 198.19.0.0/17 dev lo || return 1
+    _lab_in "$ns" ip route add blackhole 198.19.128.0/17 || return 1
+    _lab_in "$ns" ip route add default via 198.18.0.1 dev to-scan || return 1
+    _lab_in "$ns" ip -6 route add default via 2001:db8::1 dev to-scan || return 1
+    # IPv4 sends "host unreachable" for an unreachable route only on an
+    # interface with forwarding on (ip_error() stays silent otherwise).  Only
+    # the scanner link, and the only way out of NET is back to the scanner.
+    _lab_sysctl "$ns" "net.ipv4.conf.to-scan.forwarding=1" || return 1
+    # Never throttle replies or errors: a sweep sends thousands per second.
+    _lab_sysctl_try "$ns" net.ipv4.icmp_ratelimit=0
+    _lab_sysctl_try "$ns" net.ipv4.icmp_msgs_per_sec=100000000
+    _lab_sysctl_try "$ns" net.ipv4.icmp_msgs_burst=100000000
+    _lab_sysctl_try "$ns" net.ipv6.icmp.ratelimit=0
+}
+
+# Slow/lossy hosts: addresses on lo, kernel echo off, the responder answers.
+_lab_setup_slow() {
+    local ns=$LAB_SLOW i
+    for i in 1 2 3 4; do
+        _lab_in "$ns" ip addr add "198.18.3.$i/32" dev lo || return 1
+        _lab_in "$ns" ip -6 addr add "2001:db8:3::$i/128" dev lo nodad || return 1
+    done
+    _lab_in "$ns" ip route add default via 198.18.5.1 dev to-scan || return 1
+    _lab_in "$ns" ip -6 route add default via 2001:db8:5::1 dev to-scan || return 1
+    _lab_sysctl "$ns" net.ipv4.icmp_echo_ignore_all=1 || return 1
+    _lab_sysctl "$ns" net.ipv6.icmp.echo_ignore_all=1 || return 1
+    _lab_sysctl_try "$ns" net.ipv4.icmp_ratelimit=0
+    _lab_sysctl_try "$ns" net.ipv6.icmp.ratelimit=0
+    _lab_start_responder
+}
+
+_lab_start_responder() {
+    # Taken here: inside the `&` command below $BASHPID would be the child.
+    local ready="$LAB_DIR/responder.ready" owner=$BASHPID i
+    _lab_ns_exists "$LAB_SLOW" || _lab_die "no namespace $LAB_SLOW" || return 1
+    ip netns exec "$LAB_SLOW" "$LAB_PYTHON" "$LAB_LIB_DIR/responder.py" \
+        --ready "$ready" --parent-pid "$owner" --verbose \
+        --host 198.18.3.1,delay=300 --host 2001:db8:3::1,delay=300 \
+        --host 198.18.3.2,delay=1200 --host 2001:db8:3::2,delay=1200 \
+        --host 198.18.3.3,loss=alternate --host 2001:db8:3::3,loss=alternate \
+        --host 198.18.3.4,dup=2 --host 2001:db8:3::4,dup=2 \
+        >"$LAB_DIR/responder.log" 2>&1 </dev/null &
+    LAB_RESPONDER_PID=$!
+    # Wait (up to 10 s) for the responder's sockets to be open.
+    for i in $(seq 100); do
+        [ -e "$ready" ] && return 0
+        if ! kill -0 "$LAB_RESPONDER_PID" 2>/dev/null; then
+            _lab_die "responder died: $(tail -n 3 "$LAB_DIR/responder.log")"
+            return 1
+        fi
+        sleep 0.1
+    done
+    _lab_die "responder not ready after 10 s"
+}
+
+# Names inside the scanner: `ip netns exec` bind-mounts these over /etc.
+# The resolver points at 127.0.0.1 where nothing listens, so unknown names
+# fail at once (port unreachable) instead of leaking DNS queries anywhere.
+_lab_setup_names() {
+    local dir="/etc/netns/$LAB_SCAN"
+    mkdir -p "$dir" || return 1
+    cat >"$dir/hosts" <<'EOF' || return 1
+127.0.0.1	localhost
+::1	localhost
+198.18.1.5	lab-host
+2001:db8:1::5	lab-host6
+198.18.2.7	lab-silent
+EOF
+    cat >"$dir/resolv.conf" <<'EOF' || return 1
+nameserver 127.0.0.1
+options timeout:1 attempts:1
+EOF
+}
+
+# Refuse to hand out the lab unless lab traffic really leaves the scanner
+# through the lab links.
+_lab_verify_routes() {
+    local r
+    r=$(_lab_in "$LAB_SCAN" ip route get 198.18.1.5) || r=
+    case $r in
+        *" dev to-net "*) ;;
+        *) _lab_die "198.18.1.5 is not routed via the lab link: $r"; return 1 ;;
+    esac
+    r=$(_lab_in "$LAB_SCAN" ip -6 route get 2001:db8:1::5) || r=
+    case $r in
+        *" dev to-net "*) ;;
+        *) _lab_die "2001:db8:1::5 is not routed via the lab link: $r"; return 1 ;;
+    esac
+    r=$(_lab_in "$LAB_SCAN" ip route get 198.18.3.1) || r=
+    case $r in
+        *" dev to-slow "*) ;;
+        *) _lab_die "198.18.3.1 is not routed via the slow link: $r"; return 1 ;;
+    esac
+}
+
+# Build the lab.  Exports LAB_SCAN LAB_NET LAB_SLOW LAB_DIR and the LAB_*
+# address variables; sets `trap lab_down EXIT` (replacing any EXIT trap).
+# On failure it tears down what it built and returns 1.
+lab_up() {
+    if [ -n "${LAB_SCAN:-}" ] && _lab_ns_exists "$LAB_SCAN"; then
+        _lab_die "lab already up ($LAB_SCAN)"
+        return 1
+    fi
+    # $BASHPID (= $$ in the main shell) keeps parallel runs, even sibling
+    # subshells of one script, apart.
+    local prefix="aping-$BASHPID"
+    export LAB_SCAN="$prefix-scan" LAB_NET="$prefix-net" LAB_SLOW="$prefix-slow"
+    LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$prefix-lab.XXXXXX") ||
+        { _lab_die "mktemp failed"; return 1; }
+    export LAB_DIR
+    trap lab_down EXIT
+
+    if ! _lab_up_steps; then
+        _lab_die "setup failed; tearing down"
+        lab_down
+        return 1
+    fi
+
+    # Named addresses, so tests say what they mean.
+    export LAB_UP4=198.18.1.5 LAB_UP6=2001:db8:1::5
+    export LAB_UP_NET4=198.18.1.0/24 LAB_UP_NET6=2001:db8:1::/120
+    export LAB_SILENT4=198.18.2.7 LAB_SILENT6=2001:db8:2::7
+    export LAB_UNREACH4=198.18.4.9 LAB_UNREACH6=2001:db8:4::9
+    export LAB_UNREACH_FROM4=198.18.0.2 LAB_UNREACH_FROM6=2001:db8::2
+    export LAB_SLOW4=198.18.3.1 LAB_SLOW6=2001:db8:3::1
+    export LAB_SLOWER4=198.18.3.2 LAB_SLOWER6=2001:db8:3::2
+    export LAB_LOSSY4=198.18.3.3 LAB_LOSSY6=2001:db8:3::3
+    export LAB_DUP4=198.18.3.4 LAB_DUP6=2001:db8:3::4
+    export LAB_BENCH_UP=198.19.0.0/17 LAB_BENCH_SILENT=198.19.128.0/17
+    export LAB_NAME_UP=lab-host LAB_NAME_UP6=lab-host6 LAB_NAME_SILENT=lab-silent
+}
+
+# The setup proper; any failing step makes it return non-zero, even when the
+# caller runs without `set -e` (each step is chained with &&).
+_lab_up_steps() {
+    _lab_ns_add "$LAB_SCAN" &&
+        _lab_ns_add "$LAB_NET" &&
+        _lab_ns_add "$LAB_SLOW" &&
+        _lab_setup_scan &&
+        _lab_setup_net &&
+        _lab_setup_slow &&
+        _lab_setup_names &&
+        _lab_verify_routes
+}
+
+# Tear everything down.  Idempotent; always returns 0: under `set -e` a
+# failing EXIT trap would replace the script's own exit status.
+lab_down() {
+    local ns i pid=${LAB_RESPONDER_PID:-}
+    local -
+    set +e
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid" 2>/dev/null
+        # wait works only in the shell that started it; elsewhere, poll.
+        wait "$pid" 2>/dev/null
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null
+        LAB_RESPONDER_PID=
+    fi
+    for ns in "${_LAB_NAMESPACES[@]}"; do
+        ip netns del "$ns" >/dev/null 2>&1
+    done
+    _LAB_NAMESPACES=()
+    # /etc/netns itself stays: removing it could race a parallel lab's mkdir.
+    case ${LAB_SCAN:-} in
+        aping-*) rm -rf "/etc/netns/$LAB_SCAN" ;;
+    esac
+    case ${LAB_DIR:-} in
+        */aping-*-lab.*) rm -rf "$LAB_DIR" ;;
+    esac
+    LAB_DIR=
+    return 0
+}
+
+# ---------------------------------------------------------------- running
+
+# Fail hard unless the lab's scanner namespace exists: this is what keeps a
+# probe from ever running in the host namespace.
+_lab_check_scan() {
+    case ${LAB_SCAN:-} in
+        aping-*) ;;
+        *) _lab_die "LAB_SCAN is not set; call lab_up first"; return 1 ;;
+    esac
+    _lab_ns_exists "$LAB_SCAN" || _lab_die "namespace $LAB_SCAN is gone"
+}
+
+# Run a command (argv, no shell) in the scanner namespace as root.
+lab_exec() {
+    _lab_check_scan || return 1
+    ip netns exec "$LAB_SCAN" "$@"
+}
+
+# Run a command in the scanner namespace as nobody:nogroup, no capabilities
+# (not even through file capabilities: the bounding set is empty).
+lab_exec_nobody() {
+    _lab_check_scan || return 1
+    ip netns exec "$LAB_SCAN" setpriv --reuid=nobody --regid=nogroup \
+        --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+# Like lab_exec_nobody, but with unprivileged ICMP datagram sockets forbidden
+# in the scanner namespace meanwhile (ping_group_range "1 0"): for testing
+# what happens when no probing socket can be opened.  Restores the setting.
+lab_exec_nobody_nodgram() {
+    _lab_check_scan || return 1
+    local rc=0
+    _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=1 0" || return 1
+    lab_exec_nobody "$@" || rc=$?
+    _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=0 2147483647" || true
+    return $rc
+}
