@@ -47,7 +47,7 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 check: aping $(UNIT_TESTS)
-	@sh tests/run.sh $(UNIT_TESTS) tests/cli/*.sh tests/lab/*.sh
+	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
 
 install: aping
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -445,7 +445,8 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
       status == UV_EAI_ADDRFAMILY)
     fprintf(stderr, "%s: name not known\n", t->names[i]);
   else
-    fprintf(stderr, "%s: %s\n", t->names[i], uv_strerror(status));
+    fprintf(stderr, "%s: name not known (%s)\n", t->names[i],
+            uv_strerror(status));
 }
 
 /* Resolves the queued names into the set, all at once on the loop. */

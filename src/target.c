@@ -294,8 +294,9 @@ int ap_tset_finish(struct ap_tset *s, struct ap_tset *excl, uint64_t max) {
       return err;
   }
   for (i = 0; i < s->n; i++) {
+    /* A saturated size means 2^64 or more: too many whatever max is. */
     size = ap_span_size(&s->span[i].lo, &s->span[i].hi);
-    if (size > max || count > max - size)
+    if (size == UINT64_MAX || size > max || count > max - size)
       return UV_E2BIG;
     s->span[i].base = count;
     count += size;

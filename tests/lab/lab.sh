@@ -215,8 +215,9 @@ _lab_start_responder() {
 }
 
 # Names inside the scanner: `ip netns exec` bind-mounts these over /etc.
-# The resolver points at 127.0.0.1 where nothing listens, so unknown names
-# fail at once (port unreachable) instead of leaking DNS queries anywhere.
+# Host names come from the lab's hosts file only (nsswitch.conf), so an
+# unknown name is a definite "not found"; the resolver also points at
+# 127.0.0.1 where nothing listens, in case anything asks DNS anyway.
 _lab_setup_names() {
     local dir="/etc/netns/$LAB_SCAN"
     mkdir -p "$dir" || return 1
@@ -230,6 +231,12 @@ EOF
     cat >"$dir/resolv.conf" <<'EOF' || return 1
 nameserver 127.0.0.1
 options timeout:1 attempts:1
+EOF
+    cat >"$dir/nsswitch.conf" <<'EOF' || return 1
+passwd:         files
+group:          files
+shadow:         files
+hosts:          files
 EOF
 }
 

@@ -1,0 +1,80 @@
+#!/bin/bash
+# tests/cli/test-cli.sh - command-line behaviour that needs no network:
+# help, version, and every kind of bad input (one line naming the bad
+# value, exit 3, no scan).  No packet is sent: each command is rejected
+# before probing starts.
+set -u
+. "$(dirname "$0")/../tap.sh"
+
+# bad_input DESCRIPTION NEEDLE ARGS...: aping ARGS must exit 3 with exactly
+# one line on stderr that contains NEEDLE, and nothing on stdout.
+bad_input() {
+  local what=$1 needle=$2
+  shift 2
+  run_aping "$@"
+  if [ "$RC" -eq 3 ] && [ -z "$OUT" ] && [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] &&
+     [[ $ERR == *"$needle"* ]]; then
+    tap_ok "$what"
+  else
+    tap_not_ok "$what"
+    echo "# exit $RC, stdout '$OUT', stderr '$ERR' (wanted '$needle')"
+  fi
+}
+
+run_aping -h
+check "-h prints help and exits 0" test "$RC" -eq 0
+for opt in -f --exclude --exclude-file -4 -6 --max-targets -m -t -r -B \
+           --rate -i --order --seed --shard -a -u -q -s -v -V -h; do
+  check "-h documents $opt" grep -q -- "$opt" <<<"$OUT"
+done
+run_aping -V
+check "-V prints the version" test "$RC" -eq 0 -a "${OUT#aping }" != "$OUT"
+run_aping
+check "no target: usage on stderr, exit 3" test "$RC" -eq 3 -a -n "$ERR"
+
+bad_input "prefix over /32" "'192.0.2.0/33'" 192.0.2.0/33
+bad_input "prefix over /128" "'2001:db8::/129'" 2001:db8::/129
+bad_input "octet over 255" "'192.0.2.256'" 192.0.2.256
+bad_input "octet over 255 in a block" "octet 300 over 255" 300.0.2.0/24
+bad_input "reversed range" "'192.0.2.20-10'" 192.0.2.20-10
+bad_input "reversed full range" "range is reversed" 192.0.2.20-192.0.2.1
+bad_input "range end not an address" "'192.0.2.1-nothost'" 192.0.2.1-nothost
+bad_input "three-part address" "'192.0.2'" 192.0.2
+bad_input "garbage target" "'a\$b'" 'a$b'
+bad_input "unknown option" "'--frobnicate'" --frobnicate 127.0.0.1
+bad_input "unknown short option" "'-Z'" -Z 127.0.0.1
+bad_input "missing argument" "'-t' needs a value" 127.0.0.1 -t
+bad_input "missing long argument" "'--rate' needs a value" 127.0.0.1 --rate
+bad_input "non-numeric -t" "'soon'" -t soon 127.0.0.1
+bad_input "negative -t" "'-5'" -t -5 127.0.0.1
+bad_input "zero -t" "-t '0'" -t 0 127.0.0.1
+bad_input "non-numeric -r" "'x'" -r x 127.0.0.1
+bad_input "negative -r" "'-1'" -r -1 127.0.0.1
+bad_input "negative --rate" "'-10'" --rate -10 127.0.0.1
+bad_input "non-numeric --rate" "'fast'" --rate fast 127.0.0.1
+bad_input "negative -i" "'-1'" -i -1 127.0.0.1
+bad_input "backoff under 1" "'0.5'" -B 0.5 127.0.0.1
+bad_input "-i with --rate" "together" -i 10 --rate 5 127.0.0.1
+bad_input "bad -m" "'carrier-pigeon'" -m carrier-pigeon 127.0.0.1
+bad_input "bad --order" "'sideways'" --order sideways 127.0.0.1
+bad_input "bad --shard" "'3'" --shard 3/2 127.0.0.1
+bad_input "bad --shard form" "'half'" --shard half 127.0.0.1
+bad_input "-4 with an IPv6 target" "'2001:db8::1'" -4 2001:db8::1
+bad_input "-4 with -6" "-4 and -6" -4 -6 127.0.0.1
+bad_input "name as exclusion" "'somehost'" --exclude somehost 127.0.0.1
+bad_input "block over --max-targets" "raise --max-targets" 2001:db8::/64
+bad_input "total over --max-targets" "raise --max-targets" \
+  --max-targets 300 192.0.2.0/24 198.51.100.0/24
+bad_input "-f on a missing file" "'/nonexistent/hosts'" -f /nonexistent/hosts
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '# lab hosts\n127.0.0.1\n\n127.0.0.300  # typo\n' >"$tmp/hosts"
+bad_input "bad line in -f names file and line" "hosts:4: bad target '127.0.0.300'" \
+  -f "$tmp/hosts"
+printf '127.0.0.1\n' >"$tmp/ok"
+run_aping --exclude 127.0.0.1 -f "$tmp/ok"
+check "everything excluded: exit 3 with a message" \
+  test "$RC" -eq 3 -a -n "$ERR"
+
+tap_done

@@ -1,0 +1,72 @@
+# tests/tap.sh - TAP helpers for the shell tests.  Source it.
+#
+#   check "what" cmd args...    ok if the command succeeds
+#   skip_all "why"              the whole file cannot run here (a failure
+#                               under CI=true, which must run everything)
+#   tap_done                    prints the plan; exit status says if all passed
+
+TAP_N=0
+TAP_FAILED=0
+APING=${APING:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/aping}
+
+tap_ok() {
+  TAP_N=$((TAP_N + 1))
+  echo "ok $TAP_N - $1"
+}
+
+tap_not_ok() {
+  TAP_N=$((TAP_N + 1))
+  TAP_FAILED=$((TAP_FAILED + 1))
+  echo "not ok $TAP_N - $1"
+}
+
+# check DESCRIPTION COMMAND...: runs COMMAND; its output is shown on failure.
+check() {
+  local what=$1 out
+  shift
+  if out=$("$@" 2>&1); then
+    tap_ok "$what"
+  else
+    tap_not_ok "$what"
+    printf '%s\n' "$out" | sed 's/^/# /'
+  fi
+}
+
+skip_all() {
+  if [ "${CI:-}" = true ]; then
+    tap_not_ok "$1 (CI=true: this must run)"
+  else
+    TAP_N=$((TAP_N + 1))
+    echo "ok $TAP_N - skipped # SKIP $1"
+  fi
+  tap_done
+  exit $?
+}
+
+tap_done() {
+  echo "1..$TAP_N"
+  [ "$TAP_FAILED" -eq 0 ]
+}
+
+# A prefix that runs a command in a new, empty network namespace (only a
+# down loopback), so that a test which expects aping to refuse its input
+# cannot send a packet anywhere even if aping wrongly accepted it.
+if [ -z "${NETLESS+set}" ]; then
+  if unshare -n true 2>/dev/null; then
+    NETLESS="unshare -n"
+  elif unshare -rn true 2>/dev/null; then
+    NETLESS="unshare -rn"
+  else
+    NETLESS=""
+  fi
+fi
+
+# Runs aping with the given arguments (in an empty network namespace when
+# possible), keeping stdout, stderr and status in OUT, ERR and RC.
+run_aping() {
+  local e
+  e=$(mktemp)
+  OUT=$($NETLESS "$APING" "$@" 2>"$e") && RC=0 || RC=$?
+  ERR=$(cat "$e")
+  rm -f "$e"
+}

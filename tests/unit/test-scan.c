@@ -1,0 +1,179 @@
+/* test-scan.c - the scheduler, driven by a fake engine on a real loop. */
+#include <stdint.h>
+#include <string.h>
+#include <uv.h>
+
+#include "scan.h"
+#include "tap.h"
+
+/* A fake engine: answers the targets whose last octet is below `answer`
+ * (at the attempt given by answer_at), takes at most `take` probes a call,
+ * and counts what it was asked. */
+struct fake {
+  struct ap_engine base;
+  unsigned answer;
+  unsigned answer_at;
+  size_t take;
+  uint64_t sent;
+  uint64_t attempts[4];
+  int closed;
+};
+
+struct result {
+  uint64_t alive, unreachable, verdicts_for_1;
+  const char *reason;
+};
+
+static struct result res;
+
+static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+                     uint64_t now) {
+  struct fake *f = (struct fake *) e;
+  size_t i;
+
+  (void) now;
+  if (f->take && n > f->take)
+    n = f->take;
+  for (i = 0; i < n; i++) {
+    f->sent++;
+    f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
+    if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
+        p[i].attempt >= f->answer_at) {
+      ap_scan_reply(e->scan, &p[i].addr, 1000);
+      ap_scan_reply(e->scan, &p[i].addr, 1000); /* a duplicate */
+    }
+  }
+  return (int) n;
+}
+
+static void fake_close(struct ap_engine *e) {
+  ((struct fake *) e)->closed++;
+}
+
+static const struct ap_engine_ops fake_ops = { "fake", fake_send,
+                                               fake_close };
+
+static void verdict_cb(struct ap_scan *s, uint64_t idx,
+                       const struct ap_addr *a, int verdict, uint64_t rtt,
+                       const char *reason, const struct ap_addr *from) {
+  (void) s, (void) idx, (void) rtt, (void) from;
+  if (verdict == AP_ALIVE)
+    res.alive++;
+  else
+    res.unreachable++;
+  if ((ap_addr_v4(a) & 0xff) == 1)
+    res.verdicts_for_1++;
+  if (reason != NULL)
+    res.reason = reason;
+}
+
+/* Scans 192.0.2.1-254 with the fake engine; returns elapsed ms. */
+static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct ap_addr lo, hi;
+  uv_loop_t loop;
+  uint64_t t0;
+
+  memset(&res, 0, sizeof(res));
+  f->base.ops = &fake_ops;
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.2.254", &hi);
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 1, 1, 1, 1);
+  uv_loop_init(&loop);
+  t0 = uv_hrtime();
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &f->base, cfg, verdict_cb) ==
+         0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT(s.status == 0);
+  EXPECT(f->closed == 1);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+  return (uv_hrtime() - t0) / 1000000;
+}
+
+static void test_all_answer(void) {
+  struct ap_scan_cfg cfg = { 5000, 2, 2, 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  /* Every target answered at once: the scan ends without waiting out the
+   * 5 s timeout (the bound only catches a scan that waits for it). */
+  EXPECT(run(&f, &cfg) < 4000);
+  EXPECT(res.alive == 254 && res.unreachable == 0);
+  EXPECT(res.verdicts_for_1 == 1);
+  EXPECT(f.sent == 254);
+}
+
+static void test_silent_retried(void) {
+  struct ap_scan_cfg cfg = { 20, 2, 1.5, 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 100; /* .1 - .99 answer */
+  f.answer_at = 1; /* ... but only to their first retry */
+  EXPECT(run(&f, &cfg) >= 20 + 30 + 45 - 5);
+  EXPECT(res.alive == 99 && res.unreachable == 155);
+  EXPECT(res.reason == NULL);
+  EXPECT(f.attempts[0] == 254);
+  EXPECT(f.attempts[1] == 254);
+  EXPECT(f.attempts[2] == 155);
+  EXPECT(f.sent == 254 + 254 + 155);
+}
+
+static void test_rate_limit(void) {
+  struct ap_scan_cfg cfg = { 1000, 0, 1, 1000 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  /* 254 probes at 1000/s cannot take less than about 250 ms. */
+  EXPECT(run(&f, &cfg) >= 240);
+  EXPECT(res.alive == 254);
+}
+
+static void test_busy_engine(void) {
+  struct ap_scan_cfg cfg = { 1000, 0, 1, 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  f.take = 3; /* takes only 3 at a time: the rest must wait, not vanish */
+  run(&f, &cfg);
+  EXPECT(res.alive == 254);
+  EXPECT(f.sent == 254);
+}
+
+static void test_bad_config(void) {
+  struct ap_scan_cfg cfg = { 0, 0, 1, 0 };
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  ap_tset_init(&set);
+  ap_order_init(&order, 0, 1, 1, 1, 1);
+  EXPECT(ap_scan_init(&s, NULL, &set, &order, &f.base, &cfg, verdict_cb) ==
+         UV_EINVAL);
+  cfg.timeout_ms = 1;
+  cfg.backoff = 0.5;
+  EXPECT(ap_scan_init(&s, NULL, &set, &order, &f.base, &cfg, verdict_cb) ==
+         UV_EINVAL);
+}
+
+int main(void) {
+  RUN(test_all_answer);
+  RUN(test_silent_retried);
+  RUN(test_rate_limit);
+  RUN(test_busy_engine);
+  RUN(test_bad_config);
+  return tap_done();
+}

@@ -1,0 +1,186 @@
+/* test-target.c - target parsing and the target set. */
+#include <stdint.h>
+#include <string.h>
+#include <uv.h>
+
+#include "tap.h"
+#include "target.h"
+
+static char err[128];
+
+static int parse(const char *s, const char *lo, const char *hi) {
+  struct ap_addr a, b, x, y;
+  int k = ap_target_parse(s, &a, &b, err, sizeof(err));
+
+  if (k != AP_TARGET_RANGE)
+    return 0;
+  if (ap_addr_parse(lo, &x) != 0 || ap_addr_parse(hi, &y) != 0)
+    return 0;
+  return ap_addr_cmp(&a, &x) == 0 && ap_addr_cmp(&b, &y) == 0;
+}
+
+static int bad(const char *s, const char *why) {
+  struct ap_addr a, b;
+
+  err[0] = '\0';
+  return ap_target_parse(s, &a, &b, err, sizeof(err)) == UV_EINVAL &&
+         strstr(err, why) != NULL;
+}
+
+static int name(const char *s) {
+  struct ap_addr a, b;
+
+  return ap_target_parse(s, &a, &b, err, sizeof(err)) == AP_TARGET_NAME;
+}
+
+static void test_addresses(void) {
+  EXPECT(parse("192.0.2.7", "192.0.2.7", "192.0.2.7"));
+  EXPECT(parse("2001:db8::7", "2001:db8::7", "2001:db8::7"));
+  EXPECT(parse("::1", "::1", "::1"));
+  EXPECT(bad("192.0.2.256", "octet 256 over 255"));
+  EXPECT(bad("300.1.1.1", "octet 300 over 255"));
+  EXPECT(bad("192.0.2", "need 4 octets"));
+  EXPECT(bad("2001:db8:::1", "not an IP address"));
+  EXPECT(bad("", "empty"));
+}
+
+static void test_cidr(void) {
+  /* fping skips the network and broadcast address below /31. */
+  EXPECT(parse("192.0.2.0/24", "192.0.2.1", "192.0.2.254"));
+  EXPECT(parse("192.0.2.77/24", "192.0.2.1", "192.0.2.254"));
+  EXPECT(parse("192.0.2.0/30", "192.0.2.1", "192.0.2.2"));
+  EXPECT(parse("192.0.2.0/31", "192.0.2.0", "192.0.2.1"));
+  EXPECT(parse("192.0.2.9/32", "192.0.2.9", "192.0.2.9"));
+  EXPECT(parse("10.0.0.0/8", "10.0.0.1", "10.255.255.254"));
+  EXPECT(parse("2001:db8::/120", "2001:db8::", "2001:db8::ff"));
+  EXPECT(parse("2001:db8::1/128", "2001:db8::1", "2001:db8::1"));
+  EXPECT(bad("192.0.2.0/33", "prefix /33 over /32"));
+  EXPECT(bad("2001:db8::/129", "prefix /129 over /128"));
+  EXPECT(bad("192.0.2.0/", "prefix length is not a number"));
+  EXPECT(bad("192.0.2.0/-1", "prefix length is not a number"));
+  EXPECT(bad("192.0.2.0/2x", "prefix length is not a number"));
+  EXPECT(bad("192.0.2.300/24", "octet 300 over 255"));
+}
+
+static void test_ranges(void) {
+  EXPECT(parse("192.0.2.10-192.0.2.20", "192.0.2.10", "192.0.2.20"));
+  EXPECT(parse("192.0.2.10-20", "192.0.2.10", "192.0.2.20"));
+  EXPECT(parse("192.0.2.10-10", "192.0.2.10", "192.0.2.10"));
+  EXPECT(parse("192.0.1.250-192.0.2.5", "192.0.1.250", "192.0.2.5"));
+  EXPECT(parse("2001:db8::1-2001:db8::ff", "2001:db8::1", "2001:db8::ff"));
+  EXPECT(bad("192.0.2.20-10", "range is reversed"));
+  EXPECT(bad("192.0.2.20-192.0.2.10", "range is reversed"));
+  EXPECT(bad("192.0.2.10-256", "over 255"));
+  EXPECT(bad("192.0.2.10-foo", "range end 'foo' is not an IP address"));
+  EXPECT(bad("192.0.2.10-2001:db8::1", "mixes IPv4 and IPv6"));
+  EXPECT(bad("192.0.2.999-5", "octet 999 over 255"));
+}
+
+static void test_names(void) {
+  EXPECT(name("lab-host"));
+  EXPECT(name("db-1.example.org"));
+  EXPECT(name("localhost"));
+  EXPECT(!name("bad host"));
+  EXPECT(!name("host;rm"));
+  EXPECT(!name("-rf"));
+  EXPECT(bad("a$b", "not an address or host name"));
+}
+
+static void add(struct ap_tset *s, const char *spec) {
+  struct ap_addr lo, hi;
+
+  if (ap_target_parse(spec, &lo, &hi, err, sizeof(err)) == AP_TARGET_RANGE)
+    ap_tset_add(s, &lo, &hi);
+}
+
+static void test_set_merge(void) {
+  struct ap_tset s;
+  struct ap_addr a;
+  uint64_t i;
+  char buf[AP_ADDR_STRLEN];
+
+  ap_tset_init(&s);
+  add(&s, "192.0.2.10-20");
+  add(&s, "192.0.2.15-25"); /* overlaps */
+  add(&s, "192.0.2.26");    /* touches */
+  add(&s, "192.0.2.12");    /* duplicate */
+  add(&s, "192.0.2.100");
+  EXPECT(ap_tset_finish(&s, NULL, 1000) == 0);
+  EXPECT(s.n == 2);
+  EXPECT(s.count == 18);
+  ap_tset_at(&s, 0, &a);
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)), "192.0.2.10") == 0);
+  ap_tset_at(&s, 17, &a);
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)), "192.0.2.100") == 0);
+  for (i = 0; i < s.count; i++) {
+    uint64_t j = UINT64_MAX;
+    ap_tset_at(&s, i, &a);
+    EXPECT(ap_tset_index(&s, &a, &j) == 0 && j == i);
+  }
+  ap_addr_parse("192.0.2.50", &a);
+  EXPECT(ap_tset_index(&s, &a, &i) == UV_ENOENT);
+  ap_addr_parse("192.0.2.9", &a);
+  EXPECT(ap_tset_index(&s, &a, &i) == UV_ENOENT);
+  ap_tset_release(&s);
+}
+
+static void test_set_exclude(void) {
+  struct ap_tset s, x;
+  struct ap_addr a;
+  uint64_t i;
+
+  ap_tset_init(&s);
+  ap_tset_init(&x);
+  add(&s, "192.0.2.0/24");
+  add(&x, "192.0.2.1");
+  add(&x, "192.0.2.100-110");
+  add(&x, "192.0.2.250-192.0.3.10");
+  add(&x, "198.51.100.0/24");
+  EXPECT(ap_tset_finish(&s, &x, 1000) == 0);
+  EXPECT(s.count == 254 - 1 - 11 - 5);
+  ap_addr_parse("192.0.2.105", &a);
+  EXPECT(ap_tset_index(&s, &a, &i) == UV_ENOENT);
+  ap_addr_parse("192.0.2.99", &a);
+  EXPECT(ap_tset_index(&s, &a, &i) == 0);
+  ap_addr_parse("192.0.2.111", &a);
+  EXPECT(ap_tset_index(&s, &a, &i) == 0);
+  ap_tset_release(&s);
+  ap_tset_release(&x);
+}
+
+static void test_set_large(void) {
+  struct ap_tset s;
+  struct ap_addr a;
+  char buf[AP_ADDR_STRLEN];
+
+  ap_tset_init(&s);
+  add(&s, "10.0.0.0/8");
+  add(&s, "2001:db8::/104");
+  EXPECT(ap_tset_finish(&s, NULL, UINT64_MAX) == 0);
+  EXPECT(s.n == 2);
+  EXPECT(s.count == 16777214ULL + 16777216ULL);
+  ap_tset_at(&s, s.count - 1, &a);
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)),
+                "2001:db8::ff:ffff") == 0);
+  ap_tset_release(&s);
+
+  ap_tset_init(&s);
+  add(&s, "2001:db8::/64");
+  EXPECT(ap_tset_finish(&s, NULL, 1ULL << 24) == UV_E2BIG);
+  ap_tset_release(&s);
+  ap_tset_init(&s);
+  add(&s, "::/0");
+  EXPECT(ap_tset_finish(&s, NULL, UINT64_MAX) == UV_E2BIG);
+  ap_tset_release(&s);
+}
+
+int main(void) {
+  RUN(test_addresses);
+  RUN(test_cidr);
+  RUN(test_ranges);
+  RUN(test_names);
+  RUN(test_set_merge);
+  RUN(test_set_exclude);
+  RUN(test_set_large);
+  return tap_done();
+}
