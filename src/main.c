@@ -99,8 +99,8 @@ static const char help_text[] =
     "a host name.\n"
     "\n"
     "Targets:\n"
-    "  -f FILE             read targets from FILE, one per line ('-' is\n"
-    "                      standard input, '#' starts a comment)\n"
+    "  -f FILE             read targets from FILE, one or more per line\n"
+    "                      ('-' is standard input, '#' starts a comment)\n"
     "  --exclude TARGET    never probe TARGET (an address, block or range)\n"
     "  --exclude-file FILE never probe the targets listed in FILE\n"
     "  -4, -6              probe only IPv4, or only IPv6, targets\n"
@@ -205,14 +205,15 @@ static double real_arg(int c, const char *s, double min, double max) {
 }
 
 static void parse_shard(struct opts *o, const char *s) {
-  char buf[64], *slash;
+  unsigned long long i, n;
+  int end = -1;
 
-  if (strlen(s) >= sizeof(buf) || (slash = strchr(s, '/')) == NULL)
-    die_usage("invalid --shard '%s': need I/N%s", s, "");
-  memcpy(buf, s, strlen(s) + 1);
-  buf[slash - s] = '\0';
-  o->nshards = num_arg(OPT_SHARD, buf + (slash - s) + 1, 1, UINT32_MAX);
-  o->shard = num_arg(OPT_SHARD, buf, 1, o->nshards);
+  if (sscanf(s, "%llu/%llu%n", &i, &n, &end) != 2 || end < 0 ||
+      s[end] != '\0' || s[strspn(s, "0123456789/")] != '\0' || n < 1 ||
+      n > UINT32_MAX || i < 1 || i > n)
+    die_usage("invalid --shard '%s': need I/N with 1 <= I <= N%s", s, "");
+  o->shard = i;
+  o->nshards = n;
 }
 
 static void bad_option(char **argv, int c) {
@@ -534,14 +535,10 @@ struct run {
   int signum;
 };
 
-static void verdict_cb(struct ap_scan *s, uint64_t idx,
-                       const struct ap_addr *addr, int verdict,
-                       uint64_t rtt_ns, const char *reason,
-                       const struct ap_addr *from) {
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
   struct run *run = ap_container_of(s, struct run, scan);
 
-  (void) idx;
-  ap_out_verdict(&run->out, addr, verdict, rtt_ns, reason, from);
+  ap_out_result(&run->out, r);
 }
 
 static void signal_cb(uv_signal_t *h, int signum) {

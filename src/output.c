@@ -5,7 +5,6 @@
 #include <string.h>
 #include <uv.h>
 
-#include "scan.h"
 
 /* By address, then in the order the names were given, so that the first
  * name given for an address is the one kept. */
@@ -94,38 +93,37 @@ void ap_out_init(struct ap_out *o, FILE *f, int show,
   o->rtt_min = UINT64_MAX;
 }
 
-void ap_out_verdict(struct ap_out *o, const struct ap_addr *addr,
-                    int verdict, uint64_t rtt_ns, const char *reason,
-                    const struct ap_addr *from) {
+void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
-  const char *who = ap_names_find(o->names, addr);
+  const char *who = ap_names_find(o->names, &r->addr);
+  int alive = r->verdict == AP_ALIVE;
 
   if (who == NULL)
-    who = ap_addr_format(addr, buf, sizeof(buf));
-  if (verdict == AP_ALIVE) {
+    who = ap_addr_format(&r->addr, buf, sizeof(buf));
+  if (alive) {
     o->alive++;
-    o->rtt_sum += rtt_ns;
-    if (rtt_ns < o->rtt_min)
-      o->rtt_min = rtt_ns;
-    if (rtt_ns > o->rtt_max)
-      o->rtt_max = rtt_ns;
+    o->rtt_sum += r->rtt_ns;
+    if (r->rtt_ns < o->rtt_min)
+      o->rtt_min = r->rtt_ns;
+    if (r->rtt_ns > o->rtt_max)
+      o->rtt_max = r->rtt_ns;
   } else {
     o->unreachable++;
   }
   if (o->show == AP_SHOW_NONE)
     return;
   if (o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) {
-    if ((o->show == AP_SHOW_ALIVE) == (verdict == AP_ALIVE))
+    if ((o->show == AP_SHOW_ALIVE) == alive)
       fprintf(o->f, "%s\n", who);
     return;
   }
-  if (verdict == AP_ALIVE)
-    fprintf(o->f, "%s is alive (%.2f ms)\n", who, (double) rtt_ns / 1e6);
-  else if (reason != NULL && from != NULL)
-    fprintf(o->f, "%s is unreachable (%s from %s)\n", who, reason,
-            ap_addr_format(from, fbuf, sizeof(fbuf)));
-  else if (reason != NULL)
-    fprintf(o->f, "%s is unreachable (%s)\n", who, reason);
+  if (alive)
+    fprintf(o->f, "%s is alive (%.2f ms)\n", who, (double) r->rtt_ns / 1e6);
+  else if (r->reason != NULL && r->from != NULL)
+    fprintf(o->f, "%s is unreachable (%s from %s)\n", who, r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(o->f, "%s is unreachable (%s)\n", who, r->reason);
   else
     fprintf(o->f, "%s is unreachable\n", who);
 }

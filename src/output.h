@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "result.h"
 
 enum ap_show {
   AP_SHOW_ALL = 0, /* every verdict, as a sentence */
@@ -54,10 +55,8 @@ void ap_names_release(struct ap_names *t);
 void ap_out_init(struct ap_out *o, FILE *f, int show,
                  const struct ap_names *names);
 
-/* Prints one verdict (see ap_verdict_cb in scan.h) and counts it. */
-void ap_out_verdict(struct ap_out *o, const struct ap_addr *addr,
-                    int verdict, uint64_t rtt_ns, const char *reason,
-                    const struct ap_addr *from);
+/* Prints one target's verdict and counts it. */
+void ap_out_result(struct ap_out *o, const struct ap_result *r);
 
 /* Prints the -s summary. */
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

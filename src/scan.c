@@ -61,20 +61,36 @@ static void finish(struct ap_scan *s, int status) {
   s->engine->ops->close(s->engine);
 }
 
-/* Records the verdict of target idx, once. */
-static void settle(struct ap_scan *s, uint64_t idx, int verdict,
-                   uint64_t rtt_ns, const char *reason,
-                   const struct ap_addr *from) {
-  struct ap_addr addr;
+/* Records the verdict of target r->idx, once. */
+static void settle(struct ap_scan *s, struct ap_result *r) {
+  uint64_t idx = r->idx;
 
   if (s->closing || is_done(s, idx))
     return;
   s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
   s->ndone++;
-  ap_tset_at(s->set, idx, &addr);
-  s->verdict_cb(s, idx, &addr, verdict, rtt_ns, reason, from);
+  ap_tset_at(s->set, idx, &r->addr);
+  s->verdict_cb(s, r);
   if (s->ndone == s->total)
     finish(s, 0);
+}
+
+static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
+                       uint64_t rtt_ns, const char *reason,
+                       const struct ap_addr *from) {
+  struct ap_result r;
+
+  memset(&r, 0, sizeof(r));
+  r.idx = idx;
+  r.verdict = verdict;
+  r.rtt_ns = rtt_ns;
+  r.reason = reason;
+  r.from = from;
+  if (verdict == AP_ALIVE) {
+    r.stats.received = 1;
+    r.stats.rtt_min_ns = r.stats.rtt_max_ns = r.stats.rtt_sum_ns = rtt_ns;
+  }
+  settle(s, &r);
 }
 
 void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
@@ -82,7 +98,7 @@ void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
   uint64_t idx;
 
   if (ap_tset_index(s->set, addr, &idx) == 0)
-    settle(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
+    settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
 }
 
 void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
@@ -90,7 +106,13 @@ void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
   uint64_t idx;
 
   if (ap_tset_index(s->set, addr, &idx) == 0)
-    settle(s, idx, AP_UNREACHABLE, 0, reason, from);
+    settle_one(s, idx, AP_UNREACHABLE, 0, reason, from);
+}
+
+void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
+                    struct ap_result *r) {
+  if (ap_tset_index(s->set, addr, &r->idx) == 0)
+    settle(s, r);
 }
 
 /* Moves probes whose wait is over to the retry queue, or to their verdict
@@ -105,6 +127,7 @@ static int expire(struct ap_scan *s, uint64_t now) {
     while (r->n > 0 && r->v[r->head].when <= now && !s->closing) {
       idx = r->v[r->head].idx;
       ring_pop(r);
+      s->inflight--;
       if (is_done(s, idx))
         continue;
       if (k < s->cfg.retries) {
@@ -112,19 +135,26 @@ static int expire(struct ap_scan *s, uint64_t now) {
         if (err != 0)
           return err;
       } else {
-        settle(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
+        settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
       }
     }
   }
   return 0;
 }
 
-/* How many probes the rate allows now. */
+/* How many probes the rate and the in-flight bound allow now. */
 static size_t allowance(struct ap_scan *s, uint64_t now) {
+  uint64_t room = AP_SCAN_BATCH;
   double burst;
 
+  if (s->cfg.max_inflight > 0) {
+    room = s->cfg.max_inflight > s->inflight
+               ? s->cfg.max_inflight - s->inflight : 0;
+    if (room > AP_SCAN_BATCH)
+      room = AP_SCAN_BATCH;
+  }
   if (s->cfg.rate <= 0)
-    return AP_SCAN_BATCH;
+    return (size_t) room;
   burst = s->cfg.rate * (double) BURST_NS / NS_PER_S;
   if (burst < 1)
     burst = 1;
@@ -132,7 +162,7 @@ static size_t allowance(struct ap_scan *s, uint64_t now) {
   if (s->tokens > burst)
     s->tokens = burst;
   s->last_ns = now;
-  return s->tokens >= AP_SCAN_BATCH ? AP_SCAN_BATCH : (size_t) s->tokens;
+  return s->tokens >= (double) room ? (size_t) room : (size_t) s->tokens;
 }
 
 /* Fills the batch up to want probes: retries first, then new targets. */
@@ -177,6 +207,7 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
                     now + s->wait_ns[s->batch[i].attempt]);
     if (err != 0)
       return err;
+    s->inflight++;
   }
   if (s->cfg.rate > 0)
     s->tokens -= sent;

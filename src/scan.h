@@ -18,6 +18,7 @@
 
 #include "engine.h"
 #include "order.h"
+#include "result.h"
 #include "target.h"
 
 #define AP_SCAN_BATCH 64
@@ -28,21 +29,13 @@ struct ap_scan_cfg {
   unsigned retries;    /* further probes of a silent target */
   double backoff;      /* each retry waits this much longer than the last */
   double rate;         /* probes per second, 0 for no limit */
-};
-
-enum ap_verdict {
-  AP_ALIVE = 0,
-  AP_UNREACHABLE = 1
+  uint64_t max_inflight; /* probes awaiting an answer at once, 0: no limit */
 };
 
 struct ap_scan;
 
-/* Called once per target.  reason is NULL for a plain timeout; from is the
- * address that reported the reason (an ICMP error's sender), or NULL. */
-typedef void (*ap_verdict_cb)(struct ap_scan *s, uint64_t idx,
-                              const struct ap_addr *addr, int verdict,
-                              uint64_t rtt_ns, const char *reason,
-                              const struct ap_addr *from);
+/* Called once per target, with its verdict. */
+typedef void (*ap_verdict_cb)(struct ap_scan *s, const struct ap_result *r);
 
 struct ap_ring {
   struct { uint64_t idx; uint64_t when; } *v;
@@ -70,6 +63,7 @@ struct ap_scan {
 
   uint64_t total; /* targets this scan gives a verdict */
   uint64_t ndone;
+  uint64_t inflight; /* probes sent and not yet expired */
   double tokens;
   uint64_t last_ns;
   int busy;    /* the engine took fewer probes than offered */
@@ -100,5 +94,11 @@ void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
                    uint64_t rtt_ns);
 void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
                   const char *reason, const struct ap_addr *from);
+
+/* For engines that decide a whole target at once (ping(8) -c N): r gives
+ * the verdict, reason and statistics; r->idx and r->addr are filled in
+ * here from addr. */
+void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
+                    struct ap_result *r);
 
 #endif

@@ -28,6 +28,16 @@ static int parse_small(const char *s, unsigned max, unsigned *out) {
   return 0;
 }
 
+/* Parses 1 to 4 hex digits. */
+static int parse_hex16(const char *s, unsigned *out) {
+  size_t len = strlen(s);
+
+  if (len == 0 || len > 4 || !only_chars(s, "0123456789abcdefABCDEF"))
+    return UV_EINVAL;
+  *out = (unsigned) strtoul(s, NULL, 16);
+  return 0;
+}
+
 /* Says why a dotted-decimal string is not an IPv4 address. */
 static void explain_v4(const char *s, char *err, size_t errlen) {
   const char *p = s;
@@ -110,6 +120,11 @@ static int parse_range(char *s, char *dash, struct ap_addr *lo,
     }
     *hi = *lo;
     hi->lo = (hi->lo & ~0xffULL) | last;
+  } else if (!ap_addr_is_v4(lo) && strchr(end, ':') == NULL &&
+             parse_hex16(end, &last) == 0) {
+    /* 2001:db8::10-1f: the end replaces the last 16-bit group. */
+    *hi = *lo;
+    hi->lo = (hi->lo & ~0xffffULL) | last;
   } else if (ap_addr_parse(end, hi) != 0) {
     snprintf(err, errlen, "range end '%s' is not an IP address", end);
     return UV_EINVAL;

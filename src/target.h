@@ -32,7 +32,8 @@ enum ap_target_kind {
 };
 
 /* Parses one target specification: an address, a CIDR block, a range
- * (A-B, or for IPv4 A-N replacing the last octet), or a host name.  For a
+ * (A-B; or A-N, where N replaces the last octet of an IPv4 address or, in
+ * hex, the last group of an IPv6 address), or a host name.  For a
  * range it fills *lo and *hi and returns AP_TARGET_RANGE; for something that
  * can only be a host name it returns AP_TARGET_NAME.  On error it returns
  * UV_EINVAL and writes a reason (no capital, no full stop) into err. */

@@ -57,7 +57,9 @@ bad_input "backoff under 1" "'0.5'" -B 0.5 127.0.0.1
 bad_input "-i with --rate" "together" -i 10 --rate 5 127.0.0.1
 bad_input "bad -m" "'carrier-pigeon'" -m carrier-pigeon 127.0.0.1
 bad_input "bad --order" "'sideways'" --order sideways 127.0.0.1
-bad_input "bad --shard" "'3'" --shard 3/2 127.0.0.1
+bad_input "bad --shard" "'3/2'" --shard 3/2 127.0.0.1
+bad_input "zero --shard" "'0/2'" --shard 0/2 127.0.0.1
+bad_input "signed --shard" "'1/-2'" --shard 1/-2 127.0.0.1
 bad_input "bad --shard form" "'half'" --shard half 127.0.0.1
 bad_input "-4 with an IPv6 target" "'2001:db8::1'" -4 2001:db8::1
 bad_input "-4 with -6" "-4 and -6" -4 -6 127.0.0.1

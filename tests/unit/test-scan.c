@@ -53,18 +53,16 @@ static void fake_close(struct ap_engine *e) {
 static const struct ap_engine_ops fake_ops = { "fake", fake_send,
                                                fake_close };
 
-static void verdict_cb(struct ap_scan *s, uint64_t idx,
-                       const struct ap_addr *a, int verdict, uint64_t rtt,
-                       const char *reason, const struct ap_addr *from) {
-  (void) s, (void) idx, (void) rtt, (void) from;
-  if (verdict == AP_ALIVE)
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
+  (void) s;
+  if (r->verdict == AP_ALIVE)
     res.alive++;
   else
     res.unreachable++;
-  if ((ap_addr_v4(a) & 0xff) == 1)
+  if ((ap_addr_v4(&r->addr) & 0xff) == 1)
     res.verdicts_for_1++;
-  if (reason != NULL)
-    res.reason = reason;
+  if (r->reason != NULL)
+    res.reason = r->reason;
 }
 
 /* Scans 192.0.2.1-254 with the fake engine; returns elapsed ms. */
@@ -151,6 +149,52 @@ static void test_busy_engine(void) {
   EXPECT(f.sent == 254);
 }
 
+/* An engine that never answers, to watch the in-flight bound. */
+static uint64_t peak;
+
+static int count_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+                      uint64_t now) {
+  (void) p, (void) now;
+  if (e->scan->inflight + n > peak)
+    peak = e->scan->inflight + n;
+  ((struct fake *) e)->sent += n;
+  return (int) n;
+}
+
+static const struct ap_engine_ops count_ops = { "count", count_send,
+                                                fake_close };
+
+static void test_inflight_bound(void) {
+  struct ap_scan_cfg cfg = { 5, 0, 1, 0, 10 };
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct ap_addr lo, hi;
+  struct fake f;
+  uv_loop_t loop;
+
+  memset(&f, 0, sizeof(f));
+  memset(&res, 0, sizeof(res));
+  f.base.ops = &count_ops;
+  peak = 0;
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.2.100", &hi);
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 1, 1, 1, 1);
+  uv_loop_init(&loop);
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &f.base, &cfg, verdict_cb) ==
+         0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT(peak == 10);
+  EXPECT(f.sent == 100 && res.unreachable == 100);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+}
+
 static void test_bad_config(void) {
   struct ap_scan_cfg cfg = { 0, 0, 1, 0 };
   struct ap_tset set;
@@ -174,6 +218,7 @@ int main(void) {
   RUN(test_silent_retried);
   RUN(test_rate_limit);
   RUN(test_busy_engine);
+  RUN(test_inflight_bound);
   RUN(test_bad_config);
   return tap_done();
 }

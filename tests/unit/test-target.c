@@ -68,6 +68,10 @@ static void test_ranges(void) {
   EXPECT(parse("192.0.2.10-10", "192.0.2.10", "192.0.2.10"));
   EXPECT(parse("192.0.1.250-192.0.2.5", "192.0.1.250", "192.0.2.5"));
   EXPECT(parse("2001:db8::1-2001:db8::ff", "2001:db8::1", "2001:db8::ff"));
+  EXPECT(parse("2001:db8::1-3", "2001:db8::1", "2001:db8::3"));
+  EXPECT(parse("2001:db8::10-1f", "2001:db8::10", "2001:db8::1f"));
+  EXPECT(bad("2001:db8::10-1", "range is reversed"));
+  EXPECT(bad("2001:db8::10-12345", "not an IP address"));
   EXPECT(bad("192.0.2.20-10", "range is reversed"));
   EXPECT(bad("192.0.2.20-192.0.2.10", "range is reversed"));
   EXPECT(bad("192.0.2.10-256", "over 255"));
