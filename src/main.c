@@ -606,7 +606,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     return 128 + run->signum;
   if (t->unresolved > 0)
     return EX_NONAME;
-  return run->out.alive == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
 }
 
 static void release_targets(struct targets *t) {

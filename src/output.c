@@ -97,9 +97,11 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
   const char *who = ap_names_find(o->names, &r->addr);
   int alive = r->verdict == AP_ALIVE;
+  int ok = r->ok;
 
   if (who == NULL)
     who = ap_addr_format(&r->addr, buf, sizeof(buf));
+  o->ok += ok != 0;
   if (alive) {
     o->alive++;
     o->rtt_sum += r->rtt_ns;
@@ -107,13 +109,13 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
       o->rtt_min = r->rtt_ns;
     if (r->rtt_ns > o->rtt_max)
       o->rtt_max = r->rtt_ns;
-  } else {
+  } else if (r->verdict == AP_UNREACHABLE) {
     o->unreachable++;
   }
   if (o->show == AP_SHOW_NONE)
     return;
   if (o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) {
-    if ((o->show == AP_SHOW_ALIVE) == alive)
+    if ((o->show == AP_SHOW_ALIVE) == ok)
       fprintf(o->f, "%s\n", who);
     return;
   }

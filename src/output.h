@@ -15,8 +15,8 @@
 
 enum ap_show {
   AP_SHOW_ALL = 0, /* every verdict, as a sentence */
-  AP_SHOW_ALIVE,   /* -a: alive addresses only */
-  AP_SHOW_UNREACH, /* -u: unreachable addresses only */
+  AP_SHOW_ALIVE,   /* -a: targets that are OK only */
+  AP_SHOW_UNREACH, /* -u: targets that are not OK only */
   AP_SHOW_NONE     /* -q */
 };
 
@@ -37,8 +37,9 @@ struct ap_out {
   FILE *f;
   int show;
   const struct ap_names *names;
-  uint64_t alive;
-  uint64_t unreachable;
+  uint64_t ok;          /* targets whose verdict is OK */
+  uint64_t alive;       /* targets that answered the ping */
+  uint64_t unreachable; /* targets that did not */
   uint64_t rtt_min;
   uint64_t rtt_max;
   uint64_t rtt_sum;

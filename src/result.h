@@ -13,7 +13,27 @@
 
 enum ap_verdict {
   AP_ALIVE = 0,
-  AP_UNREACHABLE = 1
+  AP_UNREACHABLE = 1,
+  AP_NOT_PINGED = 2 /* -m none: only services were checked */
+};
+
+enum ap_check_state {
+  AP_CHECK_OPEN = 0,  /* connected */
+  AP_CHECK_CLOSED,    /* refused (RST) */
+  AP_CHECK_FILTERED,  /* no answer before the timeout */
+  AP_CHECK_ERROR      /* an ICMP error or a local failure: see reason */
+};
+
+/* One service check of a target (--tcp, --banner, --telnet). */
+struct ap_check {
+  uint16_t port;
+  int telnet;            /* a Telnet banner check */
+  int state;             /* enum ap_check_state */
+  int pass;              /* open, and the banner matched --expect if given */
+  const char *reason;    /* for AP_CHECK_ERROR or a failed --expect */
+  const uint8_t *banner; /* bytes the service sent first (Telnet commands
+                            removed), or NULL when no banner was read */
+  size_t banner_len;
 };
 
 /* Round-trip statistics of a target's echo probes. */
@@ -28,11 +48,14 @@ struct ap_stats {
 struct ap_result {
   uint64_t idx;               /* index in the target set */
   struct ap_addr addr;
-  int verdict;                /* enum ap_verdict */
+  int ok;                     /* the target's verdict over all its checks */
+  int verdict;                /* enum ap_verdict: the ping's verdict */
   uint64_t rtt_ns;            /* of the first valid reply, when alive */
   const char *reason;         /* why unreachable, or NULL for a timeout */
   const struct ap_addr *from; /* who gave the reason (ICMP error), or NULL */
   struct ap_stats stats;
+  const struct ap_check *checks; /* service checks, in --tcp order */
+  size_t nchecks;
 };
 
 #endif

@@ -41,8 +41,28 @@ static void ring_pop(struct ap_ring *r) {
   r->n--;
 }
 
+static int bit(const uint8_t *map, uint64_t idx) {
+  return map[idx >> 3] >> (idx & 7) & 1;
+}
+
 static int is_done(const struct ap_scan *s, uint64_t idx) {
-  return s->done[idx >> 3] >> (idx & 7) & 1;
+  return bit(s->done, idx);
+}
+
+/* Marks target idx as having a probe in flight, or not.  A target has at
+ * most one: a retry is only queued once the previous probe expired. */
+static void set_aloft(struct ap_scan *s, uint64_t idx, int on) {
+  uint8_t m = (uint8_t) (1u << (idx & 7));
+
+  if (on == bit(s->aloft, idx))
+    return;
+  if (on) {
+    s->aloft[idx >> 3] |= m;
+    s->inflight++;
+  } else {
+    s->aloft[idx >> 3] &= (uint8_t) ~m;
+    s->inflight--;
+  }
 }
 
 static void close_cb(uv_handle_t *h) {
@@ -69,6 +89,8 @@ static void settle(struct ap_scan *s, struct ap_result *r) {
     return;
   s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
   s->ndone++;
+  /* Its probe no longer counts against the in-flight bound. */
+  set_aloft(s, idx, 0);
   ap_tset_at(s->set, idx, &r->addr);
   s->verdict_cb(s, r);
   if (s->ndone == s->total)
@@ -82,6 +104,7 @@ static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
 
   memset(&r, 0, sizeof(r));
   r.idx = idx;
+  r.ok = verdict == AP_ALIVE;
   r.verdict = verdict;
   r.rtt_ns = rtt_ns;
   r.reason = reason;
@@ -127,9 +150,9 @@ static int expire(struct ap_scan *s, uint64_t now) {
     while (r->n > 0 && r->v[r->head].when <= now && !s->closing) {
       idx = r->v[r->head].idx;
       ring_pop(r);
-      s->inflight--;
       if (is_done(s, idx))
         continue;
+      set_aloft(s, idx, 0);
       if (k < s->cfg.retries) {
         err = ring_push(&s->retry, idx, k + 1);
         if (err != 0)
@@ -207,7 +230,8 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
                     now + s->wait_ns[s->batch[i].attempt]);
     if (err != 0)
       return err;
-    s->inflight++;
+    if (!is_done(s, s->batch[i].idx))
+      set_aloft(s, s->batch[i].idx, 1);
   }
   if (s->cfg.rate > 0)
     s->tokens -= sent;
@@ -288,8 +312,11 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
     wait *= cfg->backoff;
   }
   s->done = calloc(set->count / 8 + 1, 1);
-  if (s->done == NULL)
+  s->aloft = calloc(set->count / 8 + 1, 1);
+  if (s->done == NULL || s->aloft == NULL) {
+    ap_scan_release(s);
     return UV_ENOMEM;
+  }
   engine->scan = s;
   return 0;
 }
@@ -321,5 +348,7 @@ void ap_scan_release(struct ap_scan *s) {
     free(s->wait[k].v);
   free(s->retry.v);
   free(s->done);
+  free(s->aloft);
   s->done = NULL;
+  s->aloft = NULL;
 }

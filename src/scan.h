@@ -59,11 +59,12 @@ struct ap_scan {
   struct ap_ring retry;                  /* due again; when = attempt */
   struct ap_probe batch[AP_SCAN_BATCH];  /* taken from the order, unsent */
   size_t nbatch;
-  uint8_t *done; /* one bit per target index */
+  uint8_t *done;  /* one bit per target index: has its verdict */
+  uint8_t *aloft; /* one bit per target index: a probe is in flight */
 
   uint64_t total; /* targets this scan gives a verdict */
   uint64_t ndone;
-  uint64_t inflight; /* probes sent and not yet expired */
+  uint64_t inflight; /* targets with a probe in flight (aloft bits) */
   double tokens;
   uint64_t last_ns;
   int busy;    /* the engine took fewer probes than offered */
