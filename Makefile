@@ -49,6 +49,9 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
 
+bench: aping
+	@bash bench/run.sh
+
 install: aping
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 aping $(DESTDIR)$(BINDIR)/aping
@@ -61,7 +64,7 @@ clean:
 	rm -f aping src/*.o $(UNIT_TESTS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  iproute2 iputils-ping fping python3 procps util-linux
+  iproute2 iputils-ping fping nmap python3 procps util-linux time
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -71,4 +74,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check install uninstall clean deps
+.PHONY: all check bench install uninstall clean deps
