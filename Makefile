@@ -31,7 +31,7 @@ LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
 # Everything but main.c: the unit tests link against these too.
 LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
-  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c
+  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c src/pingout.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -49,6 +49,16 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
 
+# libFuzzer targets for the pure parsers (needs clang; not part of check).
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_TARGETS = tests/fuzz/fuzz-pingout
+
+fuzz: $(FUZZ_TARGETS)
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/%.c src/*.h
+	$(FUZZ_CC) $(AP_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< src/$*.c
+
 bench: aping
 	@bash bench/run.sh
 
@@ -61,7 +71,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aping $(DESTDIR)$(MANDIR)/man1/aping.1
 
 clean:
-	rm -f aping src/*.o $(UNIT_TESTS)
+	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   iproute2 iputils-ping fping nmap python3 procps util-linux time
@@ -74,4 +84,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check bench install uninstall clean deps
+.PHONY: all check fuzz bench install uninstall clean deps
