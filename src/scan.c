@@ -65,6 +65,13 @@ static void set_aloft(struct ap_scan *s, uint64_t idx, int on) {
   }
 }
 
+static void tick_cb(uv_timer_t *t);
+
+/* Whether the in-flight bound leaves no room for another probe. */
+static int full(const struct ap_scan *s) {
+  return s->cfg.max_inflight > 0 && s->inflight >= s->cfg.max_inflight;
+}
+
 static void close_cb(uv_handle_t *h) {
   (void) h;
 }
@@ -84,6 +91,7 @@ static void finish(struct ap_scan *s, int status) {
 /* Records the verdict of target r->idx, once. */
 static void settle(struct ap_scan *s, struct ap_result *r) {
   uint64_t idx = r->idx;
+  int was_full = full(s);
 
   if (s->closing || is_done(s, idx))
     return;
@@ -95,6 +103,9 @@ static void settle(struct ap_scan *s, struct ap_result *r) {
   s->verdict_cb(s, r);
   if (s->ndone == s->total)
     finish(s, 0);
+  else if (was_full && !full(s) && !s->closing)
+    /* A slot is free: send now rather than when the timer says. */
+    uv_timer_start(&s->timer, tick_cb, 0, 0);
 }
 
 static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
@@ -240,19 +251,18 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
   return 0;
 }
 
-static void tick_cb(uv_timer_t *t);
-
 static int more_to_send(const struct ap_scan *s) {
   return s->nbatch > 0 || s->retry.n > 0 || s->order->left > 0;
 }
 
 /* Arms the timer for the next thing to do: the next token, or the first
- * deadline. */
+ * deadline.  While the in-flight bound is full only deadlines count: a
+ * verdict that frees a slot starts the timer itself. */
 static void arm(struct ap_scan *s, uint64_t now) {
   uint64_t next = UINT64_MAX, t;
   unsigned k;
 
-  if (more_to_send(s)) {
+  if (more_to_send(s) && !full(s)) {
     if (s->busy)
       next = now + NS_PER_MS;
     else if (s->cfg.rate <= 0 || s->tokens >= 1)
