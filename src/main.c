@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <uv.h>
 
 #include "echo.h"
+#include "exec.h"
 #include "order.h"
 #include "output.h"
 #include "priv.h"
@@ -45,8 +47,12 @@ enum {
   OPT_SHARD,
   OPT_EXCLUDE,
   OPT_EXCLUDE_FILE,
-  OPT_MAX_TARGETS
+  OPT_MAX_TARGETS,
+  OPT_PING_COMMAND /* -m exec */
 };
+
+/* -m exec */
+enum { METHOD_AUTO = 0, METHOD_ICMP, METHOD_EXEC };
 
 struct opts {
   int show;
@@ -69,6 +75,9 @@ struct opts {
   size_t nexfiles;
   char **targets;
   size_t ntargets;
+  int method;               /* -m exec: METHOD_* */
+  unsigned jobs;            /* -m exec: -j, 0 for the default */
+  const char *ping_command; /* -m exec: --ping-command */
 };
 
 /* What the targets came to: the set, the names still to resolve, and the
@@ -89,7 +98,8 @@ static const char usage_text[] =
     "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
     "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
     "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n] target ...\n";
+    "             [--exclude-file file] [--max-targets n]\n"
+    "             [-c count] [-j n] [--ping-command path] target ...\n";
 
 static const char help_text[] =
     "\n"
@@ -107,8 +117,11 @@ static const char help_text[] =
     "  --max-targets N     refuse to probe more than N addresses\n"
     "                      (default 16777216)\n"
     "Method:\n"
-    "  -m auto|icmp        auto (default) and icmp use a raw ICMP socket if\n"
-    "                      permitted, else an ICMP datagram socket\n"
+    "  -m auto|icmp|exec   icmp: a raw ICMP socket if permitted, else an ICMP\n"
+    "                      datagram socket; exec: run ping(8) per target;\n"
+    "                      auto (default): icmp if a socket can be opened,\n"
+    "                      else exec\n"
+    "  --ping-command PATH with exec, run PATH instead of ping from PATH\n"
     "Timing:\n"
     "  -t MS               wait MS ms for the first reply (default 500)\n"
     "  -r N                probe a silent target N more times (default 1)\n"
@@ -117,6 +130,11 @@ static const char help_text[] =
     "                      (default 10000)\n"
     "  -i MS               wait MS ms between probes (same as --rate\n"
     "                      1000/MS; 0 for no limit)\n"
+    "  -c N                with exec, ping sends N echo requests (default 1;\n"
+    "                      alive if any is answered)\n"
+    "  -j N                at most N probes at once; with exec, N ping\n"
+    "                      processes (default: 256, or fewer so that they\n"
+    "                      use at most a quarter of the open-file limit)\n"
     "Order:\n"
     "  --order random|sequential\n"
     "                      probe in a random permutation (default) or in\n"
@@ -145,6 +163,7 @@ static const struct option long_opts[] = {
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
+  { "ping-command", required_argument, NULL, OPT_PING_COMMAND },
   { NULL, 0, NULL, 0 }
 };
 
@@ -242,8 +261,11 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
   case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
   case 'm':
-    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0)
-      die_usage("invalid -m '%s': need auto or icmp%s", arg, "");
+    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0 &&
+        strcmp(arg, "exec") != 0)
+      die_usage("invalid -m '%s': need auto, icmp or exec%s", arg, "");
+    o->method = strcmp(arg, "icmp") == 0   ? METHOD_ICMP
+                : strcmp(arg, "exec") == 0 ? METHOD_EXEC : METHOD_AUTO;
     break;
   case 'i':
   case OPT_RATE:
@@ -269,6 +291,14 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
   case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
     break;
+  /* -m exec */
+  case 'c': o->cfg.count = (unsigned) num_arg(c, arg, 1, 100000); break;
+  case 'j': o->jobs = (unsigned) num_arg(c, arg, 1, 100000); break;
+  case OPT_PING_COMMAND:
+    if (arg[0] == '\0')
+      die_usage("invalid --ping-command '%s': need a program%s", arg, "");
+    o->ping_command = arg;
+    break;
   }
 }
 
@@ -292,7 +322,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:af:hi:m:qr:st:uvV", long_opts,
+  while ((c = getopt_long(argc, argv, ":46B:ac:f:hi:j:m:qr:st:uvV", long_opts,
                           NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
@@ -569,10 +599,35 @@ static void unwatch_signals(struct run *run, uv_loop_t *loop) {
   uv_run(loop, UV_RUN_DEFAULT);
 }
 
-/* Probes every target.  Returns an exit status. */
+/* -m exec: says why ping(8) (path, when it was found) cannot be run. */
+static void exec_error(const struct opts *o, int err, const char *path) {
+  const char *cmd = path != NULL       ? path
+                    : o->ping_command ? o->ping_command : "ping";
+
+  if (err == UV_ENOENT && strchr(cmd, '/') == NULL)
+    fprintf(stderr, "aping: cannot run ping(8): '%s' not found in PATH "
+            "(exit %d)\n", cmd, EX_SYSTEM);
+  else
+    fprintf(stderr, "aping: cannot run ping(8) '%s': %s (exit %d)\n", cmd,
+            uv_strerror(err), EX_SYSTEM);
+}
+
+/* -m exec: the scan's configuration.  ping's own -c does the repeats, so
+ * no retries; -j bounds the children; and the scan waits longer than a
+ * child can live, so that the engine gives every verdict. */
+static void exec_scan_cfg(struct ap_scan_cfg *cfg, const struct ap_exec *x) {
+  cfg->retries = 0;
+  cfg->max_inflight = x->jobs;
+  cfg->timeout_ms = ap_exec_timeout_ms(x);
+}
+
+/* Probes every target, with the exec engine when exec is not NULL, else
+ * with echo.  Returns an exit status. */
 static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
-                 struct ap_echo *echo, const struct opts *o) {
+                 struct ap_echo *echo, struct ap_exec *exec,
+                 const struct opts *o) {
   struct ap_order order;
+  struct ap_scan_cfg cfg = o->cfg;
   uint64_t start = uv_hrtime(), seed = o->seed;
   int err;
 
@@ -580,9 +635,14 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     seed = start;
   ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
   ap_out_init(&run->out, stdout, o->show, &t->shown);
-  err = ap_scan_init(&run->scan, loop, &t->set, &order, &echo->base,
-                     &o->cfg, verdict_cb);
-  if (err == 0)
+  if (o->jobs > 0)
+    cfg.max_inflight = o->jobs;
+  if (exec != NULL)
+    exec_scan_cfg(&cfg, exec);
+  err = ap_scan_init(&run->scan, loop, &t->set, &order,
+                     exec != NULL ? &exec->base : &echo->base, &cfg,
+                     verdict_cb);
+  if (err == 0 && exec == NULL)
     err = ap_echo_start(echo, loop);
   if (err == 0)
     err = ap_scan_start(&run->scan);
@@ -598,6 +658,12 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
                    uv_hrtime() - start);
   err = run->scan.status;
   ap_scan_release(&run->scan);
+  if (exec != NULL && exec->fatal != 0) {
+    if (o->method == METHOD_AUTO)
+      (void) check_sockets(echo, &t->set, 0);
+    exec_error(o, exec->fatal, exec->path);
+    return EX_SYSTEM;
+  }
   if (err != 0 && err != UV_ECANCELED) {
     fprintf(stderr, "aping: %s\n", uv_strerror(err));
     return EX_SYSTEM;
@@ -620,10 +686,51 @@ static void release_targets(struct targets *t) {
   ap_names_release(&t->shown);
 }
 
+/* -m auto: whether some family among the targets has no ICMP socket. */
+static int socket_missing(const struct ap_echo *e, const struct ap_tset *s) {
+  int need[2];
+
+  families(s, &need[0], &need[1]);
+  return (need[0] && e->sock[0].kind == AP_ECHO_NONE) ||
+         (need[1] && e->sock[1].kind == AP_ECHO_NONE);
+}
+
+/* -m exec, or -m auto without a socket: prepares the ping(8) engine.
+ * Returns 0 or an exit status. */
+static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
+                    const struct ap_tset *set, const struct opts *o,
+                    uv_loop_t *loop) {
+  struct ap_exec_cfg cfg;
+  char desc[PATH_MAX * 2 + 200];
+  int err;
+
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.command = o->ping_command;
+  cfg.count = o->cfg.count > 0 ? o->cfg.count : 1;
+  cfg.timeout_ms = o->cfg.timeout_ms;
+  cfg.jobs = o->jobs > 0 ? o->jobs : ap_exec_default_jobs();
+  err = ap_exec_init(x, loop, &cfg);
+  if (err != 0) {
+    if (o->method == METHOD_AUTO)
+      (void) check_sockets(echo, set, 0);
+    exec_error(o, err, NULL);
+    return EX_SYSTEM;
+  }
+  if (o->verbose && o->method == METHOD_AUTO)
+    fprintf(stderr, "aping: no ICMP socket for every family: using "
+            "ping(8)\n");
+  if (o->verbose) {
+    ap_exec_describe(x, desc, sizeof(desc));
+    fprintf(stderr, "aping: method exec: %s\n", desc);
+  }
+  return 0;
+}
+
 /* Resolves names, checks what there is to probe, and probes it. */
 static int run_targets(struct targets *t, struct ap_echo *echo,
                        const struct opts *o, uv_loop_t *loop) {
   static struct run run;
+  static struct ap_exec exec;
   int rc;
 
   rc = collect(t, o);
@@ -639,10 +746,18 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
     fprintf(stderr, "aping: no targets left to probe (exit %d)\n", EX_USAGE);
     return EX_USAGE;
   }
+  if (o->method == METHOD_EXEC ||
+      (o->method == METHOD_AUTO && socket_missing(echo, &t->set))) {
+    rc = use_exec(&exec, echo, &t->set, o, loop);
+    if (rc == 0)
+      rc = probe(&run, loop, t, echo, &exec, o);
+    ap_exec_release(&exec);
+    return rc;
+  }
   rc = check_sockets(echo, &t->set, o->verbose);
   if (rc != 0)
     return rc;
-  return probe(&run, loop, t, echo, o);
+  return probe(&run, loop, t, echo, NULL, o);
 }
 
 int main(int argc, char **argv) {
@@ -658,7 +773,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: cannot get random bytes: %s\n", strerror(errno));
     return EX_SYSTEM;
   }
-  ap_echo_open(&echo, o.family != 6, o.family != 4, key);
+  /* -m exec opens no socket. */
+  ap_echo_open(&echo, o.method != METHOD_EXEC && o.family != 6,
+               o.method != METHOD_EXEC && o.family != 4, key);
   err = ap_priv_drop();
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));

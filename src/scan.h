@@ -30,6 +30,7 @@ struct ap_scan_cfg {
   double backoff;      /* each retry waits this much longer than the last */
   double rate;         /* probes per second, 0 for no limit */
   uint64_t max_inflight; /* probes awaiting an answer at once, 0: no limit */
+  unsigned count;        /* echo requests per target (-c), 0 for the default */
 };
 
 struct ap_scan;
