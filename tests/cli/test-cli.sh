@@ -27,6 +27,10 @@ for opt in -f --exclude --exclude-file -4 -6 --max-targets -m -t -r -B \
            --rate -i --order --seed --shard -a -u -q -s -v -V -h; do
   check "-h documents $opt" grep -q -- "$opt" <<<"$OUT"
 done
+# -m exec
+for opt in "exec" -c -j --ping-command; do
+  check "-h documents $opt" grep -q -- "$opt" <<<"$OUT"
+done
 run_aping -V
 check "-V prints the version" test "$RC" -eq 0 -a "${OUT#aping }" != "$OUT"
 run_aping
@@ -56,6 +60,12 @@ bad_input "negative -i" "'-1'" -i -1 127.0.0.1
 bad_input "backoff under 1" "'0.5'" -B 0.5 127.0.0.1
 bad_input "-i with --rate" "together" -i 10 --rate 5 127.0.0.1
 bad_input "bad -m" "'carrier-pigeon'" -m carrier-pigeon 127.0.0.1
+bad_input "zero -c" "-c '0'" -c 0 127.0.0.1
+bad_input "-c over 100000" "-c '100001'" -c 100001 127.0.0.1
+bad_input "zero -j" "-j '0'" -j 0 127.0.0.1
+bad_input "non-numeric -j" "-j 'many'" -j many 127.0.0.1
+bad_input "empty --ping-command" "invalid --ping-command ''" \
+  --ping-command '' 127.0.0.1
 bad_input "bad --order" "'sideways'" --order sideways 127.0.0.1
 bad_input "bad --shard" "'3/2'" --shard 3/2 127.0.0.1
 bad_input "zero --shard" "'0/2'" --shard 0/2 127.0.0.1
@@ -68,6 +78,12 @@ bad_input "block over --max-targets" "raise --max-targets" 2001:db8::/64
 bad_input "total over --max-targets" "raise --max-targets" \
   --max-targets 300 192.0.2.0/24 198.51.100.0/24
 bad_input "-f on a missing file" "'/nonexistent/hosts'" -f /nonexistent/hosts
+
+# No ping(8) to run: refused before anything is probed.
+run_aping -m exec --ping-command /nonexistent/ping 127.0.0.1
+check "-m exec with a missing --ping-command: exit 4, one line naming it" \
+  test "$RC" -eq 4 -a -z "$OUT" -a "$ERR" = \
+  "aping: cannot run ping(8) '/nonexistent/ping': no such file or directory (exit 4)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

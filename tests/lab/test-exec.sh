@@ -104,6 +104,22 @@ expect test "$(sort -u "$FAKE/env.log")" = "LC_ALL=C LANG=unset"
 what="... and its RTT is read from its output"
 expect grep -qx '198.18.1.5 is alive (1.25 ms)' <<<"$OUT"
 
+# -- BusyBox ping: the same argv, its own output format
+
+if bb=$(command -v busybox); then
+  mkdir "$tmp/bb"
+  ln -s "$bb" "$tmp/bb/ping"
+  scan -m exec -c 2 --ping-command "$tmp/bb/ping" 198.18.1.5 198.18.2.7 \
+    2001:db8:1::5 "$LAB_LOSSY4"
+  what="BusyBox ping: alive (IPv4 and IPv6, RTT read), silent, lossy"
+  expect grep -qE '^198\.18\.1\.5 is alive \(0\.[0-9]{2} ms\)' <<<"$OUT"
+  expect grep -qE '^2001:db8:1::5 is alive \(' <<<"$OUT"
+  expect grep -qx '198.18.2.7 is unreachable' <<<"$OUT"
+  expect grep -qE '^198\.18\.3\.3 is alive' <<<"$OUT"
+else
+  tap_ok "BusyBox ping # SKIP busybox is not installed (make deps)"
+fi
+
 # -- faults
 
 scan -m exec -t 1000 --ping-command "$FAKE/hang" 198.18.1.5
