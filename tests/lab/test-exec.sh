@@ -215,6 +215,16 @@ what="ulimit -n 256: 1024 targets complete, exactly the 512 answering ones ($MS 
 expect test "$(printf '%s\n' "$OUT" | sort)" = "$want"
 expect test "$RC" -eq 1
 nothing_left
+
+# -j beyond what the limit allows: spawns that fail for want of descriptors
+# wait for running children instead of failing their targets.
+PRE=(bash -c 'ulimit -n 40 && exec "$@"' ulimit)
+scan -m exec -j 100 -a 198.18.1.1-30 198.18.2.1-30
+what="ulimit -n 40 with -j 100: still exactly the 30 answering ones"
+expect test "$(printf '%s\n' "$OUT" | sort -V | tr '\n' ' ')" = \
+  "$(seq -f '198.18.1.%g' 1 30 | tr '\n' ' ')"
+expect test "$RC" -eq 1
+nothing_left
 PRE=()
 
 # -- unprivileged
