@@ -695,6 +695,18 @@ static int socket_missing(const struct ap_echo *e, const struct ap_tset *s) {
          (need[1] && e->sock[1].kind == AP_ECHO_NONE);
 }
 
+/* -m auto, -v: says which family had no socket, and why. */
+static void say_fallback(const struct ap_echo *e, const struct ap_tset *s) {
+  static const char *const fam[2] = { "ICMP", "ICMPv6" };
+  int need[2], i;
+
+  families(s, &need[0], &need[1]);
+  for (i = 0; i < 2; i++)
+    if (need[i] && e->sock[i].kind == AP_ECHO_NONE)
+      fprintf(stderr, "aping: %s: no socket (%s): using ping(8)\n", fam[i],
+              uv_strerror(e->sock[i].err));
+}
+
 /* -m exec, or -m auto without a socket: prepares the ping(8) engine.
  * Returns 0 or an exit status. */
 static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
@@ -717,8 +729,7 @@ static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
     return EX_SYSTEM;
   }
   if (o->verbose && o->method == METHOD_AUTO)
-    fprintf(stderr, "aping: no ICMP socket for every family: using "
-            "ping(8)\n");
+    say_fallback(echo, set);
   if (o->verbose) {
     ap_exec_describe(x, desc, sizeof(desc));
     fprintf(stderr, "aping: method exec: %s\n", desc);
