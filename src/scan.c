@@ -65,6 +65,10 @@ static void set_aloft(struct ap_scan *s, uint64_t idx, int on) {
   }
 }
 
+static void tick_cb(uv_timer_t *t);
+static void idle_cb(uv_idle_t *h);
+static int more_to_send(const struct ap_scan *s);
+
 static void close_cb(uv_handle_t *h) {
   (void) h;
 }
@@ -78,6 +82,7 @@ static void finish(struct ap_scan *s, int status) {
   if (s->status == 0)
     s->status = status;
   uv_close((uv_handle_t *) &s->timer, close_cb);
+  uv_close((uv_handle_t *) &s->idle, close_cb);
   s->engine->ops->close(s->engine);
 }
 
@@ -89,8 +94,11 @@ static void settle(struct ap_scan *s, struct ap_result *r) {
     return;
   s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
   s->ndone++;
-  /* Its probe no longer counts against the in-flight bound. */
+  /* Its probe no longer counts against the in-flight bound; if the bound
+   * was holding the sender back, wake it. */
   set_aloft(s, idx, 0);
+  if (s->cfg.max_inflight > 0 && more_to_send(s))
+    uv_idle_start(&s->idle, idle_cb);
   ap_tset_at(s->set, idx, &r->addr);
   s->verdict_cb(s, r);
   if (s->ndone == s->total)
@@ -240,14 +248,15 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
   return 0;
 }
 
-static void tick_cb(uv_timer_t *t);
 
 static int more_to_send(const struct ap_scan *s) {
   return s->nbatch > 0 || s->retry.n > 0 || s->order->left > 0;
 }
 
-/* Arms the timer for the next thing to do: the next token, or the first
- * deadline. */
+/* Arranges for the next thing to do.  Sending more right away goes
+ * through the idle handle, which runs once per loop turn, so that the loop
+ * polls for replies between batches (a timer re-armed at 0 ms would run
+ * again before any I/O).  Waiting for a token or a deadline uses the timer. */
 static void arm(struct ap_scan *s, uint64_t now) {
   uint64_t next = UINT64_MAX, t;
   unsigned k;
@@ -260,6 +269,14 @@ static void arm(struct ap_scan *s, uint64_t now) {
     else
       next = now + (uint64_t) ((1 - s->tokens) * NS_PER_S / s->cfg.rate);
   }
+  if (next == now && (s->cfg.max_inflight == 0 ||
+                      s->inflight < s->cfg.max_inflight)) {
+    uv_idle_start(&s->idle, idle_cb);
+    return;
+  }
+  uv_idle_stop(&s->idle);
+  if (next == now)
+    next = UINT64_MAX; /* full: the next expiry or verdict frees a slot */
   for (k = 0; k <= s->cfg.retries; k++) {
     if (s->wait[k].n > 0) {
       t = s->wait[k].v[s->wait[k].head].when;
@@ -273,8 +290,7 @@ static void arm(struct ap_scan *s, uint64_t now) {
   uv_timer_start(&s->timer, tick_cb, t, 0);
 }
 
-static void tick_cb(uv_timer_t *t) {
-  struct ap_scan *s = t->data;
+static void tick(struct ap_scan *s) {
   uint64_t now = uv_hrtime();
   int err;
 
@@ -287,6 +303,14 @@ static void tick_cb(uv_timer_t *t) {
   }
   if (!s->closing)
     arm(s, now);
+}
+
+static void tick_cb(uv_timer_t *t) {
+  tick(t->data);
+}
+
+static void idle_cb(uv_idle_t *h) {
+  tick(h->data);
 }
 
 int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
@@ -327,7 +351,9 @@ int ap_scan_start(struct ap_scan *s) {
   err = uv_timer_init(s->loop, &s->timer);
   if (err != 0)
     return err;
+  uv_idle_init(s->loop, &s->idle); /* cannot fail */
   s->timer.data = s;
+  s->idle.data = s;
   s->last_ns = uv_hrtime();
   s->tokens = 1;
   if (s->total == 0) {

@@ -46,7 +46,8 @@ struct ap_ring {
 
 struct ap_scan {
   uv_loop_t *loop;
-  uv_timer_t timer;
+  uv_timer_t timer; /* the next deadline, or the next token */
+  uv_idle_t idle;   /* more to send now: once per loop turn, after I/O */
   const struct ap_tset *set;
   struct ap_order *order;
   struct ap_engine *engine;
