@@ -21,7 +21,7 @@
 #include "result.h"
 #include "target.h"
 
-#define AP_SCAN_BATCH 64
+#define AP_SCAN_BATCH 256
 #define AP_SCAN_MAXTRIES 32
 
 struct ap_scan_cfg {
