@@ -11,15 +11,20 @@ why=$(lab_can_run) || skip_all "lab: $why"
 lab_up >/dev/null
 lab_services_up
 
-# scan ARGS...: aping ARGS inside the lab; sets OUT, ERR, RC and MS.
-scan() {
+# run_lab CMD...: CMD inside the lab; sets OUT, ERR, RC and MS.
+run_lab() {
   local e t0
   e=$(mktemp)
   t0=$(date +%s%N)
-  OUT=$(lab_exec "$APING" "$@" 2>"$e") && RC=0 || RC=$?
+  OUT=$(lab_exec "$@" 2>"$e") && RC=0 || RC=$?
   MS=$((($(date +%s%N) - t0) / 1000000))
   ERR=$(cat "$e")
   rm -f "$e"
+}
+
+# scan ARGS...: aping ARGS inside the lab.
+scan() {
+  run_lab "$APING" "$@"
 }
 
 diag() {
@@ -196,6 +201,18 @@ expect test "$MS" -ge 900
 scan -m none -j 3 -t 300 -r 0 --tcp 7004 --banner 198.18.1.1-3
 what="-j 3: the same three at once"
 expect test "$MS" -lt 800
+
+scan -v -m none --tcp 22 --banner 198.18.1.0/24
+what="-v says how many connections may be open at once (default 256)"
+expect grep -qx 'aping: TCP: at most 256 connections at once' <<<"$ERR"
+run_lab prlimit --nofile=64:64 "$APING" -v -m none --tcp 22 --banner 198.18.1.0/24
+what="RLIMIT_NOFILE 64 bounds -j 256 to 32 connections, and all 254 finish"
+expect grep -qx 'aping: TCP: at most 32 connections at once' <<<"$ERR"
+expect test "$(printf '%s\n' "$OUT" | grep -c 'is up; 22/tcp open "SSH')" -eq 254
+run_lab prlimit --nofile=64:4096 "$APING" -v -j 1000 -m none --tcp 22 198.18.1.0/24
+what="... a soft limit under the hard one is raised for -j 1000"
+expect grep -qx 'aping: TCP: at most 1000 connections at once' <<<"$ERR"
+expect test "$RC" -eq 0
 
 scan --tcp 22 198.18.1.0/24 198.18.2.0/24
 what="pings and checks together: 254 alive+open, 254 unreachable+filtered"

@@ -264,7 +264,8 @@ static void test_random(void) {
     for (i = 0; i < sizeof(in); i++) {
       seed = seed * 1103515245u + 12345u;
       /* Mostly command bytes, so that every state is visited. */
-      in[i] = (uint8_t) ((seed >> 16) % 4 == 0 ? (seed >> 8) : 240 + (seed >> 20) % 16);
+      in[i] = (uint8_t) ((seed >> 16) % 4 == 0 ? (seed >> 8)
+                                               : 240 + (seed >> 20) % 16);
     }
     n = ap_telnet_feed(&t, in, sizeof(in), out, sizeof(out));
     ok &= n <= sizeof(in) && t.nreply <= AP_TELNET_REPLY_MAX;
