@@ -9,18 +9,22 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <uv.h>
 
+#include "combine.h"
 #include "echo.h"
 #include "order.h"
 #include "output.h"
+#include "ports.h"
 #include "priv.h"
 #include "resolve.h"
 #include "scan.h"
+#include "svc.h"
 #include "target.h"
 
 #define AP_VERSION "0.1.0"
@@ -37,6 +41,14 @@
 #define DEFAULT_RATE 10000.0
 #define DEFAULT_MAX_TARGETS (1ULL << 24)
 #define RESOLVE_INFLIGHT 64
+/* Service checks. */
+#define DEFAULT_CONNS 256
+#define DEFAULT_BANNER_BYTES 1024
+#define BANNER_IDLE_MS 300
+#define DEFAULT_TELNET_PORT 23
+/* Targets whose ping verdict may wait for their service checks (and the
+ * other way round) beyond those being checked. */
+#define CHECKS_AHEAD 4096
 
 enum {
   OPT_RATE = 256,
@@ -45,7 +57,14 @@ enum {
   OPT_SHARD,
   OPT_EXCLUDE,
   OPT_EXCLUDE_FILE,
-  OPT_MAX_TARGETS
+  OPT_MAX_TARGETS,
+  /* Service checks. */
+  OPT_TCP,
+  OPT_BANNER,
+  OPT_BANNER_BYTES,
+  OPT_TELNET,
+  OPT_EXPECT,
+  OPT_ANY
 };
 
 struct opts {
@@ -69,6 +88,17 @@ struct opts {
   size_t nexfiles;
   char **targets;
   size_t ntargets;
+  /* Service checks. */
+  struct ap_ports ports; /* --tcp */
+  int banner;            /* --banner */
+  uint16_t telnet_port;  /* --telnet, or 0 */
+  size_t banner_bytes;
+  int have_banner_bytes;
+  regex_t expect;
+  int have_expect;
+  int any;
+  unsigned conns;        /* -j */
+  int no_ping;           /* -m none */
 };
 
 /* What the targets came to: the set, the names still to resolve, and the
@@ -89,7 +119,9 @@ static const char usage_text[] =
     "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
     "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
     "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n] target ...\n";
+    "             [--exclude-file file] [--max-targets n] [-j conns]\n"
+    "             [--tcp ports] [--banner] [--banner-bytes n]\n"
+    "             [--telnet[=port]] [--expect regex] [--any] target ...\n";
 
 static const char help_text[] =
     "\n"
@@ -109,6 +141,20 @@ static const char help_text[] =
     "Method:\n"
     "  -m auto|icmp        auto (default) and icmp use a raw ICMP socket if\n"
     "                      permitted, else an ICMP datagram socket\n"
+    "  -m none             no ping: only the service checks below\n"
+    "Services:\n"
+    "  --tcp PORTS         connect to these ports (22 or 22,80,443 or\n"
+    "                      8000-8010): open, closed, filtered or error;\n"
+    "                      a port passes when it is open\n"
+    "  --banner            also read what each --tcp port says first\n"
+    "  --banner-bytes N    read at most N bytes of a banner (default 1024)\n"
+    "  --telnet[=PORT]     read the Telnet banner of PORT (default 23),\n"
+    "                      refusing every option the server asks for\n"
+    "  --expect REGEX      a banner passes only if it matches REGEX\n"
+    "                      (POSIX extended)\n"
+    "  --any               a target is OK when one of its checks passes\n"
+    "                      (default: all; the ping is a check)\n"
+    "  -j N                at most N connections at once (default 256)\n"
     "Timing:\n"
     "  -t MS               wait MS ms for the first reply (default 500)\n"
     "  -r N                probe a silent target N more times (default 1)\n"
@@ -143,6 +189,12 @@ static const struct option long_opts[] = {
   { "exclude", required_argument, NULL, OPT_EXCLUDE },
   { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  { "tcp", required_argument, NULL, OPT_TCP },
+  { "banner", no_argument, NULL, OPT_BANNER },
+  { "banner-bytes", required_argument, NULL, OPT_BANNER_BYTES },
+  { "telnet", optional_argument, NULL, OPT_TELNET },
+  { "expect", required_argument, NULL, OPT_EXPECT },
+  { "any", no_argument, NULL, OPT_ANY },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
   { NULL, 0, NULL, 0 }
@@ -228,6 +280,69 @@ static void bad_option(char **argv, int c) {
   die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
 }
 
+static void parse_tcp(struct opts *o, const char *arg) {
+  char err[128];
+  int r = ap_ports_parse(&o->ports, arg, err, sizeof(err));
+
+  if (r == UV_EINVAL)
+    die_usage("invalid --tcp '%s': %s", arg, err);
+  if (r != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    exit(EX_SYSTEM);
+  }
+}
+
+static void parse_expect(struct opts *o, const char *arg) {
+  char err[128];
+  int r;
+
+  if (o->have_expect)
+    die_usage("--expect given twice ('%s')%s", arg, "");
+  r = regcomp(&o->expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+  if (r != 0) {
+    regerror(r, &o->expect, err, sizeof(err));
+    die_usage("invalid --expect '%s': %s", arg, err);
+  }
+  o->have_expect = 1;
+}
+
+/* The options of the service checks. */
+static void parse_service(struct opts *o, int c, const char *arg) {
+  switch (c) {
+  case OPT_TCP: parse_tcp(o, arg); break;
+  case OPT_BANNER: o->banner = 1; break;
+  case OPT_BANNER_BYTES:
+    o->banner_bytes = (size_t) num_arg(c, arg, 1, 65536);
+    o->have_banner_bytes = 1;
+    break;
+  case OPT_TELNET:
+    o->telnet_port = arg == NULL ? DEFAULT_TELNET_PORT
+                                 : (uint16_t) num_arg(c, arg, 1, 65535);
+    break;
+  case OPT_EXPECT: parse_expect(o, arg); break;
+  case OPT_ANY: o->any = 1; break;
+  case 'j': o->conns = (unsigned) num_arg(c, arg, 1, 65536); break;
+  }
+}
+
+/* Options that only make sense with service checks. */
+static void check_service_opts(const struct opts *o) {
+  int checks = o->ports.n > 0 || o->telnet_port != 0;
+  int banners = (o->ports.n > 0 && o->banner) || o->telnet_port != 0;
+
+  if (o->banner && o->ports.n == 0)
+    die_usage("--banner needs --tcp PORTS%s%s", "", "");
+  if (o->have_expect && !banners)
+    die_usage("--expect needs --banner or --telnet%s%s", "", "");
+  if (o->have_banner_bytes && !banners)
+    die_usage("--banner-bytes needs --banner or --telnet%s%s", "", "");
+  if (o->any && !checks)
+    die_usage("--any needs --tcp or --telnet%s%s", "", "");
+  if (o->no_ping && !checks)
+    die_usage("-m none needs --tcp or --telnet: nothing to check%s%s", "",
+              "");
+}
+
 static void parse_one(struct opts *o, int c, const char *arg) {
   switch (c) {
   case '4': o->family = o->family == 6 ? -1 : 4; break;
@@ -242,8 +357,9 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
   case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
   case 'm':
-    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0)
-      die_usage("invalid -m '%s': need auto or icmp%s", arg, "");
+    o->no_ping = strcmp(arg, "none") == 0;
+    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0 && !o->no_ping)
+      die_usage("invalid -m '%s': need auto, icmp or none%s", arg, "");
     break;
   case 'i':
   case OPT_RATE:
@@ -269,6 +385,7 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
   case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
     break;
+  default: parse_service(o, c, arg); break;
   }
 }
 
@@ -283,6 +400,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   o->max_targets = DEFAULT_MAX_TARGETS;
   o->random = 1;
   o->shard = o->nshards = 1;
+  o->banner_bytes = DEFAULT_BANNER_BYTES;
+  o->conns = DEFAULT_CONNS;
   /* Each list can hold at most one entry per argument. */
   o->files = calloc((size_t) argc, sizeof(char *));
   o->excl = calloc((size_t) argc, sizeof(char *));
@@ -292,7 +411,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:af:hi:m:qr:st:uvV", long_opts,
+  while ((c = getopt_long(argc, argv, ":46B:af:hi:j:m:qr:st:uvV", long_opts,
                           NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
@@ -309,6 +428,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   }
   if (o->family < 0)
     die_usage("-4 and -6 given together%s%s", "", "");
+  check_service_opts(o);
   o->targets = argv + optind;
   o->ntargets = (size_t) (argc - optind);
   if (o->ntargets == 0 && o->nfiles == 0) {
@@ -609,6 +729,192 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
 }
 
+/* A run with service checks: the ping scan (unless -m none) and the
+ * checks side by side, the combiner between them and the output. */
+struct svc_run {
+  struct run base; /* the scan, the output and the signal watchers */
+  struct ap_svc svc;
+  struct ap_combine comb;
+  struct ap_cgate gate;
+  struct ap_order order;     /* the scan's */
+  struct ap_order svc_order; /* the same order, for the checks */
+  struct ap_svc_check *checks;
+  size_t nchecks;
+  int pinging;
+  int oom;
+};
+
+static void svc_run_stop(struct svc_run *sr) {
+  if (sr->pinging)
+    ap_scan_stop(&sr->base.scan);
+  ap_svc_stop(&sr->svc);
+}
+
+static void ping_cb(struct ap_scan *s, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(s, struct svc_run, base.scan);
+
+  if (ap_combine_ping(&sr->comb, r) != 0) {
+    sr->oom = 1;
+    svc_run_stop(sr);
+  }
+}
+
+static void emit_cb(struct ap_combine *c, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(c, struct svc_run, comb);
+
+  ap_out_result(&sr->base.out, r);
+}
+
+static void svc_signal_cb(uv_signal_t *h, int signum) {
+  struct svc_run *sr = h->data;
+
+  sr->base.signum = signum;
+  svc_run_stop(sr);
+}
+
+/* The checks of every target, in --tcp order, then --telnet's port unless
+ * --tcp has it (then that check speaks Telnet).  Returns 0 or -1. */
+static int build_checks(struct svc_run *sr, const struct opts *o) {
+  size_t i, n = o->ports.n;
+
+  sr->checks = calloc(n + 1, sizeof(*sr->checks));
+  if (sr->checks == NULL)
+    return -1;
+  for (i = 0; i < n; i++) {
+    sr->checks[i].port = o->ports.v[i];
+    sr->checks[i].mode = o->banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
+    if (o->ports.v[i] == o->telnet_port)
+      sr->checks[i].mode = AP_TCP_TELNET;
+  }
+  if (o->telnet_port != 0 && ap_ports_find(&o->ports, o->telnet_port) < 0) {
+    sr->checks[n].port = o->telnet_port;
+    sr->checks[n++].mode = AP_TCP_TELNET;
+  }
+  sr->nchecks = n;
+  return 0;
+}
+
+/* A check takes at most as long as a silent target's pings: -t, and the
+ * wait of each retry. */
+static uint64_t check_timeout(const struct opts *o) {
+  double wait = (double) o->cfg.timeout_ms, all = 0;
+  unsigned k;
+
+  for (k = 0; k <= o->cfg.retries; k++, wait *= o->cfg.backoff)
+    all += wait;
+  return all > 86400000.0 ? 86400000 : (uint64_t) all;
+}
+
+/* Sets up the checks and, unless -m none, the ping scan behind its gate.
+ * Returns 0 or a UV_E* code. */
+static int svc_run_init(struct svc_run *sr, uv_loop_t *loop,
+                        const struct targets *t, struct ap_echo *echo,
+                        const struct opts *o) {
+  struct ap_svc_cfg cfg;
+  int err;
+
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.checks = sr->checks;
+  cfg.nchecks = sr->nchecks;
+  cfg.tcp.timeout_ms = check_timeout(o);
+  cfg.tcp.idle_ms = BANNER_IDLE_MS;
+  cfg.tcp.cap = o->banner_bytes;
+  cfg.expect = o->have_expect ? &o->expect : NULL;
+  cfg.max_conns = o->conns;
+  cfg.rate = o->cfg.rate;
+  cfg.ahead_limit = sr->pinging ? CHECKS_AHEAD + o->conns : 0;
+  ap_combine_init(&sr->comb, sr->nchecks, sr->pinging, o->any, emit_cb);
+  err = ap_svc_init(&sr->svc, loop, &t->set, &sr->svc_order, &sr->comb,
+                    &cfg);
+  if (err != 0 || !sr->pinging)
+    return err;
+  ap_cgate_init(&sr->gate, &echo->base, &sr->comb, CHECKS_AHEAD + o->conns);
+  err = ap_scan_init(&sr->base.scan, loop, &t->set, &sr->order,
+                     &sr->gate.base, &o->cfg, ping_cb);
+  if (err != 0)
+    return err;
+  ap_cgate_attach(&sr->gate);
+  return ap_echo_start(echo, loop);
+}
+
+static void svc_watch_signals(struct svc_run *sr, uv_loop_t *loop) {
+  static const int which[2] = { SIGINT, SIGTERM };
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    uv_signal_init(loop, &sr->base.sig[i]);
+    sr->base.sig[i].data = sr;
+    uv_signal_start(&sr->base.sig[i], svc_signal_cb, which[i]);
+    uv_unref((uv_handle_t *) &sr->base.sig[i]);
+  }
+}
+
+/* How a run with service checks ended, as an exit status. */
+static int svc_run_status(struct svc_run *sr, const struct targets *t,
+                          uint64_t total) {
+  int err = sr->svc.status;
+
+  if (sr->pinging && sr->base.scan.status != 0)
+    err = sr->base.scan.status;
+  if (sr->oom)
+    err = UV_ENOMEM;
+  if (err != 0 && err != UV_ECANCELED) {
+    fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    return EX_SYSTEM;
+  }
+  if (sr->base.signum != 0)
+    return 128 + sr->base.signum;
+  if (t->unresolved > 0)
+    return EX_NONAME;
+  return sr->base.out.ok == total ? EX_ALL_OK : EX_SOME_DOWN;
+}
+
+/* Pings (unless -m none) and checks the services of every target.
+ * Returns an exit status. */
+static int probe_services(uv_loop_t *loop, struct targets *t,
+                          struct ap_echo *echo, const struct opts *o) {
+  static struct svc_run sr;
+  uint64_t start = uv_hrtime(), seed = o->seed, total;
+  int err, rc;
+
+  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = start;
+  sr.pinging = !o->no_ping;
+  ap_order_init(&sr.order, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  sr.svc_order = sr.order;
+  total = sr.order.left;
+  ap_out_init(&sr.base.out, stdout, o->show, &t->shown);
+  if (build_checks(&sr, o) != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    return EX_SYSTEM;
+  }
+  err = svc_run_init(&sr, loop, t, echo, o);
+  if (err == 0 && sr.pinging)
+    err = ap_scan_start(&sr.base.scan);
+  if (err == 0)
+    err = ap_svc_start(&sr.svc);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    return EX_SYSTEM;
+  }
+  if (o->verbose)
+    fprintf(stderr, "aping: TCP: at most %u connections at once\n",
+            sr.svc.cfg.max_conns);
+  svc_watch_signals(&sr, loop);
+  uv_run(loop, UV_RUN_DEFAULT);
+  unwatch_signals(&sr.base, loop);
+  if (o->summary)
+    ap_out_summary(&sr.base.out, stderr, total, t->unresolved,
+                   uv_hrtime() - start);
+  rc = svc_run_status(&sr, t, total);
+  if (sr.pinging)
+    ap_scan_release(&sr.base.scan);
+  ap_combine_release(&sr.comb);
+  free(sr.checks);
+  return rc;
+}
+
 static void release_targets(struct targets *t) {
   size_t i;
 
@@ -639,9 +945,12 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
     fprintf(stderr, "aping: no targets left to probe (exit %d)\n", EX_USAGE);
     return EX_USAGE;
   }
-  rc = check_sockets(echo, &t->set, o->verbose);
+  if (!o->no_ping)
+    rc = check_sockets(echo, &t->set, o->verbose);
   if (rc != 0)
     return rc;
+  if (o->ports.n > 0 || o->telnet_port != 0)
+    return probe_services(loop, t, echo, o);
   return probe(&run, loop, t, echo, o);
 }
 
@@ -658,7 +967,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: cannot get random bytes: %s\n", strerror(errno));
     return EX_SYSTEM;
   }
-  ap_echo_open(&echo, o.family != 6, o.family != 4, key);
+  ap_echo_open(&echo, !o.no_ping && o.family != 6,
+               !o.no_ping && o.family != 4, key);
   err = ap_priv_drop();
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
@@ -676,6 +986,9 @@ int main(int argc, char **argv) {
   free(o.files);
   free(o.excl);
   free(o.exfiles);
+  ap_ports_release(&o.ports);
+  if (o.have_expect)
+    regfree(&o.expect);
   if (uv_loop_close(&loop) != 0)
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {

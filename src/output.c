@@ -5,6 +5,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "banner.h"
+
 
 /* By address, then in the order the names were given, so that the first
  * name given for an address is the one kept. */
@@ -93,6 +95,59 @@ void ap_out_init(struct ap_out *o, FILE *f, int show,
   o->rtt_min = UINT64_MAX;
 }
 
+static const char *const check_state[] = { "open", "closed", "filtered",
+                                            "error" };
+
+/* One service check, after the target's verdict: "; 22/tcp open \"SSH-2.0
+ * -x\"", "; 23/tcp open telnet \"login:\"", "; 80/tcp closed", "; 25/tcp
+ * error (host unreachable)". */
+static void print_check(FILE *f, const struct ap_check *c) {
+  char text[4 * 256 + 1];
+  size_t shown;
+
+  fprintf(f, "; %u/tcp %s", (unsigned) c->port,
+          check_state[c->state >= 0 && c->state <= AP_CHECK_ERROR
+                          ? c->state : AP_CHECK_ERROR]);
+  if (c->telnet)
+    fprintf(f, " telnet");
+  if (c->banner != NULL && c->banner_len == 0)
+    fprintf(f, " (no banner)");
+  /* The banner in pieces, escaped, so that no buffer limits its length. */
+  for (shown = 0; c->banner != NULL && shown < c->banner_len;
+       shown += 256) {
+    size_t n = c->banner_len - shown < 256 ? c->banner_len - shown : 256;
+    ap_banner_escape(c->banner + shown, n, text, sizeof(text));
+    fprintf(f, "%s%s%s", shown == 0 ? " \"" : "", text,
+            shown + n == c->banner_len ? "\"" : "");
+  }
+  if (c->reason != NULL)
+    fprintf(f, " (%s)", c->reason);
+}
+
+/* The line of a target with service checks: the ping's verdict as for a
+ * ping alone ("is up" or "is down" over the checks with -m none), then
+ * each check. */
+static void print_checks_line(FILE *f, const char *who,
+                              const struct ap_result *r) {
+  char fbuf[AP_ADDR_STRLEN];
+  size_t i;
+
+  if (r->verdict == AP_NOT_PINGED)
+    fprintf(f, "%s is %s", who, r->ok ? "up" : "down");
+  else if (r->verdict == AP_ALIVE)
+    fprintf(f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
+  else if (r->reason != NULL && r->from != NULL)
+    fprintf(f, "%s is unreachable (%s from %s)", who, r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(f, "%s is unreachable (%s)", who, r->reason);
+  else
+    fprintf(f, "%s is unreachable", who);
+  for (i = 0; i < r->nchecks; i++)
+    print_check(f, &r->checks[i]);
+  fputc('\n', f);
+}
+
 void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
   const char *who = ap_names_find(o->names, &r->addr);
@@ -111,12 +166,20 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
       o->rtt_max = r->rtt_ns;
   } else if (r->verdict == AP_UNREACHABLE) {
     o->unreachable++;
+  } else if (r->verdict == AP_NOT_PINGED) {
+    o->notpinged++;
   }
+  if (r->nchecks > 0)
+    o->checked++;
   if (o->show == AP_SHOW_NONE)
     return;
   if (o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) {
     if ((o->show == AP_SHOW_ALIVE) == ok)
       fprintf(o->f, "%s\n", who);
+    return;
+  }
+  if (r->nchecks > 0) {
+    print_checks_line(o->f, who, r);
     return;
   }
   if (alive)
@@ -132,12 +195,18 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
 
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,
                     uint64_t unresolved, uint64_t elapsed_ns) {
-  uint64_t unfinished = targets - o->alive - o->unreachable;
+  uint64_t unfinished = targets - o->alive - o->unreachable - o->notpinged;
 
   fprintf(f, "\n");
   fprintf(f, " %12llu targets\n", (unsigned long long) targets);
   fprintf(f, " %12llu alive\n", (unsigned long long) o->alive);
   fprintf(f, " %12llu unreachable\n", (unsigned long long) o->unreachable);
+  if (o->notpinged > 0)
+    fprintf(f, " %12llu not pinged\n", (unsigned long long) o->notpinged);
+  if (o->checked > 0) {
+    fprintf(f, " %12llu ok\n", (unsigned long long) o->ok);
+    fprintf(f, " %12llu not ok\n", (unsigned long long) (o->checked - o->ok));
+  }
   if (unfinished > 0)
     fprintf(f, " %12llu unfinished\n", (unsigned long long) unfinished);
   fprintf(f, " %12llu unknown names\n", (unsigned long long) unresolved);

@@ -2,7 +2,9 @@
  *
  * Text output follows fping: "ADDR is alive (0.12 ms)" and "ADDR is
  * unreachable" as each verdict is known; -a and -u print bare addresses;
- * -s adds a summary on stderr.
+ * -s adds a summary on stderr.  Service checks follow the verdict on its
+ * line: "ADDR is alive (0.10 ms); 22/tcp open \"SSH-2.0-x\"; 80/tcp
+ * closed"; with -m none the line starts "ADDR is up" or "ADDR is down".
  */
 #ifndef AP_OUTPUT_H
 #define AP_OUTPUT_H
@@ -40,6 +42,8 @@ struct ap_out {
   uint64_t ok;          /* targets whose verdict is OK */
   uint64_t alive;       /* targets that answered the ping */
   uint64_t unreachable; /* targets that did not */
+  uint64_t notpinged;   /* -m none: targets that were not pinged */
+  uint64_t checked;     /* targets with service checks */
   uint64_t rtt_min;
   uint64_t rtt_max;
   uint64_t rtt_sum;
