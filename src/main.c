@@ -116,8 +116,8 @@ struct targets {
 };
 
 static const char usage_text[] =
-    "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
-    "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
+    "usage: aping [-46aqsuvV] [-B factor] [-c count] [-f file] [-i ms]\n"
+    "             [-m method] [-r retries] [-t ms] [--rate pps] [--order order]\n"
     "             [--seed n] [--shard i/n] [--exclude target]\n"
     "             [--exclude-file file] [--max-targets n] [-j conns]\n"
     "             [--tcp ports] [--banner] [--banner-bytes n]\n"
@@ -158,6 +158,8 @@ static const char help_text[] =
     "Timing:\n"
     "  -t MS               wait MS ms for the first reply (default 500)\n"
     "  -r N                probe a silent target N more times (default 1)\n"
+    "  -c N                send N probes to every target, -t ms apart, and\n"
+    "                      print loss and min/avg/max round trip (no -r)\n"
     "  -B F                multiply the wait by F for each retry (default 2)\n"
     "  --rate PPS          send at most PPS probes a second, 0 for no limit\n"
     "                      (default 10000)\n"
@@ -355,6 +357,7 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'f': o->files[o->nfiles++] = (char *) arg; break;
   case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
+  case 'c': o->cfg.count = (unsigned) num_arg(c, arg, 1, 100000); break;
   case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
   case 'm':
     o->no_ping = strcmp(arg, "none") == 0;
@@ -411,7 +414,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:af:hi:j:m:qr:st:uvV", long_opts,
+  while ((c = getopt_long(argc, argv, ":46B:ac:f:hi:j:m:qr:st:uvV", long_opts,
                           NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
@@ -700,6 +703,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     seed = start;
   ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
   ap_out_init(&run->out, stdout, o->show, &t->shown);
+  run->out.count = o->cfg.count > 0;
   err = ap_scan_init(&run->scan, loop, &t->set, &order, &echo->base,
                      &o->cfg, verdict_cb);
   if (err == 0)
@@ -713,6 +717,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   watch_signals(run, loop);
   uv_run(loop, UV_RUN_DEFAULT);
   unwatch_signals(run, loop);
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
                    uv_hrtime() - start);

@@ -148,6 +148,28 @@ static void print_checks_line(FILE *f, const char *who,
   fputc('\n', f);
 }
 
+/* -c N, as fping -c prints its per-target summary:
+ * "ADDR : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.04/0.05/0.06". */
+static void print_stats_line(FILE *f, const char *who,
+                             const struct ap_result *r) {
+  const struct ap_stats *st = &r->stats;
+  char fbuf[AP_ADDR_STRLEN];
+  unsigned loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 100;
+
+  fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%u%%", who, st->sent, st->received,
+          loss);
+  if (st->received > 0)
+    fprintf(f, ", min/avg/max = %.2f/%.2f/%.2f", st->rtt_min_ns / 1e6,
+            (double) st->rtt_sum_ns / st->received / 1e6,
+            st->rtt_max_ns / 1e6);
+  if (r->reason != NULL && r->from != NULL)
+    fprintf(f, " (%s from %s)", r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(f, " (%s)", r->reason);
+  fputc('\n', f);
+}
+
 void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
   const char *who = ap_names_find(o->names, &r->addr);
@@ -180,6 +202,10 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   }
   if (r->nchecks > 0) {
     print_checks_line(o->f, who, r);
+    return;
+  }
+  if (o->count) {
+    print_stats_line(o->f, who, r);
     return;
   }
   if (alive)

@@ -39,6 +39,7 @@ struct ap_out {
   FILE *f;
   int show;
   const struct ap_names *names;
+  int count;            /* -c N given: print per-target statistics */
   uint64_t ok;          /* targets whose verdict is OK */
   uint64_t alive;       /* targets that answered the ping */
   uint64_t unreachable; /* targets that did not */
