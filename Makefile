@@ -32,7 +32,7 @@ LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 # Everything but main.c: the unit tests link against these too.
 LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
   src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
-  src/format.c src/hist.c src/atomic.c src/state.c
+  src/format.c src/hist.c src/atomic.c src/state.c src/progress.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
