@@ -46,13 +46,15 @@ const char *ap_state_word(int status);
 
 /* Parses the text of a state file, taking ownership of text (malloc'd,
  * NUL-terminated, len bytes before the NUL).  Returns 0, UV_ENOMEM, or
- * UV_EINVAL after writing why into err ("line 3: unknown status 'up'"). */
+ * UV_EINVAL after writing why into err ("line 3: unknown status 'up'").
+ * Either way ap_state_release() frees what s holds. */
 int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
                    size_t errlen);
 
 /* Loads path.  A missing file is an empty state (the first run).  Returns
  * 0, UV_EINVAL for a foreign or corrupt file (why is in err), or another
- * negative UV_E* code when it cannot be read. */
+ * negative UV_E* code when it cannot be read; then too ap_state_release()
+ * is due. */
 int ap_state_load(struct ap_state *s, const char *path, char *err,
                   size_t errlen);
 

@@ -137,6 +137,8 @@ static void expect_bad(const char *text, const char *why) {
 }
 
 static void test_state_parse_bad(void) {
+  char *nul;
+
   expect_bad("", "empty file");
   expect_bad("root:x:0:0:root:/root:/bin/bash\n", "not an aping state file");
   expect_bad("aping-state 2\nend 0\n", "unsupported version '2'");
@@ -150,8 +152,10 @@ static void test_state_parse_bad(void) {
   expect_bad("aping-state 1\nalive a b\nend 1\n", "line 2: not");
   expect_bad("aping-state 1\nalive a\nend x\n", "line 3: bad count 'x'");
   expect_bad("aping-state 1\nalive a\nok a\nend 2\n", "'a' is listed twice");
-  EXPECT(ap_state_parse(&st, strdup("aping-state 1\n\0"), 15, err,
-                        sizeof(err)) == UV_EINVAL);
+  ap_state_release(&st);
+  nul = malloc(17);
+  memcpy(nul, "aping-state 1\n\0\n", 17); /* a NUL inside, and the end */
+  EXPECT(ap_state_parse(&st, nul, 16, err, sizeof(err)) == UV_EINVAL);
   EXPECT(strstr(err, "NUL") != NULL);
 }
 
