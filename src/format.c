@@ -467,7 +467,8 @@ int ap_nagios_line(FILE *f, const struct ap_nagios *n,
 
   fprintf(f, "APING %s - ", word[st]);
   if (failed == 0)
-    fprintf(f, "%llu/%llu alive", (unsigned long long) (total - failed),
+    fprintf(f, "%llu/%llu alive",
+            (unsigned long long) (total - t->unfinished),
             (unsigned long long) total);
   else
     fprintf(f, "%llu/%llu unreachable", (unsigned long long) failed,

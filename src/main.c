@@ -13,14 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "atomic.h"
 #include "echo.h"
+#include "format.h"
 #include "order.h"
 #include "output.h"
 #include "priv.h"
+#include "progress.h"
 #include "resolve.h"
 #include "scan.h"
+#include "state.h"
 #include "target.h"
 
 #define AP_VERSION "0.1.0"
@@ -30,6 +35,10 @@
 #define EX_NONAME 2
 #define EX_USAGE 3
 #define EX_SYSTEM 4
+/* Unattended runs (--state, --lock, --deadline). */
+#define EX_CHANGED 5  /* --state: some target's status changed */
+#define EX_LOCKED 6   /* --lock: another run holds the lock */
+#define EX_DEADLINE 7 /* --deadline: the run ended with targets unfinished */
 
 #define DEFAULT_TIMEOUT_MS 500
 #define DEFAULT_RETRIES 1
@@ -45,8 +54,19 @@ enum {
   OPT_SHARD,
   OPT_EXCLUDE,
   OPT_EXCLUDE_FILE,
-  OPT_MAX_TARGETS
+  OPT_MAX_TARGETS,
+  /* Output formats and unattended runs. */
+  OPT_FORMAT,
+  OPT_STATE,
+  OPT_DEADLINE,
+  OPT_LOCK,
+  OPT_PROGRESS,
+  OPT_COLOR,
+  OPT_WARN,
+  OPT_CRIT
 };
+
+enum { WHEN_AUTO = 0, WHEN_ALWAYS, WHEN_NEVER };
 
 struct opts {
   int show;
@@ -69,6 +89,19 @@ struct opts {
   size_t nexfiles;
   char **targets;
   size_t ntargets;
+  /* Output formats and unattended runs. */
+  int format;          /* enum ap_format */
+  const char *outfile; /* -o, or NULL for standard output */
+  int elapsed;         /* -e */
+  int have_min_ok;     /* -x */
+  uint64_t min_ok;
+  const char *state;   /* --state */
+  uint64_t deadline_ms; /* --deadline, 0 for none */
+  const char *lock;    /* --lock */
+  int progress;        /* --progress: WHEN_* */
+  int color;           /* --color: WHEN_* */
+  struct ap_nagios nagios; /* --warn, --crit */
+  uint64_t start_ns;   /* when aping started: --deadline counts from it */
 };
 
 /* What the targets came to: the set, the names still to resolve, and the
@@ -89,7 +122,10 @@ static const char usage_text[] =
     "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
     "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
     "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n] target ...\n";
+    "             [--exclude-file file] [--max-targets n] [-e] [-o file]\n"
+    "             [-x n] [--format format] [--state file] [--deadline s]\n"
+    "             [--lock file] [--progress when] [--color when]\n"
+    "             [--warn n[%]] [--crit n[%]] target ...\n";
 
 static const char help_text[] =
     "\n"
@@ -127,13 +163,40 @@ static const char help_text[] =
     "  -a                  print only alive targets, one per line\n"
     "  -u                  print only unreachable targets, one per line\n"
     "  -q                  print no verdicts, only set the exit status\n"
-    "  -s                  print a summary to standard error\n"
+    "  -s                  print a summary to standard error, with RTT\n"
+    "                      percentiles and a histogram\n"
+    "  -e                  with -a, show each target's round-trip time\n"
     "  -v                  say which probing method was chosen\n"
     "  -V                  print the version\n"
     "  -h                  print this help\n"
+    "  --format text|json|csv|prom|nagios\n"
+    "                      text (default), JSON lines, CSV, Prometheus text\n"
+    "                      format, or a monitoring-plugin status line\n"
+    "  -o FILE             write the output to FILE, replaced atomically\n"
+    "  --color auto|always|never\n"
+    "                      colour text verdicts (auto: on a terminal, unless\n"
+    "                      NO_COLOR is set)\n"
+    "  --progress auto|always|never\n"
+    "                      show progress on standard error (auto: when it\n"
+    "                      is a terminal)\n"
+    "  --warn N|P%         nagios: WARNING when more than N (P%) fail\n"
+    "  --crit N|P%         nagios: CRITICAL when more than N (P%) fail\n"
+    "                      (default: CRITICAL when any fails, unless --warn)\n"
+    "Unattended runs:\n"
+    "  -x N                exit 0 when at least N targets are alive\n"
+    "  --state FILE        remember each target's status in FILE; list only\n"
+    "                      the targets whose status changed since the last\n"
+    "                      run, and exit 5 when any did, else 0\n"
+    "  --deadline S        stop probing after S seconds; unfinished targets\n"
+    "                      are listed as such, exit 7\n"
+    "  --lock FILE         hold an flock on FILE; exit 6 if another run\n"
+    "                      holds it\n"
     "\n"
     "Exit status: 0 all targets alive, 1 some unreachable, 2 a name could\n"
-    "not be resolved, 3 bad usage, 4 system error.\n";
+    "not be resolved, 3 bad usage, 4 system error, 5 (--state) some status\n"
+    "changed, 6 (--lock) another run holds the lock, 7 (--deadline)\n"
+    "stopped with targets unfinished, 130 and 143 interrupted by SIGINT and\n"
+    "SIGTERM.  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
 
 static const struct option long_opts[] = {
   { "rate", required_argument, NULL, OPT_RATE },
@@ -143,6 +206,15 @@ static const struct option long_opts[] = {
   { "exclude", required_argument, NULL, OPT_EXCLUDE },
   { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  /* Output formats and unattended runs. */
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "state", required_argument, NULL, OPT_STATE },
+  { "deadline", required_argument, NULL, OPT_DEADLINE },
+  { "lock", required_argument, NULL, OPT_LOCK },
+  { "progress", required_argument, NULL, OPT_PROGRESS },
+  { "color", required_argument, NULL, OPT_COLOR },
+  { "warn", required_argument, NULL, OPT_WARN },
+  { "crit", required_argument, NULL, OPT_CRIT },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
   { NULL, 0, NULL, 0 }
@@ -228,6 +300,70 @@ static void bad_option(char **argv, int c) {
   die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
 }
 
+/* Index of arg in the NULL-terminated words, or exit 3 naming them. */
+static int word_arg(int c, const char *arg, const char *const *words) {
+  char name[32], list[128] = "";
+  size_t i;
+
+  for (i = 0; words[i] != NULL; i++) {
+    if (strcmp(arg, words[i]) == 0)
+      return (int) i;
+    snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+             i == 0 ? "" : words[i + 1] == NULL ? " or " : ", ", words[i]);
+  }
+  fprintf(stderr, "aping: invalid %s '%s': need %s (exit %d)\n",
+          opt_name(c, name, sizeof(name)), arg, list, EX_USAGE);
+  exit(EX_USAGE);
+}
+
+static void parse_threshold(int c, const char *arg, struct ap_threshold *t) {
+  char name[32];
+
+  if (ap_threshold_parse(arg, t) != 0) {
+    fprintf(stderr, "aping: invalid %s '%s': need a count of failed "
+            "targets, or a percentage such as 10%% (exit %d)\n",
+            opt_name(c, name, sizeof(name)), arg, EX_USAGE);
+    exit(EX_USAGE);
+  }
+}
+
+/* The options of output formats and unattended runs. */
+static void parse_output(struct opts *o, int c, const char *arg) {
+  static const char *const formats[] = { "text", "json", "csv", "prom",
+                                         "nagios", NULL };
+  static const char *const when[] = { "auto", "always", "never", NULL };
+
+  switch (c) {
+  case 'e': o->elapsed = 1; break;
+  case 'o': o->outfile = strcmp(arg, "-") == 0 ? NULL : arg; break;
+  case 'x': o->min_ok = num_arg(c, arg, 1, UINT64_MAX); o->have_min_ok = 1;
+    break;
+  case OPT_FORMAT: o->format = word_arg(c, arg, formats); break;
+  case OPT_STATE: o->state = arg; break;
+  case OPT_DEADLINE:
+    o->deadline_ms = (uint64_t) (real_arg(c, arg, 0.001, 1e7) * 1000 + 0.5);
+    break;
+  case OPT_LOCK: o->lock = arg; break;
+  case OPT_PROGRESS: o->progress = word_arg(c, arg, when); break;
+  case OPT_COLOR: o->color = word_arg(c, arg, when); break;
+  case OPT_WARN: parse_threshold(c, arg, &o->nagios.warn); break;
+  case OPT_CRIT: parse_threshold(c, arg, &o->nagios.crit); break;
+  }
+}
+
+/* Options that make no sense together. */
+static void check_output_opts(const struct opts *o) {
+  if (o->have_min_ok && o->state != NULL)
+    die_usage("-x and --state given together: the exit status says %s%s",
+              "either how many are OK or whether anything changed", "");
+  if (o->have_min_ok && o->format == AP_FORMAT_NAGIOS)
+    die_usage("-x does not apply to --format nagios: use %s%s", "--crit",
+              "");
+  if ((o->nagios.warn.set || o->nagios.crit.set) &&
+      o->format != AP_FORMAT_NAGIOS)
+    die_usage("--warn and --crit need --format nagios%s%s", "", "");
+}
+
 static void parse_one(struct opts *o, int c, const char *arg) {
   switch (c) {
   case '4': o->family = o->family == 6 ? -1 : 4; break;
@@ -269,6 +405,11 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
   case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
     break;
+  case 'e': case 'o': case 'x': case OPT_FORMAT: case OPT_STATE:
+  case OPT_DEADLINE: case OPT_LOCK: case OPT_PROGRESS: case OPT_COLOR:
+  case OPT_WARN: case OPT_CRIT:
+    parse_output(o, c, arg);
+    break;
   }
 }
 
@@ -276,6 +417,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   int c;
 
   memset(o, 0, sizeof(*o));
+  o->start_ns = uv_hrtime();
   o->cfg.timeout_ms = DEFAULT_TIMEOUT_MS;
   o->cfg.retries = DEFAULT_RETRIES;
   o->cfg.backoff = DEFAULT_BACKOFF;
@@ -292,7 +434,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:af:hi:m:qr:st:uvV", long_opts,
+  while ((c = getopt_long(argc, argv, ":46B:aef:hi:m:o:qr:st:uvVx:", long_opts,
                           NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
@@ -309,6 +451,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   }
   if (o->family < 0)
     die_usage("-4 and -6 given together%s%s", "", "");
+  check_output_opts(o);
   o->targets = argv + optind;
   o->ntargets = (size_t) (argc - optind);
   if (o->ntargets == 0 && o->nfiles == 0) {
@@ -533,11 +676,21 @@ struct run {
   struct ap_out out;
   uv_signal_t sig[2];
   int signum;
+  /* Output formats and unattended runs. */
+  struct ap_atomic file;   /* -o FILE while it is written */
+  struct ap_state state;   /* --state */
+  struct ap_progress progress;
+  int clear_progress;      /* progress and verdicts share a terminal */
+  uv_timer_t deadline;
+  int deadline_on;
+  int deadline_hit;
 };
 
 static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
   struct run *run = ap_container_of(s, struct run, scan);
 
+  if (run->clear_progress)
+    ap_progress_clear(&run->progress);
   ap_out_result(&run->out, r);
 }
 
@@ -569,6 +722,234 @@ static void unwatch_signals(struct run *run, uv_loop_t *loop) {
   uv_run(loop, UV_RUN_DEFAULT);
 }
 
+/* ---- Output formats and unattended runs ---- */
+
+/* Whether the Nagios status line is out (on stdout or in -o FILE). */
+static int nagios_printed;
+
+static int take_lock(const struct opts *o) {
+  int err;
+
+  if (o->lock == NULL)
+    return 0;
+  err = ap_lock_take(o->lock);
+  if (err == UV_EBUSY) {
+    fprintf(stderr, "aping: another run holds the lock '%s' (exit %d)\n",
+            o->lock, EX_LOCKED);
+    return EX_LOCKED;
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot lock '%s': %s (exit %d)\n", o->lock,
+            strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* An auto/always/never setting: auto is on when fd is a terminal. */
+static int when_on(int when, int fd) {
+  return when == WHEN_ALWAYS || (when == WHEN_AUTO && isatty(fd));
+}
+
+static int colour(const struct opts *o) {
+  const char *no = getenv("NO_COLOR");
+
+  if (o->format != AP_FORMAT_TEXT || o->color == WHEN_NEVER)
+    return 0;
+  if (o->color == WHEN_ALWAYS)
+    return 1;
+  return o->outfile == NULL && isatty(STDOUT_FILENO) &&
+         (no == NULL || no[0] == '\0');
+}
+
+static void release_output(struct run *run) {
+  ap_out_release(&run->out);
+  ap_atomic_abort(&run->file);
+  ap_state_release(&run->state);
+}
+
+/* Loads --state and begins its new file.  Returns 0 or an exit status. */
+static int open_state(struct run *run, const char *path) {
+  char why[160];
+  int err;
+
+  err = ap_state_load(&run->state, path, why, sizeof(why));
+  if (err == UV_EINVAL) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, why, EX_USAGE);
+    return EX_USAGE;
+  }
+  if (err == 0)
+    err = ap_state_begin(&run->state, path);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* Opens what the output goes to (-o, --state) and sets up the formatter.
+ * Returns 0 or an exit status, after saying why. */
+static int open_output(struct run *run, struct targets *t,
+                       const struct opts *o) {
+  FILE *f = stdout;
+  int err = 0, rc = 0;
+
+  if (o->state != NULL)
+    rc = open_state(run, o->state);
+  if (rc == 0 && o->outfile != NULL) {
+    err = ap_atomic_open(&run->file, o->outfile);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot open '%s': %s (exit %d)\n", o->outfile,
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+    f = run->file.f;
+  }
+  if (rc == 0) {
+    ap_out_init(&run->out, f, o->show, &t->shown);
+    run->out.format = o->format;
+    run->out.elapsed = o->elapsed;
+    run->out.color = colour(o);
+    run->out.state = o->state != NULL ? &run->state : NULL;
+    run->out.nagios = o->nagios;
+    err = ap_out_begin(&run->out);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot write output: %s (exit %d)\n",
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+  }
+  if (rc != 0)
+    release_output(run);
+  return rc;
+}
+
+static void deadline_cb(uv_timer_t *h) {
+  struct run *run = h->data;
+
+  if (!run->scan.closing)
+    run->deadline_hit = 1;
+  ap_scan_stop(&run->scan);
+}
+
+static void progress_count_cb(struct ap_progress *p, uint64_t *done,
+                              uint64_t *total, uint64_t *alive) {
+  struct run *run = ap_container_of(p, struct run, progress);
+
+  *done = run->scan.ndone;
+  *total = run->scan.total;
+  *alive = run->out.alive;
+}
+
+/* Starts the --deadline timer (counted from aping's start) and the
+ * progress display.  Neither keeps the loop alive. */
+static void start_watchers(struct run *run, uv_loop_t *loop,
+                           const struct opts *o) {
+  uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
+
+  if (o->deadline_ms > 0 && uv_timer_init(loop, &run->deadline) == 0) {
+    run->deadline_on = 1;
+    run->deadline.data = run;
+    uv_timer_start(&run->deadline, deadline_cb,
+                   spent < o->deadline_ms ? o->deadline_ms - spent : 0, 0);
+    uv_unref((uv_handle_t *) &run->deadline);
+  }
+  if (when_on(o->progress, STDERR_FILENO) &&
+      ap_progress_start(&run->progress, loop, stderr, progress_count_cb) == 0)
+    run->clear_progress = o->outfile == NULL && isatty(STDOUT_FILENO);
+}
+
+/* Closes what start_watchers() started; the loop must run once more. */
+static void stop_watchers(struct run *run) {
+  ap_progress_close(&run->progress);
+  run->clear_progress = 0;
+  if (run->deadline_on)
+    uv_close((uv_handle_t *) &run->deadline, NULL);
+  run->deadline_on = 0;
+}
+
+static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
+  ap_out_result(&ap_container_of(s, struct run, scan)->out, r);
+}
+
+/* Lists the targets a stopped scan left without a verdict, walking the
+ * same order again. */
+static void report_unfinished(struct run *run, const struct targets *t,
+                              const struct opts *o, uint64_t seed) {
+  struct ap_order again;
+
+  ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  ap_scan_each_unfinished(&run->scan, &again, unfinished_cb);
+}
+
+/* Ends the output and puts the files in place: -o first, the state only
+ * once the output is there.  Returns 0 or an exit status. */
+static int close_output(struct run *run, const struct targets *t,
+                        const struct opts *o, uint64_t elapsed_ns) {
+  const char *stopped = run->signum == SIGINT    ? "SIGINT"
+                        : run->signum == SIGTERM ? "SIGTERM"
+                        : run->deadline_hit      ? "deadline" : NULL;
+  const char *what = o->outfile;
+  int err;
+
+  err = ap_out_end(&run->out, run->scan.total, t->unresolved, elapsed_ns,
+                   stopped);
+  if (err == 0 && o->outfile != NULL)
+    err = ap_atomic_commit(&run->file);
+  if (err == 0 && o->state != NULL) {
+    what = o->state;
+    err = ap_state_commit(&run->state);
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot write '%s': %s (exit %d)\n",
+            what ? what : "standard output", strerror(-err), EX_SYSTEM);
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  nagios_printed = o->format == AP_FORMAT_NAGIOS;
+  release_output(run);
+  return 0;
+}
+
+/* The exit status of a run that got to the end of its output. */
+static int exit_status(const struct run *run, const struct targets *t,
+                       const struct opts *o) {
+  if (o->format == AP_FORMAT_NAGIOS)
+    return run->signum != 0 ? AP_NAGIOS_UNKNOWN : run->out.status;
+  if (run->signum != 0)
+    return 128 + run->signum;
+  if (run->out.unfinished > 0)
+    return EX_DEADLINE;
+  if (t->unresolved > 0)
+    return EX_NONAME;
+  if (o->state != NULL)
+    return run->out.changed > 0 ? EX_CHANGED : EX_ALL_OK;
+  if (o->have_min_ok)
+    return run->out.ok >= o->min_ok ? EX_ALL_OK : EX_SOME_DOWN;
+  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+}
+
+/* With --format nagios every exit status is a plugin status, and standard
+ * output always has a status line: an error before the line gets an
+ * UNKNOWN line of its own. */
+static int plugin_exit(int rc) {
+  const char *why = rc == EX_NONAME   ? "no target name could be resolved"
+                    : rc == EX_USAGE  ? "bad usage"
+                    : rc == EX_LOCKED ? "another run holds the lock"
+                                      : "system error";
+
+  if (nagios_printed)
+    return rc <= AP_NAGIOS_UNKNOWN ? rc : AP_NAGIOS_UNKNOWN;
+  printf("APING UNKNOWN - %s (see standard error)\n", why);
+  fflush(stdout);
+  return AP_NAGIOS_UNKNOWN;
+}
+
+/* ---- end of output formats and unattended runs ---- */
+
 /* Probes every target.  Returns an exit status. */
 static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
                  struct ap_echo *echo, const struct opts *o) {
@@ -579,7 +960,9 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
     seed = start;
   ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
-  ap_out_init(&run->out, stdout, o->show, &t->shown);
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
   err = ap_scan_init(&run->scan, loop, &t->set, &order, &echo->base,
                      &o->cfg, verdict_cb);
   if (err == 0)
@@ -588,25 +971,28 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     err = ap_scan_start(&run->scan);
   if (err != 0) {
     fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
   watch_signals(run, loop);
+  start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
+  stop_watchers(run);
   unwatch_signals(run, loop);
+  err = run->scan.status;
+  if (err == UV_ECANCELED)
+    report_unfinished(run, t, o, seed);
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
                    uv_hrtime() - start);
-  err = run->scan.status;
   ap_scan_release(&run->scan);
   if (err != 0 && err != UV_ECANCELED) {
     fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
-  if (run->signum != 0)
-    return 128 + run->signum;
-  if (t->unresolved > 0)
-    return EX_NONAME;
-  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
 }
 
 static void release_targets(struct targets *t) {
@@ -626,7 +1012,9 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
   static struct run run;
   int rc;
 
-  rc = collect(t, o);
+  rc = take_lock(o);
+  if (rc == 0)
+    rc = collect(t, o);
   if (rc == 0)
     rc = resolve(t, loop);
   if (rc == 0)
@@ -680,7 +1068,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
-    return EX_SYSTEM;
+    rc = EX_SYSTEM;
   }
-  return rc;
+  return o.format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
 }

@@ -392,6 +392,15 @@ static void test_nagios_line(void) {
                 "'failed'=0;;0;0;254 'failed_pct'=0.0%;;;0;100 "
                 "'rta'=0.000684s;;;0 'rtmin'=0.000100s;;;0 "
                 "'rtmax'=0.003105s;;;0 'time'=1.527s;;;0\n") == 0);
+  t = nag_totals(10, 7);
+  t.unreachable = 0;
+  t.unfinished = 3;
+  t.stopped = "SIGTERM";
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_UNKNOWN);
+  EXPECT(strncmp(done(f), "APING UNKNOWN - 7/10 alive, 3 unfinished "
+                 "(SIGTERM) | 'alive'=7;;;0;10 'failed'=0;;0;0;10 ", 75) ==
+         0);
   t = nag_totals(254, 241);
   ap_threshold_parse("5", &n.warn);
   ap_threshold_parse("20%", &n.crit);
