@@ -65,7 +65,8 @@ clean:
 	rm -f aping src/*.o $(UNIT_TESTS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  iproute2 iputils-ping fping nmap python3 procps util-linux time
+  iproute2 iputils-ping fping nmap python3 procps util-linux time \
+  python3-prometheus-client
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
