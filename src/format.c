@@ -222,7 +222,7 @@ void ap_json_result(FILE *f, const struct ap_rec *rec) {
     ap_json_str(f, rec->name);
   }
   fprintf(f, ",\"status\":\"%s\",\"verdict\":\"%s\",\"ok\":%s",
-          ap_status_name(r), ap_verdict_name(r->verdict),
+          rec->status, ap_verdict_name(r->verdict),
           r->ok ? "true" : "false");
   json_ms(f, "rtt_ms", r->verdict == AP_ALIVE, r->rtt_ns);
   fputs(",\"reason\":", f);
@@ -297,7 +297,7 @@ void ap_csv_result(FILE *f, const struct ap_rec *rec) {
 
   fprintf(f, "%s,", rec->addr);
   ap_csv_field(f, rec->name);
-  fprintf(f, ",%s,%s,%d,", ap_status_name(r), ap_verdict_name(r->verdict),
+  fprintf(f, ",%s,%s,%d,", rec->status, ap_verdict_name(r->verdict),
           r->ok != 0);
   if (r->verdict == AP_ALIVE)
     fprintf(f, "%.3f", MS(r->rtt_ns));

@@ -54,8 +54,9 @@ const char *ap_verdict_name(int verdict);
 const char *ap_check_state_name(int state);
 
 /* One target's record: its result, the name it was given by (or NULL),
- * what it is shown as (the name, else the address), and with --state the
- * status it had in the previous run ("new" when it had none), else NULL. */
+ * what it is shown as (the name, else the address), its address as text,
+ * its status (ap_status_name()), and with --state the status it had in the
+ * previous run ("new" when it had none), else NULL. */
 struct ap_rec {
   const struct ap_result *r;
   const char *name;
