@@ -31,7 +31,8 @@ LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
 # Everything but main.c: the unit tests link against these too.
 LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
-  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
+  src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
+  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
   src/format.c src/hist.c src/atomic.c src/state.c src/progress.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
@@ -53,6 +54,22 @@ check: aping $(UNIT_TESTS)
 bench: aping
 	@bash bench/run.sh
 
+# libFuzzer targets (needs clang): builds tests/fuzz/fuzz-*, then runs each
+# for FUZZ_SECONDS (default 60) on its corpus directory, if any.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+
+tests/fuzz/fuzz-telnet: tests/fuzz/fuzz-telnet.c src/telnet.c src/telnet.h
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Isrc -o $@ tests/fuzz/fuzz-telnet.c src/telnet.c
+
+fuzz: $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  ./$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
+	done
+
 install: aping
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 aping $(DESTDIR)$(BINDIR)/aping
@@ -62,7 +79,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aping $(DESTDIR)$(MANDIR)/man1/aping.1
 
 clean:
-	rm -f aping src/*.o $(UNIT_TESTS)
+	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   iproute2 iputils-ping fping nmap python3 procps util-linux time \
@@ -76,4 +93,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check bench install uninstall clean deps
+.PHONY: all check bench fuzz install uninstall clean deps

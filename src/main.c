@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,18 @@
 #include <uv.h>
 
 #include "atomic.h"
+#include "combine.h"
 #include "echo.h"
 #include "format.h"
 #include "order.h"
 #include "output.h"
+#include "ports.h"
 #include "priv.h"
 #include "progress.h"
 #include "resolve.h"
 #include "scan.h"
 #include "state.h"
+#include "svc.h"
 #include "target.h"
 
 #define AP_VERSION "0.1.0"
@@ -46,6 +50,14 @@
 #define DEFAULT_RATE 10000.0
 #define DEFAULT_MAX_TARGETS (1ULL << 24)
 #define RESOLVE_INFLIGHT 64
+/* Service checks. */
+#define DEFAULT_CONNS 256
+#define DEFAULT_BANNER_BYTES 1024
+#define BANNER_IDLE_MS 300
+#define DEFAULT_TELNET_PORT 23
+/* Targets whose ping verdict may wait for their service checks (and the
+ * other way round) beyond those being checked. */
+#define CHECKS_AHEAD 4096
 
 enum {
   OPT_RATE = 256,
@@ -55,6 +67,13 @@ enum {
   OPT_EXCLUDE,
   OPT_EXCLUDE_FILE,
   OPT_MAX_TARGETS,
+  /* Service checks. */
+  OPT_TCP,
+  OPT_BANNER,
+  OPT_BANNER_BYTES,
+  OPT_TELNET,
+  OPT_EXPECT,
+  OPT_ANY,
   /* Output formats and unattended runs. */
   OPT_FORMAT,
   OPT_STATE,
@@ -102,6 +121,17 @@ struct opts {
   int color;           /* --color: WHEN_* */
   struct ap_nagios nagios; /* --warn, --crit */
   uint64_t start_ns;   /* when aping started: --deadline counts from it */
+  /* Service checks. */
+  struct ap_ports ports; /* --tcp */
+  int banner;            /* --banner */
+  uint16_t telnet_port;  /* --telnet, or 0 */
+  size_t banner_bytes;
+  int have_banner_bytes;
+  regex_t expect;
+  int have_expect;
+  int any;
+  unsigned conns;        /* -j */
+  int no_ping;           /* -m none */
 };
 
 /* What the targets came to: the set, the names still to resolve, and the
@@ -119,11 +149,13 @@ struct targets {
 };
 
 static const char usage_text[] =
-    "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
-    "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
-    "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n] [-e] [-o file]\n"
-    "             [-x n] [--format format] [--state file] [--deadline s]\n"
+    "usage: aping [-46aeqsuvV] [-B factor] [-c count] [-f file] [-i ms]\n"
+    "             [-j conns] [-m method] [-o file] [-r retries] [-t ms]\n"
+    "             [-x n] [--rate pps] [--order order] [--seed n]\n"
+    "             [--shard i/n] [--exclude target] [--exclude-file file]\n"
+    "             [--max-targets n] [--tcp ports] [--banner]\n"
+    "             [--banner-bytes n] [--telnet[=port]] [--expect regex]\n"
+    "             [--any] [--format format] [--state file] [--deadline s]\n"
     "             [--lock file] [--progress when] [--color when]\n"
     "             [--warn n[%]] [--crit n[%]] target ...\n";
 
@@ -145,9 +177,25 @@ static const char help_text[] =
     "Method:\n"
     "  -m auto|icmp        auto (default) and icmp use a raw ICMP socket if\n"
     "                      permitted, else an ICMP datagram socket\n"
+    "  -m none             no ping: only the service checks below\n"
+    "Services:\n"
+    "  --tcp PORTS         connect to these ports (22 or 22,80,443 or\n"
+    "                      8000-8010): open, closed, filtered or error;\n"
+    "                      a port passes when it is open\n"
+    "  --banner            also read what each --tcp port says first\n"
+    "  --banner-bytes N    read at most N bytes of a banner (default 1024)\n"
+    "  --telnet[=PORT]     read the Telnet banner of PORT (default 23),\n"
+    "                      refusing every option the server asks for\n"
+    "  --expect REGEX      a banner passes only if it matches REGEX\n"
+    "                      (POSIX extended)\n"
+    "  --any               a target is OK when one of its checks passes\n"
+    "                      (default: all; the ping is a check)\n"
+    "  -j N                at most N connections at once (default 256)\n"
     "Timing:\n"
     "  -t MS               wait MS ms for the first reply (default 500)\n"
     "  -r N                probe a silent target N more times (default 1)\n"
+    "  -c N                send N probes to every target, -t ms apart, and\n"
+    "                      print loss and min/avg/max round trip (no -r)\n"
     "  -B F                multiply the wait by F for each retry (default 2)\n"
     "  --rate PPS          send at most PPS probes a second, 0 for no limit\n"
     "                      (default 10000)\n"
@@ -183,7 +231,7 @@ static const char help_text[] =
     "  --crit N|P%         nagios: CRITICAL when more than N (P%) fail\n"
     "                      (default: CRITICAL when any fails, unless --warn)\n"
     "Unattended runs:\n"
-    "  -x N                exit 0 when at least N targets are alive\n"
+    "  -x N                exit 0 when at least N targets are OK\n"
     "  --state FILE        remember each target's status in FILE; list only\n"
     "                      the targets whose status changed since the last\n"
     "                      run, and exit 5 when any did, else 0\n"
@@ -206,6 +254,13 @@ static const struct option long_opts[] = {
   { "exclude", required_argument, NULL, OPT_EXCLUDE },
   { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  /* Service checks. */
+  { "tcp", required_argument, NULL, OPT_TCP },
+  { "banner", no_argument, NULL, OPT_BANNER },
+  { "banner-bytes", required_argument, NULL, OPT_BANNER_BYTES },
+  { "telnet", optional_argument, NULL, OPT_TELNET },
+  { "expect", required_argument, NULL, OPT_EXPECT },
+  { "any", no_argument, NULL, OPT_ANY },
   /* Output formats and unattended runs. */
   { "format", required_argument, NULL, OPT_FORMAT },
   { "state", required_argument, NULL, OPT_STATE },
@@ -364,6 +419,69 @@ static void check_output_opts(const struct opts *o) {
     die_usage("--warn and --crit need --format nagios%s%s", "", "");
 }
 
+static void parse_tcp(struct opts *o, const char *arg) {
+  char err[128];
+  int r = ap_ports_parse(&o->ports, arg, err, sizeof(err));
+
+  if (r == UV_EINVAL)
+    die_usage("invalid --tcp '%s': %s", arg, err);
+  if (r != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    exit(EX_SYSTEM);
+  }
+}
+
+static void parse_expect(struct opts *o, const char *arg) {
+  char err[128];
+  int r;
+
+  if (o->have_expect)
+    die_usage("--expect given twice ('%s')%s", arg, "");
+  r = regcomp(&o->expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+  if (r != 0) {
+    regerror(r, &o->expect, err, sizeof(err));
+    die_usage("invalid --expect '%s': %s", arg, err);
+  }
+  o->have_expect = 1;
+}
+
+/* The options of the service checks. */
+static void parse_service(struct opts *o, int c, const char *arg) {
+  switch (c) {
+  case OPT_TCP: parse_tcp(o, arg); break;
+  case OPT_BANNER: o->banner = 1; break;
+  case OPT_BANNER_BYTES:
+    o->banner_bytes = (size_t) num_arg(c, arg, 1, 65536);
+    o->have_banner_bytes = 1;
+    break;
+  case OPT_TELNET:
+    o->telnet_port = arg == NULL ? DEFAULT_TELNET_PORT
+                                 : (uint16_t) num_arg(c, arg, 1, 65535);
+    break;
+  case OPT_EXPECT: parse_expect(o, arg); break;
+  case OPT_ANY: o->any = 1; break;
+  case 'j': o->conns = (unsigned) num_arg(c, arg, 1, 65536); break;
+  }
+}
+
+/* Options that only make sense with service checks. */
+static void check_service_opts(const struct opts *o) {
+  int checks = o->ports.n > 0 || o->telnet_port != 0;
+  int banners = (o->ports.n > 0 && o->banner) || o->telnet_port != 0;
+
+  if (o->banner && o->ports.n == 0)
+    die_usage("--banner needs --tcp PORTS%s%s", "", "");
+  if (o->have_expect && !banners)
+    die_usage("--expect needs --banner or --telnet%s%s", "", "");
+  if (o->have_banner_bytes && !banners)
+    die_usage("--banner-bytes needs --banner or --telnet%s%s", "", "");
+  if (o->any && !checks)
+    die_usage("--any needs --tcp or --telnet%s%s", "", "");
+  if (o->no_ping && !checks)
+    die_usage("-m none needs --tcp or --telnet: nothing to check%s%s", "",
+              "");
+}
+
 static void parse_one(struct opts *o, int c, const char *arg) {
   switch (c) {
   case '4': o->family = o->family == 6 ? -1 : 4; break;
@@ -376,10 +494,12 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'f': o->files[o->nfiles++] = (char *) arg; break;
   case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
+  case 'c': o->cfg.count = (unsigned) num_arg(c, arg, 1, 100000); break;
   case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
   case 'm':
-    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0)
-      die_usage("invalid -m '%s': need auto or icmp%s", arg, "");
+    o->no_ping = strcmp(arg, "none") == 0;
+    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0 && !o->no_ping)
+      die_usage("invalid -m '%s': need auto, icmp or none%s", arg, "");
     break;
   case 'i':
   case OPT_RATE:
@@ -410,6 +530,7 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_WARN: case OPT_CRIT:
     parse_output(o, c, arg);
     break;
+  default: parse_service(o, c, arg); break;
   }
 }
 
@@ -425,6 +546,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   o->max_targets = DEFAULT_MAX_TARGETS;
   o->random = 1;
   o->shard = o->nshards = 1;
+  o->banner_bytes = DEFAULT_BANNER_BYTES;
+  o->conns = DEFAULT_CONNS;
   /* Each list can hold at most one entry per argument. */
   o->files = calloc((size_t) argc, sizeof(char *));
   o->excl = calloc((size_t) argc, sizeof(char *));
@@ -434,8 +557,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:aef:hi:m:o:qr:st:uvVx:", long_opts,
-                          NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":46B:ac:ef:hi:j:m:o:qr:st:uvVx:",
+                          long_opts, NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
       fputs(help_text, stdout);
@@ -452,6 +575,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   if (o->family < 0)
     die_usage("-4 and -6 given together%s%s", "", "");
   check_output_opts(o);
+  check_service_opts(o);
   o->targets = argv + optind;
   o->ntargets = (size_t) (argc - optind);
   if (o->ntargets == 0 && o->nfiles == 0) {
@@ -670,12 +794,19 @@ static int check_sockets(const struct ap_echo *e, const struct ap_tset *s,
   return 0;
 }
 
-/* What a scan needs in one place, for the callbacks. */
+/* What a run needs in one place, for the callbacks. */
 struct run {
   struct ap_scan scan;
   struct ap_out out;
   uv_signal_t sig[2];
   int signum;
+  /* What the signal and deadline watchers and the progress line need of a
+   * run, of pings alone or with service checks: the results it is to give,
+   * those given so far, and how to stop it (returning whether it was still
+   * under way). */
+  uint64_t total;
+  const uint64_t *ndone;
+  int (*stop)(struct run *run);
   /* Output formats and unattended runs. */
   struct ap_atomic file;   /* -o FILE while it is written */
   struct ap_state state;   /* --state */
@@ -686,19 +817,31 @@ struct run {
   int deadline_hit;
 };
 
-static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
-  struct run *run = ap_container_of(s, struct run, scan);
-
+/* Hands one target's result to the output, out of the progress line's
+ * way. */
+static void show_result(struct run *run, const struct ap_result *r) {
   if (run->clear_progress)
     ap_progress_clear(&run->progress);
   ap_out_result(&run->out, r);
+}
+
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
+  show_result(ap_container_of(s, struct run, scan), r);
+}
+
+/* run->stop of a run of pings alone. */
+static int scan_stop(struct run *run) {
+  int was = !run->scan.closing;
+
+  ap_scan_stop(&run->scan);
+  return was;
 }
 
 static void signal_cb(uv_signal_t *h, int signum) {
   struct run *run = h->data;
 
   run->signum = signum;
-  ap_scan_stop(&run->scan);
+  run->stop(run);
 }
 
 static void watch_signals(struct run *run, uv_loop_t *loop) {
@@ -809,6 +952,7 @@ static int open_output(struct run *run, struct targets *t,
   }
   if (rc == 0) {
     ap_out_init(&run->out, f, o->show, &t->shown);
+    run->out.count = o->cfg.count > 0;
     run->out.format = o->format;
     run->out.elapsed = o->elapsed;
     run->out.color = colour(o);
@@ -829,17 +973,16 @@ static int open_output(struct run *run, struct targets *t,
 static void deadline_cb(uv_timer_t *h) {
   struct run *run = h->data;
 
-  if (!run->scan.closing)
+  if (run->stop(run))
     run->deadline_hit = 1;
-  ap_scan_stop(&run->scan);
 }
 
 static void progress_count_cb(struct ap_progress *p, uint64_t *done,
                               uint64_t *total, uint64_t *alive) {
   struct run *run = ap_container_of(p, struct run, progress);
 
-  *done = run->scan.ndone;
-  *total = run->scan.total;
+  *done = *run->ndone;
+  *total = run->total;
   *alive = run->out.alive;
 }
 
@@ -895,7 +1038,7 @@ static int close_output(struct run *run, const struct targets *t,
   const char *what = o->outfile;
   int err;
 
-  err = ap_out_end(&run->out, run->scan.total, t->unresolved, elapsed_ns,
+  err = ap_out_end(&run->out, run->total, t->unresolved, elapsed_ns,
                    stopped);
   if (err == 0 && o->outfile != NULL)
     err = ap_atomic_commit(&run->file);
@@ -929,7 +1072,7 @@ static int exit_status(const struct run *run, const struct targets *t,
     return run->out.changed > 0 ? EX_CHANGED : EX_ALL_OK;
   if (o->have_min_ok)
     return run->out.ok >= o->min_ok ? EX_ALL_OK : EX_SOME_DOWN;
-  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+  return run->out.ok == run->total ? EX_ALL_OK : EX_SOME_DOWN;
 }
 
 /* With --format nagios every exit status is a plugin status, and standard
@@ -950,15 +1093,22 @@ static int plugin_exit(int rc) {
 
 /* ---- end of output formats and unattended runs ---- */
 
+/* The random order's seed: --seed, else random bytes, else the clock. */
+static uint64_t order_seed(const struct opts *o, uint64_t now) {
+  uint64_t seed = o->seed;
+
+  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = now;
+  return seed;
+}
+
 /* Probes every target.  Returns an exit status. */
 static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
                  struct ap_echo *echo, const struct opts *o) {
   struct ap_order order;
-  uint64_t start = uv_hrtime(), seed = o->seed;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
   int err;
 
-  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-    seed = start;
   ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
   err = open_output(run, t, o);
   if (err != 0)
@@ -974,6 +1124,9 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     release_output(run);
     return EX_SYSTEM;
   }
+  run->total = run->scan.total;
+  run->ndone = &run->scan.ndone;
+  run->stop = scan_stop;
   watch_signals(run, loop);
   start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
@@ -982,8 +1135,9 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   err = run->scan.status;
   if (err == UV_ECANCELED)
     report_unfinished(run, t, o, seed);
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
   if (o->summary)
-    ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
   ap_scan_release(&run->scan);
   if (err != 0 && err != UV_ECANCELED) {
@@ -993,6 +1147,203 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   }
   err = close_output(run, t, o, uv_hrtime() - start);
   return err != 0 ? err : exit_status(run, t, o);
+}
+
+/* A run with service checks: the ping scan (unless -m none) and the
+ * checks side by side, the combiner between them and the output. */
+struct svc_run {
+  struct run base; /* the scan, the output and the watchers */
+  struct ap_svc svc;
+  struct ap_combine comb;
+  struct ap_cgate gate;
+  struct ap_order order;     /* the scan's */
+  struct ap_order svc_order; /* the same order, for the checks */
+  struct ap_svc_check *checks;
+  size_t nchecks;
+  int pinging;
+  int oom;
+};
+
+static void svc_run_stop(struct svc_run *sr) {
+  if (sr->pinging)
+    ap_scan_stop(&sr->base.scan);
+  ap_svc_stop(&sr->svc);
+}
+
+/* run->stop of a run with service checks. */
+static int svc_stop(struct run *run) {
+  struct svc_run *sr = ap_container_of(run, struct svc_run, base);
+  int was = !sr->svc.closing || (sr->pinging && !run->scan.closing);
+
+  svc_run_stop(sr);
+  return was;
+}
+
+static void ping_cb(struct ap_scan *s, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(s, struct svc_run, base.scan);
+
+  if (ap_combine_ping(&sr->comb, r) != 0) {
+    sr->oom = 1;
+    svc_run_stop(sr);
+  }
+}
+
+static void emit_cb(struct ap_combine *c, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(c, struct svc_run, comb);
+
+  show_result(&sr->base, r);
+}
+
+/* The checks of every target, in --tcp order, then --telnet's port unless
+ * --tcp has it (then that check speaks Telnet).  Returns 0 or -1. */
+static int build_checks(struct svc_run *sr, const struct opts *o) {
+  size_t i, n = o->ports.n;
+
+  sr->checks = calloc(n + 1, sizeof(*sr->checks));
+  if (sr->checks == NULL)
+    return -1;
+  for (i = 0; i < n; i++) {
+    sr->checks[i].port = o->ports.v[i];
+    sr->checks[i].mode = o->banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
+    if (o->ports.v[i] == o->telnet_port)
+      sr->checks[i].mode = AP_TCP_TELNET;
+  }
+  if (o->telnet_port != 0 && ap_ports_find(&o->ports, o->telnet_port) < 0) {
+    sr->checks[n].port = o->telnet_port;
+    sr->checks[n++].mode = AP_TCP_TELNET;
+  }
+  sr->nchecks = n;
+  return 0;
+}
+
+/* A check takes at most as long as a silent target's pings: -t, and the
+ * wait of each retry. */
+static uint64_t check_timeout(const struct opts *o) {
+  double wait = (double) o->cfg.timeout_ms, all = 0;
+  unsigned k;
+
+  for (k = 0; k <= o->cfg.retries; k++, wait *= o->cfg.backoff)
+    all += wait;
+  return all > 86400000.0 ? 86400000 : (uint64_t) all;
+}
+
+/* Sets up the checks and, unless -m none, the ping scan behind its gate.
+ * Returns 0 or a UV_E* code. */
+static int svc_run_init(struct svc_run *sr, uv_loop_t *loop,
+                        const struct targets *t, struct ap_echo *echo,
+                        const struct opts *o) {
+  struct ap_svc_cfg cfg;
+  int err;
+
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.checks = sr->checks;
+  cfg.nchecks = sr->nchecks;
+  cfg.tcp.timeout_ms = check_timeout(o);
+  cfg.tcp.idle_ms = BANNER_IDLE_MS;
+  cfg.tcp.cap = o->banner_bytes;
+  cfg.expect = o->have_expect ? &o->expect : NULL;
+  cfg.max_conns = o->conns;
+  cfg.rate = o->cfg.rate;
+  cfg.ahead_limit = sr->pinging ? CHECKS_AHEAD + o->conns : 0;
+  ap_combine_init(&sr->comb, sr->nchecks, sr->pinging, o->any, emit_cb);
+  err = ap_combine_track(&sr->comb, t->set.count);
+  if (err == 0)
+    err = ap_svc_init(&sr->svc, loop, &t->set, &sr->svc_order, &sr->comb,
+                      &cfg);
+  if (err != 0 || !sr->pinging)
+    return err;
+  ap_cgate_init(&sr->gate, &echo->base, &sr->comb, CHECKS_AHEAD + o->conns);
+  err = ap_scan_init(&sr->base.scan, loop, &t->set, &sr->order,
+                     &sr->gate.base, &o->cfg, ping_cb);
+  if (err != 0)
+    return err;
+  ap_cgate_attach(&sr->gate);
+  return ap_echo_start(echo, loop);
+}
+
+/* How the pings and the checks ended: 0, UV_ECANCELED (stopped), or the
+ * UV_E* code of what failed. */
+static int svc_run_error(const struct svc_run *sr) {
+  int err = sr->svc.status;
+
+  if (sr->pinging && (err == 0 || err == UV_ECANCELED) &&
+      sr->base.scan.status != 0)
+    err = sr->base.scan.status;
+  if (sr->oom)
+    err = UV_ENOMEM;
+  return err;
+}
+
+/* After the loop of a run with service checks: the targets it left
+ * without a result (walking the same order again), the summary and the
+ * end of the output.  Returns an exit status. */
+static int svc_run_end(struct svc_run *sr, const struct targets *t,
+                       const struct opts *o, uint64_t seed, uint64_t start) {
+  struct run *run = &sr->base;
+  struct ap_order again;
+  int err = svc_run_error(sr);
+
+  if (err == UV_ECANCELED) {
+    ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                  o->nshards);
+    ap_combine_each_unfinished(&sr->comb, &t->set, &again, emit_cb);
+  }
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
+                   uv_hrtime() - start);
+  if (sr->pinging)
+    ap_scan_release(&run->scan);
+  ap_combine_release(&sr->comb);
+  free(sr->checks);
+  if (err != 0 && err != UV_ECANCELED) {
+    fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
+}
+
+/* Pings (unless -m none) and checks the services of every target.
+ * Returns an exit status. */
+static int probe_services(uv_loop_t *loop, struct targets *t,
+                          struct ap_echo *echo, const struct opts *o) {
+  static struct svc_run sr;
+  struct run *run = &sr.base;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
+  int err;
+
+  sr.pinging = !o->no_ping;
+  ap_order_init(&sr.order, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  sr.svc_order = sr.order;
+  run->total = sr.order.left;
+  run->ndone = &sr.comb.emitted;
+  run->stop = svc_stop;
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
+  err = build_checks(&sr, o) != 0 ? UV_ENOMEM
+                                  : svc_run_init(&sr, loop, t, echo, o);
+  if (err == 0 && sr.pinging)
+    err = ap_scan_start(&run->scan);
+  if (err == 0)
+    err = ap_svc_start(&sr.svc);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  if (o->verbose)
+    fprintf(stderr, "aping: TCP: at most %u connections at once\n",
+            sr.svc.cfg.max_conns);
+  watch_signals(run, loop);
+  start_watchers(run, loop, o);
+  uv_run(loop, UV_RUN_DEFAULT);
+  stop_watchers(run);
+  unwatch_signals(run, loop);
+  return svc_run_end(&sr, t, o, seed, start);
 }
 
 static void release_targets(struct targets *t) {
@@ -1027,9 +1378,12 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
     fprintf(stderr, "aping: no targets left to probe (exit %d)\n", EX_USAGE);
     return EX_USAGE;
   }
-  rc = check_sockets(echo, &t->set, o->verbose);
+  if (!o->no_ping)
+    rc = check_sockets(echo, &t->set, o->verbose);
   if (rc != 0)
     return rc;
+  if (o->ports.n > 0 || o->telnet_port != 0)
+    return probe_services(loop, t, echo, o);
   return probe(&run, loop, t, echo, o);
 }
 
@@ -1046,7 +1400,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: cannot get random bytes: %s\n", strerror(errno));
     return EX_SYSTEM;
   }
-  ap_echo_open(&echo, o.family != 6, o.family != 4, key);
+  ap_echo_open(&echo, !o.no_ping && o.family != 6,
+               !o.no_ping && o.family != 4, key);
   err = ap_priv_drop();
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
@@ -1064,6 +1419,9 @@ int main(int argc, char **argv) {
   free(o.files);
   free(o.excl);
   free(o.exfiles);
+  ap_ports_release(&o.ports);
+  if (o.have_expect)
+    regfree(&o.expect);
   if (uv_loop_close(&loop) != 0)
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "banner.h"
+
 #define GREEN "\033[32m"
 #define RED "\033[31m"
 #define YELLOW "\033[33m"
@@ -135,6 +137,8 @@ static void count(struct ap_out *o, const struct ap_result *r) {
   case AP_NOT_PINGED: o->not_pinged++; break;
   default: o->unfinished++; break;
   }
+  if (r->nchecks > 0)
+    o->checked++;
 }
 
 /* With --state: records the target's status and finds its previous one
@@ -173,11 +177,104 @@ static void nagios_note(struct ap_nagios *n, const struct ap_rec *rec) {
   n->nlisted++;
 }
 
+static const char *const check_state[] = { "open", "closed", "filtered",
+                                            "error" };
+
+/* One service check, after the target's verdict: "; 22/tcp open \"SSH-2.0
+ * -x\"", "; 23/tcp open telnet \"login:\"", "; 80/tcp closed", "; 25/tcp
+ * error (host unreachable)". */
+static void print_check(FILE *f, const struct ap_check *c) {
+  char text[4 * 256 + 1];
+  size_t shown;
+
+  fprintf(f, "; %u/tcp %s", (unsigned) c->port,
+          check_state[c->state >= 0 && c->state <= AP_CHECK_ERROR
+                          ? c->state : AP_CHECK_ERROR]);
+  if (c->telnet)
+    fprintf(f, " telnet");
+  if (c->banner != NULL && c->banner_len == 0)
+    fprintf(f, " (no banner)");
+  /* The banner in pieces, escaped, so that no buffer limits its length. */
+  for (shown = 0; c->banner != NULL && shown < c->banner_len;
+       shown += 256) {
+    size_t n = c->banner_len - shown < 256 ? c->banner_len - shown : 256;
+    ap_banner_escape(c->banner + shown, n, text, sizeof(text));
+    fprintf(f, "%s%s%s", shown == 0 ? " \"" : "", text,
+            shown + n == c->banner_len ? "\"" : "");
+  }
+  if (c->reason != NULL)
+    fprintf(f, " (%s)", c->reason);
+}
+
+/* The ping's verdict: "ADDR is alive (0.12 ms)", "ADDR is unreachable
+ * (reason from X)". */
+static void print_ping(FILE *f, const char *who, const struct ap_result *r) {
+  char fbuf[AP_ADDR_STRLEN];
+
+  if (r->verdict == AP_ALIVE)
+    fprintf(f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
+  else if (r->reason != NULL && r->from != NULL)
+    fprintf(f, "%s is unreachable (%s from %s)", who, r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(f, "%s is unreachable (%s)", who, r->reason);
+  else
+    fprintf(f, "%s is unreachable", who);
+}
+
+/* The line of a target with service checks, but its end: the ping's
+ * verdict as for a ping alone ("is up" or "is down" over the checks with
+ * -m none), then each check. */
+static void print_checks_line(FILE *f, const char *who,
+                              const struct ap_result *r) {
+  size_t i;
+
+  if (r->verdict == AP_NOT_PINGED)
+    fprintf(f, "%s is %s", who, r->ok ? "up" : "down");
+  else
+    print_ping(f, who, r);
+  for (i = 0; i < r->nchecks; i++)
+    print_check(f, &r->checks[i]);
+}
+
+/* -c N, as fping -c prints its per-target summary, but the line end:
+ * "ADDR : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.04/0.05/0.06". */
+static void print_stats_line(FILE *f, const char *who,
+                             const struct ap_result *r) {
+  const struct ap_stats *st = &r->stats;
+  char fbuf[AP_ADDR_STRLEN];
+  unsigned loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 100;
+
+  fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%u%%", who, st->sent, st->received,
+          loss);
+  if (st->received > 0)
+    fprintf(f, ", min/avg/max = %.2f/%.2f/%.2f", st->rtt_min_ns / 1e6,
+            (double) st->rtt_sum_ns / st->received / 1e6,
+            st->rtt_max_ns / 1e6);
+  if (r->reason != NULL && r->from != NULL)
+    fprintf(f, " (%s from %s)", r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(f, " (%s)", r->reason);
+}
+
+/* A text line of the full listing: "is up/down" or "is unfinished" or the
+ * ping's verdict, then the service checks, without the line end. */
+static void text_verdict(struct ap_out *o, const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+
+  if (r->verdict == AP_UNFINISHED)
+    fprintf(o->f, "%s is unfinished", rec->who);
+  else if (r->nchecks > 0)
+    print_checks_line(o->f, rec->who, r);
+  else if (o->count)
+    print_stats_line(o->f, rec->who, r);
+  else
+    print_ping(o->f, rec->who, r);
+}
+
 static void text_result(struct ap_out *o, const struct ap_rec *rec) {
   const struct ap_result *r = rec->r;
-  char fbuf[AP_ADDR_STRLEN];
-  const char *who = rec->who;
-  int alive = r->verdict == AP_ALIVE;
   int ok = r->ok;
 
   if (o->show == AP_SHOW_NONE)
@@ -192,19 +289,10 @@ static void text_result(struct ap_out *o, const struct ap_rec *rec) {
   if (o->color)
     fputs(r->verdict == AP_UNFINISHED ? YELLOW : ok ? GREEN : RED, o->f);
   if (o->show != AP_SHOW_ALL)
-    fprintf(o->f, "%s", who);
-  else if (r->verdict == AP_UNFINISHED)
-    fprintf(o->f, "%s is unfinished", who);
-  else if (alive)
-    fprintf(o->f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
-  else if (r->reason != NULL && r->from != NULL)
-    fprintf(o->f, "%s is unreachable (%s from %s)", who, r->reason,
-            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
-  else if (r->reason != NULL)
-    fprintf(o->f, "%s is unreachable (%s)", who, r->reason);
+    fputs(rec->who, o->f);
   else
-    fprintf(o->f, "%s is unreachable", who);
-  if (o->show != AP_SHOW_ALL && o->elapsed && alive)
+    text_verdict(o, rec);
+  if (o->show != AP_SHOW_ALL && o->elapsed && r->verdict == AP_ALIVE)
     fprintf(o->f, " (%.2f ms)", (double) r->rtt_ns / 1e6);
   if (rec->prev != NULL && strcmp(rec->prev, "new") == 0)
     fputs(" (new)", o->f);
@@ -319,10 +407,18 @@ void ap_out_release(struct ap_out *o) {
 
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,
                     uint64_t unresolved, uint64_t elapsed_ns) {
+  uint64_t finished = o->alive + o->unreachable + o->not_pinged;
+
   fprintf(f, "\n");
   fprintf(f, " %12llu targets\n", (unsigned long long) targets);
   fprintf(f, " %12llu alive\n", (unsigned long long) o->alive);
   fprintf(f, " %12llu unreachable\n", (unsigned long long) o->unreachable);
+  if (o->not_pinged > 0)
+    fprintf(f, " %12llu not pinged\n", (unsigned long long) o->not_pinged);
+  if (o->checked > 0) {
+    fprintf(f, " %12llu ok\n", (unsigned long long) o->ok);
+    fprintf(f, " %12llu not ok\n", (unsigned long long) (finished - o->ok));
+  }
   if (o->unfinished > 0)
     fprintf(f, " %12llu unfinished\n", (unsigned long long) o->unfinished);
   fprintf(f, " %12llu unknown names\n", (unsigned long long) unresolved);

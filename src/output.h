@@ -2,10 +2,14 @@
  *
  * Text output follows fping: "ADDR is alive (0.12 ms)" and "ADDR is
  * unreachable" as each verdict is known; -a and -u print bare addresses;
- * -s adds a summary on stderr.  The other formats (--format) stream a
- * record per verdict too and close with the run's totals; none keeps
- * anything per target but a fixed-size RTT histogram.  With --state only
- * the targets whose status changed since the last run are listed.
+ * -s adds a summary on stderr.  Service checks follow the verdict on its
+ * line: "ADDR is alive (0.10 ms); 22/tcp open \"SSH-2.0-x\"; 80/tcp
+ * closed"; with -m none the line starts "ADDR is up" or "ADDR is down";
+ * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead.  The other
+ * formats (--format) stream a record per verdict too and close with the
+ * run's totals; none keeps anything per target but a fixed-size RTT
+ * histogram.  With --state only the targets whose status changed since the
+ * last run are listed.
  */
 #ifndef AP_OUTPUT_H
 #define AP_OUTPUT_H
@@ -51,9 +55,12 @@ struct ap_out {
   FILE *f;
   int show;
   const struct ap_names *names;
+  int count;            /* -c N given: print per-target statistics */
   uint64_t ok;          /* targets whose verdict is OK */
   uint64_t alive;       /* targets that answered the ping */
   uint64_t unreachable; /* targets that did not */
+  uint64_t not_pinged;  /* -m none: targets that were not pinged */
+  uint64_t checked;     /* targets with service checks */
   uint64_t rtt_min;
   uint64_t rtt_max;
   uint64_t rtt_sum;
@@ -65,8 +72,7 @@ struct ap_out {
   struct ap_state *state;  /* --state: loaded, new file begun; or NULL */
   struct ap_nagios nagios; /* --warn and --crit */
 
-  uint64_t not_pinged;
-  uint64_t unfinished;
+  uint64_t unfinished; /* AP_UNFINISHED results given */
   uint64_t changed; /* with --state: status differs from the last run's */
   struct ap_hist hist;
   FILE *spool[AP_PROM_NFAMILIES]; /* prom: each family's samples */

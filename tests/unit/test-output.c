@@ -73,7 +73,7 @@ static void test_text(void) {
                 "gw is alive (1.25 ms)\n"
                 "192.0.2.2 is unreachable (host unreachable from "
                 "198.51.100.1)\n"
-                "192.0.2.3 is alive (2.00 ms)\n"
+                "192.0.2.3 is alive (2.00 ms); 25/tcp closed\n"
                 "192.0.2.4 is unfinished\n") == 0);
   EXPECT(out.ok == 1 && out.alive == 2 && out.unreachable == 1 &&
          out.unfinished == 1);
@@ -105,8 +105,63 @@ static void test_text_colour(void) {
                 "\033[32mgw is alive (1.25 ms)\033[0m\n"
                 "\033[31m192.0.2.2 is unreachable (host unreachable from "
                 "198.51.100.1)\033[0m\n"
-                "\033[31m192.0.2.3 is alive (2.00 ms)\033[0m\n"
+                "\033[31m192.0.2.3 is alive (2.00 ms); 25/tcp closed\033[0m\n"
                 "\033[33m192.0.2.4 is unfinished\033[0m\n") == 0);
+}
+
+/* The lines of service checks (-m none: "is up", "is down") and of -c
+ * statistics keep their colour and their --state suffix around them. */
+static void test_text_checks_and_stats(void) {
+  char dir[] = "/tmp/aping-test-output.XXXXXX", p[64], err[100];
+  char *copy = strdup("aping-state 1\nunreachable gw\nend 1\n");
+  struct ap_check c[2];
+  struct ap_state st;
+  struct ap_result r;
+
+  memset(c, 0, sizeof(c));
+  c[0].port = 22;
+  c[0].pass = 1;
+  c[1].port = 23;
+  c[1].state = AP_CHECK_CLOSED;
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.color = 1;
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("192.0.2.5", &r.addr);
+  r.verdict = AP_NOT_PINGED;
+  r.ok = 1;
+  r.checks = c;
+  r.nchecks = 1;
+  ap_out_result(&out, &r);
+  r.ok = 0;
+  r.checks = c + 1;
+  ap_out_result(&out, &r);
+  EXPECT(strcmp(finish(2, NULL),
+                "\033[32m192.0.2.5 is up; 22/tcp open\033[0m\n"
+                "\033[31m192.0.2.5 is down; 23/tcp closed\033[0m\n") == 0);
+  EXPECT(out.not_pinged == 2 && out.checked == 2 && out.ok == 1);
+  EXPECT(mkdtemp(dir) != NULL);
+  snprintf(p, sizeof(p), "%s/state", dir);
+  EXPECT(ap_state_parse(&st, copy, strlen(copy), err, sizeof(err)) == 0);
+  EXPECT(ap_state_begin(&st, p) == 0);
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.count = 1;
+  out.state = &st;
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("192.0.2.1", &r.addr);
+  r.verdict = AP_ALIVE;
+  r.ok = 1;
+  r.rtt_ns = 1000000;
+  r.stats.sent = 3;
+  r.stats.received = 2;
+  r.stats.rtt_min_ns = 1000000;
+  r.stats.rtt_max_ns = 2000000;
+  r.stats.rtt_sum_ns = 3000000;
+  ap_out_result(&out, &r);
+  EXPECT(strcmp(finish(1, NULL),
+                "gw : xmt/rcv/%loss = 3/2/33%, min/avg/max = "
+                "1.00/1.50/2.00 (was unreachable)\n") == 0);
+  ap_state_release(&st);
+  rmdir(dir);
 }
 
 static int count_lines(const char *s, const char *prefix) {
@@ -271,8 +326,11 @@ static void test_summary(void) {
   s = open_memstream(&text, &n);
   ap_out_summary(&out, s, 4, 1, 1500000000);
   fclose(s);
+  /* A target has service checks: the OK and not OK counts too, over the
+   * three finished targets. */
   EXPECT(strstr(text, "\n            4 targets\n            2 alive\n"
-                      "            1 unreachable\n            1 unfinished\n"
+                      "            1 unreachable\n            1 ok\n"
+                      "            2 not ok\n            1 unfinished\n"
                       "            1 unknown names\n") != NULL);
   EXPECT(strstr(text, "        1.625 ms (avg round trip time)\n") != NULL);
   EXPECT(strstr(text, " ms (50th percentile round trip time)\n") != NULL);
@@ -294,6 +352,7 @@ int main(void) {
   RUN(test_text);
   RUN(test_text_lists);
   RUN(test_text_colour);
+  RUN(test_text_checks_and_stats);
   RUN(test_json);
   RUN(test_csv);
   RUN(test_prom);
