@@ -32,7 +32,8 @@ LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 # Everything but main.c: the unit tests link against these too.
 LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
   src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
-  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c
+  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
+  src/format.c src/hist.c src/atomic.c src/state.c src/progress.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -81,7 +82,8 @@ clean:
 	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  iproute2 iputils-ping fping nmap python3 procps util-linux time
+  iproute2 iputils-ping fping nmap python3 procps util-linux time \
+  python3-prometheus-client
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \

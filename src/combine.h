@@ -21,7 +21,9 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "order.h"
 #include "result.h"
+#include "target.h"
 
 struct ap_combine;
 
@@ -44,6 +46,7 @@ struct ap_combine {
   size_t ping_ahead;    /* records with the ping verdict, checks missing */
   size_t checks_ahead;  /* records with every check, the ping missing */
   uint64_t emitted;
+  uint8_t *shown;       /* one bit per target index: emitted; or NULL */
 };
 
 void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
@@ -52,6 +55,22 @@ void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
 /* Frees every record still open (a stopped run); their targets get no
  * verdict. */
 void ap_combine_release(struct ap_combine *v);
+
+/* Keeps one bit per target index below n, set when the target's result is
+ * emitted, for ap_combine_each_unfinished().  Returns 0 or UV_ENOMEM. */
+int ap_combine_track(struct ap_combine *v, uint64_t n);
+
+/* After a stopped run, with ap_combine_track() in use: calls emit once for
+ * every target that order gives and whose result was not emitted, with
+ * r->verdict AP_UNFINISHED and no checks (it may have had some of its
+ * results, not all).  order must be a fresh copy of the order the run was
+ * given (ap_order_init() with the same arguments), so that the targets
+ * come in the same order and only this shard's; set gives their addresses.
+ */
+void ap_combine_each_unfinished(struct ap_combine *v,
+                                const struct ap_tset *set,
+                                struct ap_order *order,
+                                ap_combine_emit_cb emit);
 
 /* The ping verdict of target r->idx (r as the scan gives it; copied; a
  * second one is ignored).  Returns 0, UV_ENOMEM, or UV_EINVAL when the

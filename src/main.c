@@ -14,16 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "atomic.h"
 #include "combine.h"
 #include "echo.h"
+#include "format.h"
 #include "order.h"
 #include "output.h"
 #include "ports.h"
 #include "priv.h"
+#include "progress.h"
 #include "resolve.h"
 #include "scan.h"
+#include "state.h"
 #include "svc.h"
 #include "target.h"
 
@@ -34,6 +39,10 @@
 #define EX_NONAME 2
 #define EX_USAGE 3
 #define EX_SYSTEM 4
+/* Unattended runs (--state, --lock, --deadline). */
+#define EX_CHANGED 5  /* --state: some target's status changed */
+#define EX_LOCKED 6   /* --lock: another run holds the lock */
+#define EX_DEADLINE 7 /* --deadline: the run ended with targets unfinished */
 
 #define DEFAULT_TIMEOUT_MS 500
 #define DEFAULT_RETRIES 1
@@ -64,8 +73,19 @@ enum {
   OPT_BANNER_BYTES,
   OPT_TELNET,
   OPT_EXPECT,
-  OPT_ANY
+  OPT_ANY,
+  /* Output formats and unattended runs. */
+  OPT_FORMAT,
+  OPT_STATE,
+  OPT_DEADLINE,
+  OPT_LOCK,
+  OPT_PROGRESS,
+  OPT_COLOR,
+  OPT_WARN,
+  OPT_CRIT
 };
+
+enum { WHEN_AUTO = 0, WHEN_ALWAYS, WHEN_NEVER };
 
 struct opts {
   int show;
@@ -88,6 +108,19 @@ struct opts {
   size_t nexfiles;
   char **targets;
   size_t ntargets;
+  /* Output formats and unattended runs. */
+  int format;          /* enum ap_format */
+  const char *outfile; /* -o, or NULL for standard output */
+  int elapsed;         /* -e */
+  int have_min_ok;     /* -x */
+  uint64_t min_ok;
+  const char *state;   /* --state */
+  uint64_t deadline_ms; /* --deadline, 0 for none */
+  const char *lock;    /* --lock */
+  int progress;        /* --progress: WHEN_* */
+  int color;           /* --color: WHEN_* */
+  struct ap_nagios nagios; /* --warn, --crit */
+  uint64_t start_ns;   /* when aping started: --deadline counts from it */
   /* Service checks. */
   struct ap_ports ports; /* --tcp */
   int banner;            /* --banner */
@@ -116,12 +149,15 @@ struct targets {
 };
 
 static const char usage_text[] =
-    "usage: aping [-46aqsuvV] [-B factor] [-c count] [-f file] [-i ms]\n"
-    "             [-m method] [-r retries] [-t ms] [--rate pps] [--order order]\n"
-    "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n] [-j conns]\n"
-    "             [--tcp ports] [--banner] [--banner-bytes n]\n"
-    "             [--telnet[=port]] [--expect regex] [--any] target ...\n";
+    "usage: aping [-46aeqsuvV] [-B factor] [-c count] [-f file] [-i ms]\n"
+    "             [-j conns] [-m method] [-o file] [-r retries] [-t ms]\n"
+    "             [-x n] [--rate pps] [--order order] [--seed n]\n"
+    "             [--shard i/n] [--exclude target] [--exclude-file file]\n"
+    "             [--max-targets n] [--tcp ports] [--banner]\n"
+    "             [--banner-bytes n] [--telnet[=port]] [--expect regex]\n"
+    "             [--any] [--format format] [--state file] [--deadline s]\n"
+    "             [--lock file] [--progress when] [--color when]\n"
+    "             [--warn n[%]] [--crit n[%]] target ...\n";
 
 static const char help_text[] =
     "\n"
@@ -175,13 +211,40 @@ static const char help_text[] =
     "  -a                  print only alive targets, one per line\n"
     "  -u                  print only unreachable targets, one per line\n"
     "  -q                  print no verdicts, only set the exit status\n"
-    "  -s                  print a summary to standard error\n"
+    "  -s                  print a summary to standard error, with RTT\n"
+    "                      percentiles and a histogram\n"
+    "  -e                  with -a, show each target's round-trip time\n"
     "  -v                  say which probing method was chosen\n"
     "  -V                  print the version\n"
     "  -h                  print this help\n"
+    "  --format text|json|csv|prom|nagios\n"
+    "                      text (default), JSON lines, CSV, Prometheus text\n"
+    "                      format, or a monitoring-plugin status line\n"
+    "  -o FILE             write the output to FILE, replaced atomically\n"
+    "  --color auto|always|never\n"
+    "                      colour text verdicts (auto: on a terminal, unless\n"
+    "                      NO_COLOR is set)\n"
+    "  --progress auto|always|never\n"
+    "                      show progress on standard error (auto: when it\n"
+    "                      is a terminal)\n"
+    "  --warn N|P%         nagios: WARNING when more than N (P%) fail\n"
+    "  --crit N|P%         nagios: CRITICAL when more than N (P%) fail\n"
+    "                      (default: CRITICAL when any fails, unless --warn)\n"
+    "Unattended runs:\n"
+    "  -x N                exit 0 when at least N targets are OK\n"
+    "  --state FILE        remember each target's status in FILE; list only\n"
+    "                      the targets whose status changed since the last\n"
+    "                      run, and exit 5 when any did, else 0\n"
+    "  --deadline S        stop probing after S seconds; unfinished targets\n"
+    "                      are listed as such, exit 7\n"
+    "  --lock FILE         hold an flock on FILE; exit 6 if another run\n"
+    "                      holds it\n"
     "\n"
     "Exit status: 0 all targets alive, 1 some unreachable, 2 a name could\n"
-    "not be resolved, 3 bad usage, 4 system error.\n";
+    "not be resolved, 3 bad usage, 4 system error, 5 (--state) some status\n"
+    "changed, 6 (--lock) another run holds the lock, 7 (--deadline)\n"
+    "stopped with targets unfinished, 130 and 143 interrupted by SIGINT and\n"
+    "SIGTERM.  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
 
 static const struct option long_opts[] = {
   { "rate", required_argument, NULL, OPT_RATE },
@@ -191,12 +254,22 @@ static const struct option long_opts[] = {
   { "exclude", required_argument, NULL, OPT_EXCLUDE },
   { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  /* Service checks. */
   { "tcp", required_argument, NULL, OPT_TCP },
   { "banner", no_argument, NULL, OPT_BANNER },
   { "banner-bytes", required_argument, NULL, OPT_BANNER_BYTES },
   { "telnet", optional_argument, NULL, OPT_TELNET },
   { "expect", required_argument, NULL, OPT_EXPECT },
   { "any", no_argument, NULL, OPT_ANY },
+  /* Output formats and unattended runs. */
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "state", required_argument, NULL, OPT_STATE },
+  { "deadline", required_argument, NULL, OPT_DEADLINE },
+  { "lock", required_argument, NULL, OPT_LOCK },
+  { "progress", required_argument, NULL, OPT_PROGRESS },
+  { "color", required_argument, NULL, OPT_COLOR },
+  { "warn", required_argument, NULL, OPT_WARN },
+  { "crit", required_argument, NULL, OPT_CRIT },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
   { NULL, 0, NULL, 0 }
@@ -280,6 +353,70 @@ static void bad_option(char **argv, int c) {
   if (optopt)
     snprintf(name, sizeof(name), "-%c", optopt);
   die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
+}
+
+/* Index of arg in the NULL-terminated words, or exit 3 naming them. */
+static int word_arg(int c, const char *arg, const char *const *words) {
+  char name[32], list[128] = "";
+  size_t i;
+
+  for (i = 0; words[i] != NULL; i++) {
+    if (strcmp(arg, words[i]) == 0)
+      return (int) i;
+    snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+             i == 0 ? "" : words[i + 1] == NULL ? " or " : ", ", words[i]);
+  }
+  fprintf(stderr, "aping: invalid %s '%s': need %s (exit %d)\n",
+          opt_name(c, name, sizeof(name)), arg, list, EX_USAGE);
+  exit(EX_USAGE);
+}
+
+static void parse_threshold(int c, const char *arg, struct ap_threshold *t) {
+  char name[32];
+
+  if (ap_threshold_parse(arg, t) != 0) {
+    fprintf(stderr, "aping: invalid %s '%s': need a count of failed "
+            "targets, or a percentage such as 10%% (exit %d)\n",
+            opt_name(c, name, sizeof(name)), arg, EX_USAGE);
+    exit(EX_USAGE);
+  }
+}
+
+/* The options of output formats and unattended runs. */
+static void parse_output(struct opts *o, int c, const char *arg) {
+  static const char *const formats[] = { "text", "json", "csv", "prom",
+                                         "nagios", NULL };
+  static const char *const when[] = { "auto", "always", "never", NULL };
+
+  switch (c) {
+  case 'e': o->elapsed = 1; break;
+  case 'o': o->outfile = strcmp(arg, "-") == 0 ? NULL : arg; break;
+  case 'x': o->min_ok = num_arg(c, arg, 1, UINT64_MAX); o->have_min_ok = 1;
+    break;
+  case OPT_FORMAT: o->format = word_arg(c, arg, formats); break;
+  case OPT_STATE: o->state = arg; break;
+  case OPT_DEADLINE:
+    o->deadline_ms = (uint64_t) (real_arg(c, arg, 0.001, 1e7) * 1000 + 0.5);
+    break;
+  case OPT_LOCK: o->lock = arg; break;
+  case OPT_PROGRESS: o->progress = word_arg(c, arg, when); break;
+  case OPT_COLOR: o->color = word_arg(c, arg, when); break;
+  case OPT_WARN: parse_threshold(c, arg, &o->nagios.warn); break;
+  case OPT_CRIT: parse_threshold(c, arg, &o->nagios.crit); break;
+  }
+}
+
+/* Options that make no sense together. */
+static void check_output_opts(const struct opts *o) {
+  if (o->have_min_ok && o->state != NULL)
+    die_usage("-x and --state given together: the exit status says %s%s",
+              "either how many are OK or whether anything changed", "");
+  if (o->have_min_ok && o->format == AP_FORMAT_NAGIOS)
+    die_usage("-x does not apply to --format nagios: use %s%s", "--crit",
+              "");
+  if ((o->nagios.warn.set || o->nagios.crit.set) &&
+      o->format != AP_FORMAT_NAGIOS)
+    die_usage("--warn and --crit need --format nagios%s%s", "", "");
 }
 
 static void parse_tcp(struct opts *o, const char *arg) {
@@ -388,6 +525,11 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
   case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
     break;
+  case 'e': case 'o': case 'x': case OPT_FORMAT: case OPT_STATE:
+  case OPT_DEADLINE: case OPT_LOCK: case OPT_PROGRESS: case OPT_COLOR:
+  case OPT_WARN: case OPT_CRIT:
+    parse_output(o, c, arg);
+    break;
   default: parse_service(o, c, arg); break;
   }
 }
@@ -396,6 +538,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   int c;
 
   memset(o, 0, sizeof(*o));
+  o->start_ns = uv_hrtime();
   o->cfg.timeout_ms = DEFAULT_TIMEOUT_MS;
   o->cfg.retries = DEFAULT_RETRIES;
   o->cfg.backoff = DEFAULT_BACKOFF;
@@ -414,8 +557,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:ac:f:hi:j:m:qr:st:uvV", long_opts,
-                          NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":46B:ac:ef:hi:j:m:o:qr:st:uvVx:",
+                          long_opts, NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
       fputs(help_text, stdout);
@@ -431,6 +574,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   }
   if (o->family < 0)
     die_usage("-4 and -6 given together%s%s", "", "");
+  check_output_opts(o);
   check_service_opts(o);
   o->targets = argv + optind;
   o->ntargets = (size_t) (argc - optind);
@@ -650,25 +794,54 @@ static int check_sockets(const struct ap_echo *e, const struct ap_tset *s,
   return 0;
 }
 
-/* What a scan needs in one place, for the callbacks. */
+/* What a run needs in one place, for the callbacks. */
 struct run {
   struct ap_scan scan;
   struct ap_out out;
   uv_signal_t sig[2];
   int signum;
+  /* What the signal and deadline watchers and the progress line need of a
+   * run, of pings alone or with service checks: the results it is to give,
+   * those given so far, and how to stop it (returning whether it was still
+   * under way). */
+  uint64_t total;
+  const uint64_t *ndone;
+  int (*stop)(struct run *run);
+  /* Output formats and unattended runs. */
+  struct ap_atomic file;   /* -o FILE while it is written */
+  struct ap_state state;   /* --state */
+  struct ap_progress progress;
+  int clear_progress;      /* progress and verdicts share a terminal */
+  uv_timer_t deadline;
+  int deadline_on;
+  int deadline_hit;
 };
 
-static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
-  struct run *run = ap_container_of(s, struct run, scan);
-
+/* Hands one target's result to the output, out of the progress line's
+ * way. */
+static void show_result(struct run *run, const struct ap_result *r) {
+  if (run->clear_progress)
+    ap_progress_clear(&run->progress);
   ap_out_result(&run->out, r);
+}
+
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
+  show_result(ap_container_of(s, struct run, scan), r);
+}
+
+/* run->stop of a run of pings alone. */
+static int scan_stop(struct run *run) {
+  int was = !run->scan.closing;
+
+  ap_scan_stop(&run->scan);
+  return was;
 }
 
 static void signal_cb(uv_signal_t *h, int signum) {
   struct run *run = h->data;
 
   run->signum = signum;
-  ap_scan_stop(&run->scan);
+  run->stop(run);
 }
 
 static void watch_signals(struct run *run, uv_loop_t *loop) {
@@ -692,18 +865,254 @@ static void unwatch_signals(struct run *run, uv_loop_t *loop) {
   uv_run(loop, UV_RUN_DEFAULT);
 }
 
+/* ---- Output formats and unattended runs ---- */
+
+/* Whether the Nagios status line is out (on stdout or in -o FILE). */
+static int nagios_printed;
+
+static int take_lock(const struct opts *o) {
+  int err;
+
+  if (o->lock == NULL)
+    return 0;
+  err = ap_lock_take(o->lock);
+  if (err == UV_EBUSY) {
+    fprintf(stderr, "aping: another run holds the lock '%s' (exit %d)\n",
+            o->lock, EX_LOCKED);
+    return EX_LOCKED;
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot lock '%s': %s (exit %d)\n", o->lock,
+            strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* An auto/always/never setting: auto is on when fd is a terminal. */
+static int when_on(int when, int fd) {
+  return when == WHEN_ALWAYS || (when == WHEN_AUTO && isatty(fd));
+}
+
+static int colour(const struct opts *o) {
+  const char *no = getenv("NO_COLOR");
+
+  if (o->format != AP_FORMAT_TEXT || o->color == WHEN_NEVER)
+    return 0;
+  if (o->color == WHEN_ALWAYS)
+    return 1;
+  return o->outfile == NULL && isatty(STDOUT_FILENO) &&
+         (no == NULL || no[0] == '\0');
+}
+
+static void release_output(struct run *run) {
+  ap_out_release(&run->out);
+  ap_atomic_abort(&run->file);
+  ap_state_release(&run->state);
+}
+
+/* Loads --state and begins its new file.  Returns 0 or an exit status. */
+static int open_state(struct run *run, const char *path) {
+  char why[160];
+  int err;
+
+  err = ap_state_load(&run->state, path, why, sizeof(why));
+  if (err == UV_EINVAL) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, why, EX_USAGE);
+    return EX_USAGE;
+  }
+  if (err == 0)
+    err = ap_state_begin(&run->state, path);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* Opens what the output goes to (-o, --state) and sets up the formatter.
+ * Returns 0 or an exit status, after saying why. */
+static int open_output(struct run *run, struct targets *t,
+                       const struct opts *o) {
+  FILE *f = stdout;
+  int err = 0, rc = 0;
+
+  if (o->state != NULL)
+    rc = open_state(run, o->state);
+  if (rc == 0 && o->outfile != NULL) {
+    err = ap_atomic_open(&run->file, o->outfile);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot open '%s': %s (exit %d)\n", o->outfile,
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+    f = run->file.f;
+  }
+  if (rc == 0) {
+    ap_out_init(&run->out, f, o->show, &t->shown);
+    run->out.count = o->cfg.count > 0;
+    run->out.format = o->format;
+    run->out.elapsed = o->elapsed;
+    run->out.color = colour(o);
+    run->out.state = o->state != NULL ? &run->state : NULL;
+    run->out.nagios = o->nagios;
+    err = ap_out_begin(&run->out);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot write output: %s (exit %d)\n",
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+  }
+  if (rc != 0)
+    release_output(run);
+  return rc;
+}
+
+static void deadline_cb(uv_timer_t *h) {
+  struct run *run = h->data;
+
+  if (run->stop(run))
+    run->deadline_hit = 1;
+}
+
+static void progress_count_cb(struct ap_progress *p, uint64_t *done,
+                              uint64_t *total, uint64_t *alive) {
+  struct run *run = ap_container_of(p, struct run, progress);
+
+  *done = *run->ndone;
+  *total = run->total;
+  *alive = run->out.alive;
+}
+
+/* Starts the --deadline timer (counted from aping's start) and the
+ * progress display.  Neither keeps the loop alive. */
+static void start_watchers(struct run *run, uv_loop_t *loop,
+                           const struct opts *o) {
+  uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
+
+  if (o->deadline_ms > 0 && uv_timer_init(loop, &run->deadline) == 0) {
+    run->deadline_on = 1;
+    run->deadline.data = run;
+    uv_timer_start(&run->deadline, deadline_cb,
+                   spent < o->deadline_ms ? o->deadline_ms - spent : 0, 0);
+    uv_unref((uv_handle_t *) &run->deadline);
+  }
+  if (when_on(o->progress, STDERR_FILENO) &&
+      ap_progress_start(&run->progress, loop, stderr, progress_count_cb) == 0)
+    run->clear_progress = o->outfile == NULL && isatty(STDOUT_FILENO);
+}
+
+/* Closes what start_watchers() started; the loop must run once more. */
+static void stop_watchers(struct run *run) {
+  ap_progress_close(&run->progress);
+  run->clear_progress = 0;
+  if (run->deadline_on)
+    uv_close((uv_handle_t *) &run->deadline, NULL);
+  run->deadline_on = 0;
+}
+
+static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
+  ap_out_result(&ap_container_of(s, struct run, scan)->out, r);
+}
+
+/* Lists the targets a stopped scan left without a verdict, walking the
+ * same order again. */
+static void report_unfinished(struct run *run, const struct targets *t,
+                              const struct opts *o, uint64_t seed) {
+  struct ap_order again;
+
+  ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  ap_scan_each_unfinished(&run->scan, &again, unfinished_cb);
+}
+
+/* Ends the output and puts the files in place: -o first, the state only
+ * once the output is there.  Returns 0 or an exit status. */
+static int close_output(struct run *run, const struct targets *t,
+                        const struct opts *o, uint64_t elapsed_ns) {
+  const char *stopped = run->signum == SIGINT    ? "SIGINT"
+                        : run->signum == SIGTERM ? "SIGTERM"
+                        : run->deadline_hit      ? "deadline" : NULL;
+  const char *what = o->outfile;
+  int err;
+
+  err = ap_out_end(&run->out, run->total, t->unresolved, elapsed_ns,
+                   stopped);
+  if (err == 0 && o->outfile != NULL)
+    err = ap_atomic_commit(&run->file);
+  if (err == 0 && o->state != NULL) {
+    what = o->state;
+    err = ap_state_commit(&run->state);
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot write '%s': %s (exit %d)\n",
+            what ? what : "standard output", strerror(-err), EX_SYSTEM);
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  nagios_printed = o->format == AP_FORMAT_NAGIOS;
+  release_output(run);
+  return 0;
+}
+
+/* The exit status of a run that got to the end of its output. */
+static int exit_status(const struct run *run, const struct targets *t,
+                       const struct opts *o) {
+  if (o->format == AP_FORMAT_NAGIOS)
+    return run->signum != 0 ? AP_NAGIOS_UNKNOWN : run->out.status;
+  if (run->signum != 0)
+    return 128 + run->signum;
+  if (run->out.unfinished > 0)
+    return EX_DEADLINE;
+  if (t->unresolved > 0)
+    return EX_NONAME;
+  if (o->state != NULL)
+    return run->out.changed > 0 ? EX_CHANGED : EX_ALL_OK;
+  if (o->have_min_ok)
+    return run->out.ok >= o->min_ok ? EX_ALL_OK : EX_SOME_DOWN;
+  return run->out.ok == run->total ? EX_ALL_OK : EX_SOME_DOWN;
+}
+
+/* With --format nagios every exit status is a plugin status, and standard
+ * output always has a status line: an error before the line gets an
+ * UNKNOWN line of its own. */
+static int plugin_exit(int rc) {
+  const char *why = rc == EX_NONAME   ? "no target name could be resolved"
+                    : rc == EX_USAGE  ? "bad usage"
+                    : rc == EX_LOCKED ? "another run holds the lock"
+                                      : "system error";
+
+  if (nagios_printed)
+    return rc <= AP_NAGIOS_UNKNOWN ? rc : AP_NAGIOS_UNKNOWN;
+  printf("APING UNKNOWN - %s (see standard error)\n", why);
+  fflush(stdout);
+  return AP_NAGIOS_UNKNOWN;
+}
+
+/* ---- end of output formats and unattended runs ---- */
+
+/* The random order's seed: --seed, else random bytes, else the clock. */
+static uint64_t order_seed(const struct opts *o, uint64_t now) {
+  uint64_t seed = o->seed;
+
+  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = now;
+  return seed;
+}
+
 /* Probes every target.  Returns an exit status. */
 static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
                  struct ap_echo *echo, const struct opts *o) {
   struct ap_order order;
-  uint64_t start = uv_hrtime(), seed = o->seed;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
   int err;
 
-  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-    seed = start;
   ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
-  ap_out_init(&run->out, stdout, o->show, &t->shown);
-  run->out.count = o->cfg.count > 0;
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
   err = ap_scan_init(&run->scan, loop, &t->set, &order, &echo->base,
                      &o->cfg, verdict_cb);
   if (err == 0)
@@ -712,32 +1121,38 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
     err = ap_scan_start(&run->scan);
   if (err != 0) {
     fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
+  run->total = run->scan.total;
+  run->ndone = &run->scan.ndone;
+  run->stop = scan_stop;
   watch_signals(run, loop);
+  start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
+  stop_watchers(run);
   unwatch_signals(run, loop);
+  err = run->scan.status;
+  if (err == UV_ECANCELED)
+    report_unfinished(run, t, o, seed);
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   if (o->summary)
-    ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
-  err = run->scan.status;
   ap_scan_release(&run->scan);
   if (err != 0 && err != UV_ECANCELED) {
     fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
-  if (run->signum != 0)
-    return 128 + run->signum;
-  if (t->unresolved > 0)
-    return EX_NONAME;
-  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
 }
 
 /* A run with service checks: the ping scan (unless -m none) and the
  * checks side by side, the combiner between them and the output. */
 struct svc_run {
-  struct run base; /* the scan, the output and the signal watchers */
+  struct run base; /* the scan, the output and the watchers */
   struct ap_svc svc;
   struct ap_combine comb;
   struct ap_cgate gate;
@@ -755,6 +1170,15 @@ static void svc_run_stop(struct svc_run *sr) {
   ap_svc_stop(&sr->svc);
 }
 
+/* run->stop of a run with service checks. */
+static int svc_stop(struct run *run) {
+  struct svc_run *sr = ap_container_of(run, struct svc_run, base);
+  int was = !sr->svc.closing || (sr->pinging && !run->scan.closing);
+
+  svc_run_stop(sr);
+  return was;
+}
+
 static void ping_cb(struct ap_scan *s, const struct ap_result *r) {
   struct svc_run *sr = ap_container_of(s, struct svc_run, base.scan);
 
@@ -767,14 +1191,7 @@ static void ping_cb(struct ap_scan *s, const struct ap_result *r) {
 static void emit_cb(struct ap_combine *c, const struct ap_result *r) {
   struct svc_run *sr = ap_container_of(c, struct svc_run, comb);
 
-  ap_out_result(&sr->base.out, r);
-}
-
-static void svc_signal_cb(uv_signal_t *h, int signum) {
-  struct svc_run *sr = h->data;
-
-  sr->base.signum = signum;
-  svc_run_stop(sr);
+  show_result(&sr->base, r);
 }
 
 /* The checks of every target, in --tcp order, then --telnet's port unless
@@ -829,8 +1246,10 @@ static int svc_run_init(struct svc_run *sr, uv_loop_t *loop,
   cfg.rate = o->cfg.rate;
   cfg.ahead_limit = sr->pinging ? CHECKS_AHEAD + o->conns : 0;
   ap_combine_init(&sr->comb, sr->nchecks, sr->pinging, o->any, emit_cb);
-  err = ap_svc_init(&sr->svc, loop, &t->set, &sr->svc_order, &sr->comb,
-                    &cfg);
+  err = ap_combine_track(&sr->comb, t->set.count);
+  if (err == 0)
+    err = ap_svc_init(&sr->svc, loop, &t->set, &sr->svc_order, &sr->comb,
+                      &cfg);
   if (err != 0 || !sr->pinging)
     return err;
   ap_cgate_init(&sr->gate, &echo->base, &sr->comb, CHECKS_AHEAD + o->conns);
@@ -842,36 +1261,48 @@ static int svc_run_init(struct svc_run *sr, uv_loop_t *loop,
   return ap_echo_start(echo, loop);
 }
 
-static void svc_watch_signals(struct svc_run *sr, uv_loop_t *loop) {
-  static const int which[2] = { SIGINT, SIGTERM };
-  int i;
-
-  for (i = 0; i < 2; i++) {
-    uv_signal_init(loop, &sr->base.sig[i]);
-    sr->base.sig[i].data = sr;
-    uv_signal_start(&sr->base.sig[i], svc_signal_cb, which[i]);
-    uv_unref((uv_handle_t *) &sr->base.sig[i]);
-  }
-}
-
-/* How a run with service checks ended, as an exit status. */
-static int svc_run_status(struct svc_run *sr, const struct targets *t,
-                          uint64_t total) {
+/* How the pings and the checks ended: 0, UV_ECANCELED (stopped), or the
+ * UV_E* code of what failed. */
+static int svc_run_error(const struct svc_run *sr) {
   int err = sr->svc.status;
 
-  if (sr->pinging && sr->base.scan.status != 0)
+  if (sr->pinging && (err == 0 || err == UV_ECANCELED) &&
+      sr->base.scan.status != 0)
     err = sr->base.scan.status;
   if (sr->oom)
     err = UV_ENOMEM;
+  return err;
+}
+
+/* After the loop of a run with service checks: the targets it left
+ * without a result (walking the same order again), the summary and the
+ * end of the output.  Returns an exit status. */
+static int svc_run_end(struct svc_run *sr, const struct targets *t,
+                       const struct opts *o, uint64_t seed, uint64_t start) {
+  struct run *run = &sr->base;
+  struct ap_order again;
+  int err = svc_run_error(sr);
+
+  if (err == UV_ECANCELED) {
+    ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                  o->nshards);
+    ap_combine_each_unfinished(&sr->comb, &t->set, &again, emit_cb);
+  }
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
+                   uv_hrtime() - start);
+  if (sr->pinging)
+    ap_scan_release(&run->scan);
+  ap_combine_release(&sr->comb);
+  free(sr->checks);
   if (err != 0 && err != UV_ECANCELED) {
     fprintf(stderr, "aping: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
-  if (sr->base.signum != 0)
-    return 128 + sr->base.signum;
-  if (t->unresolved > 0)
-    return EX_NONAME;
-  return sr->base.out.ok == total ? EX_ALL_OK : EX_SOME_DOWN;
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
 }
 
 /* Pings (unless -m none) and checks the services of every target.
@@ -879,45 +1310,40 @@ static int svc_run_status(struct svc_run *sr, const struct targets *t,
 static int probe_services(uv_loop_t *loop, struct targets *t,
                           struct ap_echo *echo, const struct opts *o) {
   static struct svc_run sr;
-  uint64_t start = uv_hrtime(), seed = o->seed, total;
-  int err, rc;
+  struct run *run = &sr.base;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
+  int err;
 
-  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-    seed = start;
   sr.pinging = !o->no_ping;
   ap_order_init(&sr.order, t->set.count, o->random, seed, o->shard,
                 o->nshards);
   sr.svc_order = sr.order;
-  total = sr.order.left;
-  ap_out_init(&sr.base.out, stdout, o->show, &t->shown);
-  if (build_checks(&sr, o) != 0) {
-    fprintf(stderr, "aping: out of memory\n");
-    return EX_SYSTEM;
-  }
-  err = svc_run_init(&sr, loop, t, echo, o);
+  run->total = sr.order.left;
+  run->ndone = &sr.comb.emitted;
+  run->stop = svc_stop;
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
+  err = build_checks(&sr, o) != 0 ? UV_ENOMEM
+                                  : svc_run_init(&sr, loop, t, echo, o);
   if (err == 0 && sr.pinging)
-    err = ap_scan_start(&sr.base.scan);
+    err = ap_scan_start(&run->scan);
   if (err == 0)
     err = ap_svc_start(&sr.svc);
   if (err != 0) {
     fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
     return EX_SYSTEM;
   }
   if (o->verbose)
     fprintf(stderr, "aping: TCP: at most %u connections at once\n",
             sr.svc.cfg.max_conns);
-  svc_watch_signals(&sr, loop);
+  watch_signals(run, loop);
+  start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
-  unwatch_signals(&sr.base, loop);
-  if (o->summary)
-    ap_out_summary(&sr.base.out, stderr, total, t->unresolved,
-                   uv_hrtime() - start);
-  rc = svc_run_status(&sr, t, total);
-  if (sr.pinging)
-    ap_scan_release(&sr.base.scan);
-  ap_combine_release(&sr.comb);
-  free(sr.checks);
-  return rc;
+  stop_watchers(run);
+  unwatch_signals(run, loop);
+  return svc_run_end(&sr, t, o, seed, start);
 }
 
 static void release_targets(struct targets *t) {
@@ -937,7 +1363,9 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
   static struct run run;
   int rc;
 
-  rc = collect(t, o);
+  rc = take_lock(o);
+  if (rc == 0)
+    rc = collect(t, o);
   if (rc == 0)
     rc = resolve(t, loop);
   if (rc == 0)
@@ -998,7 +1426,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
-    return EX_SYSTEM;
+    rc = EX_SYSTEM;
   }
-  return rc;
+  return o.format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
 }

@@ -14,7 +14,8 @@
 enum ap_verdict {
   AP_ALIVE = 0,
   AP_UNREACHABLE = 1,
-  AP_NOT_PINGED = 2 /* -m none: only services were checked */
+  AP_NOT_PINGED = 2, /* -m none: only services were checked */
+  AP_UNFINISHED = 3  /* the run stopped before the target had a verdict */
 };
 
 enum ap_check_state {

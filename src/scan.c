@@ -467,3 +467,20 @@ void ap_scan_release(struct ap_scan *s) {
   s->done = NULL;
   s->aloft = NULL;
 }
+
+void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
+                             ap_verdict_cb cb) {
+  struct ap_result r;
+  uint64_t idx, left = s->total - s->ndone;
+
+  while (left > 0 && ap_order_next(order, &idx)) {
+    if (is_done(s, idx))
+      continue;
+    left--;
+    memset(&r, 0, sizeof(r));
+    r.idx = idx;
+    r.verdict = AP_UNFINISHED;
+    ap_tset_at(s->set, idx, &r.addr);
+    cb(s, &r);
+  }
+}

@@ -91,6 +91,14 @@ int ap_scan_start(struct ap_scan *s);
  * keep none. */
 void ap_scan_stop(struct ap_scan *s);
 
+/* After a stopped scan, before ap_scan_release(): calls cb once for every
+ * target that order gives and that has no verdict, with r->verdict
+ * AP_UNFINISHED.  order must be a fresh copy of the order the scan was
+ * given (ap_order_init() with the same arguments), so that the targets
+ * come in the same order and only this shard's. */
+void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
+                             ap_verdict_cb cb);
+
 /* Frees what ap_scan_init() allocated, after the loop has run out. */
 void ap_scan_release(struct ap_scan *s);
 

@@ -226,6 +226,58 @@ static void test_many(void) {
   free(perm);
 }
 
+/* After a stopped run: every target of the shard whose result was not
+ * emitted (none, or only some of its results in) is reported once as
+ * unfinished, in the order, with its address; no other target is. */
+static struct {
+  uint64_t n;
+  uint64_t last;
+  int bad;
+} unf;
+
+static void unfinished_emit(struct ap_combine *v, const struct ap_result *r) {
+  struct ap_addr a;
+
+  (void) v;
+  ap_addr_from_v4(&a, 0xc6120100u + (uint32_t) r->idx);
+  if (r->verdict != AP_UNFINISHED || r->ok || r->nchecks != 0 ||
+      ap_addr_cmp(&a, &r->addr) != 0 || (unf.n > 0 && r->idx <= unf.last) ||
+      r->idx % 2 == 0 || r->idx == 1)
+    unf.bad++;
+  unf.n++;
+  unf.last = r->idx;
+}
+
+static void test_unfinished(void) {
+  struct ap_combine v;
+  struct ap_order order;
+  struct ap_addr lo, hi;
+  struct ap_tset set;
+
+  memset(&got, 0, sizeof(got));
+  memset(&unf, 0, sizeof(unf));
+  ap_tset_init(&set);
+  ap_addr_from_v4(&lo, 0xc6120100u);
+  ap_addr_from_v4(&hi, 0xc6120100u + 19);
+  ap_tset_add(&set, &lo, &hi);
+  EXPECT(ap_tset_finish(&set, NULL, 100) == 0);
+  ap_combine_init(&v, 1, 1, 0, emit);
+  EXPECT(ap_combine_track(&v, set.count) == 0);
+  /* Shard 2 of 2, sequential: indices 1, 3, ..., 19.  1 is complete, 3
+   * has its ping only, 5 its check only. */
+  ping(&v, 1, 1);
+  check(&v, 1, 0, 22, 1, NULL);
+  ping(&v, 3, 1);
+  check(&v, 5, 0, 22, 1, "x");
+  EXPECT(got.n == 1 && v.emitted == 1);
+  ap_order_init(&order, set.count, 0, 1, 2, 2);
+  ap_combine_each_unfinished(&v, &set, &order, unfinished_emit);
+  EXPECT(unf.n == 9 && unf.bad == 0 && unf.last == 19);
+  ap_combine_release(&v);
+  EXPECT(v.shown == NULL);
+  ap_tset_release(&set);
+}
+
 /* The gate: retries pass, new targets stop at the limit. */
 struct fake {
   struct ap_engine base;
@@ -290,6 +342,7 @@ int main(void) {
   RUN(test_no_ping);
   RUN(test_bad_reports);
   RUN(test_many);
+  RUN(test_unfinished);
   RUN(test_gate);
   return tap_done();
 }
