@@ -31,8 +31,10 @@ LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
 # Everything but main.c: the unit tests link against these too.
 LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
-  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c src/pingout.c \
-  src/exec.c
+  src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
+  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
+  src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
+  src/pingout.c src/exec.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -50,18 +52,29 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
 
-# libFuzzer targets for the pure parsers (needs clang; not part of check).
-FUZZ_CC ?= clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_TARGETS = tests/fuzz/fuzz-pingout
+bench: aping
+	@bash bench/run.sh
 
-fuzz: $(FUZZ_TARGETS)
+# libFuzzer targets for the pure parsers (needs clang; not part of check):
+# builds tests/fuzz/fuzz-<name> from src/<name>.c, then runs each for
+# FUZZ_SECONDS (default 60) with a scratch corpus directory seeded from
+# tests/fuzz/corpus, so that the seeds in the tree are never written to.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_TARGETS = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 
 tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/%.c src/*.h
 	$(FUZZ_CC) $(AP_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< src/$*.c
 
-bench: aping
-	@bash bench/run.sh
+fuzz: $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  d=$$(mktemp -d) || exit 1; \
+	  ./$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    "$$d" tests/fuzz/corpus || { rm -rf "$$d"; exit 1; }; \
+	  rm -rf "$$d"; \
+	done
 
 install: aping
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -75,7 +88,8 @@ clean:
 	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  iproute2 iputils-ping fping nmap python3 procps util-linux time busybox
+  iproute2 iputils-ping fping nmap python3 procps util-linux time busybox \
+  python3-prometheus-client
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -85,4 +99,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check fuzz bench install uninstall clean deps
+.PHONY: all check bench fuzz install uninstall clean deps

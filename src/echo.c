@@ -121,7 +121,7 @@ static void deliver(struct ap_echo_sock *k, int kind,
 
   if (kind == AP_ICMP_REPLY) {
     k->echo->received++;
-    ap_scan_reply(s, &m->target, now - m->sent_ns);
+    ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns);
   } else if (kind == AP_ICMP_ERROR) {
     k->echo->received++;
     ap_scan_fail(s, &m->target,

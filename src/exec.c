@@ -160,10 +160,11 @@ int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
   memset(e, 0, sizeof(*e));
   e->base.ops = &exec_ops;
   e->loop = loop;
-  if (cfg->count == 0 || cfg->count > 1000000 || cfg->jobs == 0 ||
+  if (cfg->count > 1000000 || cfg->jobs == 0 ||
       cfg->timeout_ms == 0 || cfg->timeout_ms > 86400000)
     return UV_EINVAL;
-  e->count = cfg->count;
+  e->count = cfg->count > 0 ? cfg->count : 1;
+  e->stats = cfg->count > 0;
   e->jobs = cfg->jobs;
   wait = (cfg->timeout_ms + 999) / 1000;
   e->wait_s = (unsigned) wait;
@@ -190,6 +191,10 @@ void ap_exec_release(struct ap_exec *e) {
 
 uint64_t ap_exec_timeout_ms(const struct ap_exec *e) {
   return e->kill_ms + 2 * AP_EXEC_GRACE_MS + 1000;
+}
+
+unsigned ap_exec_fds(const struct ap_exec *e) {
+  return 2 * e->jobs + 4;
 }
 
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len) {
@@ -244,6 +249,12 @@ static void report(struct ap_exec_child *c) {
 
   memset(&r, 0, sizeof(r));
   ap_pingout_stats(&c->po, e->count, &r.stats, &r.rtt_ns);
+  /* As with ICMP: with -c the round-trip time is the average, and without
+   * it the result carries no statistics. */
+  if (e->stats && r.stats.received > 0)
+    r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
+  if (!e->stats)
+    r.stats.sent = 0;
   if (!c->timed_out && c->signum == 0 &&
       (c->status == 0 || (c->status == 1 && r.stats.received > 0))) {
     r.ok = 1;

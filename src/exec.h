@@ -34,7 +34,10 @@
 struct ap_exec_cfg {
   const char *command; /* ping(8): a path, or a name looked up in PATH;
                           NULL for "ping" */
-  unsigned count;      /* echo requests per target (ping -c), 1 or more */
+  unsigned count;      /* -c: echo requests per target (ping -c), and the
+                          verdicts carry ping's statistics; 0 for one
+                          request and no statistics (stats.sent 0), as
+                          with the ICMP engine */
   uint64_t timeout_ms; /* wait for a reply (ping -W, rounded up to s) */
   unsigned jobs;       /* children at once, 1 or more */
 };
@@ -47,7 +50,8 @@ struct ap_exec {
   char *path;  /* ping(8), found */
   char *path6; /* a separate ping6(8) for IPv6, or NULL: path -6 */
   char **env;  /* the children's environment: ours, with LC_ALL=C */
-  unsigned count;
+  unsigned count;   /* ping -c: 1 or more */
+  int stats;        /* -c given: verdicts carry the statistics */
   unsigned wait_s;
   unsigned deadline_s;
   uint64_t kill_ms; /* after the spawn: SIGTERM then, SIGKILL a grace later */
@@ -84,6 +88,10 @@ uint64_t ap_exec_timeout_ms(const struct ap_exec *e);
  * 32) / 4), at least 1.  A child holds two descriptors in aping (its
  * pipes) and six while it is being spawned. */
 unsigned ap_exec_default_jobs(void);
+
+/* The most descriptors the engine holds at once: two pipes per child, and
+ * four more while one is being spawned. */
+unsigned ap_exec_fds(const struct ap_exec *e);
 
 /* Describes the command lines the engine runs, for -v. */
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len);

@@ -10,19 +10,28 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "atomic.h"
+#include "combine.h"
 #include "echo.h"
 #include "exec.h"
+#include "format.h"
 #include "order.h"
 #include "output.h"
+#include "ports.h"
 #include "priv.h"
+#include "progress.h"
 #include "resolve.h"
 #include "scan.h"
+#include "state.h"
+#include "svc.h"
 #include "target.h"
 
 #define AP_VERSION "0.1.0"
@@ -32,6 +41,10 @@
 #define EX_NONAME 2
 #define EX_USAGE 3
 #define EX_SYSTEM 4
+/* Unattended runs (--state, --lock, --deadline). */
+#define EX_CHANGED 5  /* --state: some target's status changed */
+#define EX_LOCKED 6   /* --lock: another run holds the lock */
+#define EX_DEADLINE 7 /* --deadline: the run ended with targets unfinished */
 
 #define DEFAULT_TIMEOUT_MS 500
 #define DEFAULT_RETRIES 1
@@ -39,6 +52,14 @@
 #define DEFAULT_RATE 10000.0
 #define DEFAULT_MAX_TARGETS (1ULL << 24)
 #define RESOLVE_INFLIGHT 64
+/* Service checks. */
+#define DEFAULT_CONNS 256
+#define DEFAULT_BANNER_BYTES 1024
+#define BANNER_IDLE_MS 300
+#define DEFAULT_TELNET_PORT 23
+/* Targets whose ping verdict may wait for their service checks (and the
+ * other way round) beyond those being checked. */
+#define CHECKS_AHEAD 4096
 
 enum {
   OPT_RATE = 256,
@@ -48,11 +69,30 @@ enum {
   OPT_EXCLUDE,
   OPT_EXCLUDE_FILE,
   OPT_MAX_TARGETS,
-  OPT_PING_COMMAND /* -m exec */
+  /* Service checks. */
+  OPT_TCP,
+  OPT_BANNER,
+  OPT_BANNER_BYTES,
+  OPT_TELNET,
+  OPT_EXPECT,
+  OPT_ANY,
+  /* Output formats and unattended runs. */
+  OPT_FORMAT,
+  OPT_STATE,
+  OPT_DEADLINE,
+  OPT_LOCK,
+  OPT_PROGRESS,
+  OPT_COLOR,
+  OPT_WARN,
+  OPT_CRIT,
+  /* -m exec */
+  OPT_PING_COMMAND
 };
 
-/* -m exec */
-enum { METHOD_AUTO = 0, METHOD_ICMP, METHOD_EXEC };
+enum { WHEN_AUTO = 0, WHEN_ALWAYS, WHEN_NEVER };
+
+/* -m: how targets are pinged, if at all. */
+enum { METHOD_AUTO = 0, METHOD_ICMP, METHOD_EXEC, METHOD_NONE };
 
 struct opts {
   int show;
@@ -75,8 +115,31 @@ struct opts {
   size_t nexfiles;
   char **targets;
   size_t ntargets;
-  int method;               /* -m exec: METHOD_* */
-  unsigned jobs;            /* -m exec: -j, 0 for the default */
+  /* Output formats and unattended runs. */
+  int format;          /* enum ap_format */
+  const char *outfile; /* -o, or NULL for standard output */
+  int elapsed;         /* -e */
+  int have_min_ok;     /* -x */
+  uint64_t min_ok;
+  const char *state;   /* --state */
+  uint64_t deadline_ms; /* --deadline, 0 for none */
+  const char *lock;    /* --lock */
+  int progress;        /* --progress: WHEN_* */
+  int color;           /* --color: WHEN_* */
+  struct ap_nagios nagios; /* --warn, --crit */
+  uint64_t start_ns;   /* when aping started: --deadline counts from it */
+  /* Service checks. */
+  struct ap_ports ports; /* --tcp */
+  int banner;            /* --banner */
+  uint16_t telnet_port;  /* --telnet, or 0 */
+  size_t banner_bytes;
+  int have_banner_bytes;
+  regex_t expect;
+  int have_expect;
+  int any;
+  /* How targets are pinged. */
+  int method;               /* -m: METHOD_* */
+  unsigned jobs;            /* -j, 0 when not given */
   const char *ping_command; /* -m exec: --ping-command */
 };
 
@@ -95,11 +158,16 @@ struct targets {
 };
 
 static const char usage_text[] =
-    "usage: aping [-46aqsuvV] [-B factor] [-f file] [-i ms] [-m method]\n"
-    "             [-r retries] [-t ms] [--rate pps] [--order order]\n"
-    "             [--seed n] [--shard i/n] [--exclude target]\n"
-    "             [--exclude-file file] [--max-targets n]\n"
-    "             [-c count] [-j n] [--ping-command path] target ...\n";
+    "usage: aping [-46aeqsuvV] [-B factor] [-c count] [-f file] [-i ms]\n"
+    "             [-j n] [-m method] [-o file] [-r retries] [-t ms] [-x n]\n"
+    "             [--rate pps] [--order order] [--seed n] [--shard i/n]\n"
+    "             [--exclude target] [--exclude-file file]\n"
+    "             [--max-targets n] [--ping-command path] [--tcp ports]\n"
+    "             [--banner] [--banner-bytes n] [--telnet[=port]]\n"
+    "             [--expect regex] [--any] [--format format]\n"
+    "             [--state file] [--deadline s] [--lock file]\n"
+    "             [--progress when] [--color when] [--warn n[%]]\n"
+    "             [--crit n[%]] target ...\n";
 
 static const char help_text[] =
     "\n"
@@ -121,20 +189,37 @@ static const char help_text[] =
     "                      datagram socket; exec: run ping(8) per target;\n"
     "                      auto (default): icmp if a socket can be opened,\n"
     "                      else exec\n"
+    "  -m none             no ping: only the service checks below\n"
     "  --ping-command PATH with exec, run PATH instead of ping from PATH\n"
+    "Services:\n"
+    "  --tcp PORTS         connect to these ports (22 or 22,80,443 or\n"
+    "                      8000-8010): open, closed, filtered or error;\n"
+    "                      a port passes when it is open\n"
+    "  --banner            also read what each --tcp port says first\n"
+    "  --banner-bytes N    read at most N bytes of a banner (default 1024)\n"
+    "  --telnet[=PORT]     read the Telnet banner of PORT (default 23),\n"
+    "                      refusing every option the server asks for\n"
+    "  --expect REGEX      a banner passes only if it matches REGEX\n"
+    "                      (POSIX extended)\n"
+    "  --any               a target is OK when one of its checks passes\n"
+    "                      (default: all; the ping is a check)\n"
     "Timing:\n"
     "  -t MS               wait MS ms for the first reply (default 500)\n"
     "  -r N                probe a silent target N more times (default 1)\n"
+    "  -c N                send N probes to every target, -t ms apart (exec:\n"
+    "                      ping -c N), and print loss and min/avg/max round\n"
+    "                      trip (no -r); alive if any is answered\n"
     "  -B F                multiply the wait by F for each retry (default 2)\n"
     "  --rate PPS          send at most PPS probes a second, 0 for no limit\n"
     "                      (default 10000)\n"
     "  -i MS               wait MS ms between probes (same as --rate\n"
     "                      1000/MS; 0 for no limit)\n"
-    "  -c N                with exec, ping sends N echo requests (default 1;\n"
-    "                      alive if any is answered)\n"
-    "  -j N                at most N probes at once; with exec, N ping\n"
-    "                      processes (default: 256, or fewer so that they\n"
-    "                      use at most a quarter of the open-file limit)\n"
+    "  -j N                at most N probes in flight at once: ping(8)\n"
+    "                      processes with exec (default 256, or fewer so\n"
+    "                      that they use at most a quarter of the open-file\n"
+    "                      limit), TCP connections for service checks\n"
+    "                      (default 256), ICMP echo requests (default: no\n"
+    "                      limit)\n"
     "Order:\n"
     "  --order random|sequential\n"
     "                      probe in a random permutation (default) or in\n"
@@ -145,13 +230,40 @@ static const char help_text[] =
     "  -a                  print only alive targets, one per line\n"
     "  -u                  print only unreachable targets, one per line\n"
     "  -q                  print no verdicts, only set the exit status\n"
-    "  -s                  print a summary to standard error\n"
+    "  -s                  print a summary to standard error, with RTT\n"
+    "                      percentiles and a histogram\n"
+    "  -e                  with -a, show each target's round-trip time\n"
     "  -v                  say which probing method was chosen\n"
     "  -V                  print the version\n"
     "  -h                  print this help\n"
+    "  --format text|json|csv|prom|nagios\n"
+    "                      text (default), JSON lines, CSV, Prometheus text\n"
+    "                      format, or a monitoring-plugin status line\n"
+    "  -o FILE             write the output to FILE, replaced atomically\n"
+    "  --color auto|always|never\n"
+    "                      colour text verdicts (auto: on a terminal, unless\n"
+    "                      NO_COLOR is set)\n"
+    "  --progress auto|always|never\n"
+    "                      show progress on standard error (auto: when it\n"
+    "                      is a terminal)\n"
+    "  --warn N|P%         nagios: WARNING when more than N (P%) fail\n"
+    "  --crit N|P%         nagios: CRITICAL when more than N (P%) fail\n"
+    "                      (default: CRITICAL when any fails, unless --warn)\n"
+    "Unattended runs:\n"
+    "  -x N                exit 0 when at least N targets are OK\n"
+    "  --state FILE        remember each target's status in FILE; list only\n"
+    "                      the targets whose status changed since the last\n"
+    "                      run, and exit 5 when any did, else 0\n"
+    "  --deadline S        stop probing after S seconds; unfinished targets\n"
+    "                      are listed as such, exit 7\n"
+    "  --lock FILE         hold an flock on FILE; exit 6 if another run\n"
+    "                      holds it\n"
     "\n"
     "Exit status: 0 all targets alive, 1 some unreachable, 2 a name could\n"
-    "not be resolved, 3 bad usage, 4 system error.\n";
+    "not be resolved, 3 bad usage, 4 system error, 5 (--state) some status\n"
+    "changed, 6 (--lock) another run holds the lock, 7 (--deadline)\n"
+    "stopped with targets unfinished, 130 and 143 interrupted by SIGINT and\n"
+    "SIGTERM.  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
 
 static const struct option long_opts[] = {
   { "rate", required_argument, NULL, OPT_RATE },
@@ -161,9 +273,26 @@ static const struct option long_opts[] = {
   { "exclude", required_argument, NULL, OPT_EXCLUDE },
   { "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
   { "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+  /* Service checks. */
+  { "tcp", required_argument, NULL, OPT_TCP },
+  { "banner", no_argument, NULL, OPT_BANNER },
+  { "banner-bytes", required_argument, NULL, OPT_BANNER_BYTES },
+  { "telnet", optional_argument, NULL, OPT_TELNET },
+  { "expect", required_argument, NULL, OPT_EXPECT },
+  { "any", no_argument, NULL, OPT_ANY },
+  /* Output formats and unattended runs. */
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "state", required_argument, NULL, OPT_STATE },
+  { "deadline", required_argument, NULL, OPT_DEADLINE },
+  { "lock", required_argument, NULL, OPT_LOCK },
+  { "progress", required_argument, NULL, OPT_PROGRESS },
+  { "color", required_argument, NULL, OPT_COLOR },
+  { "warn", required_argument, NULL, OPT_WARN },
+  { "crit", required_argument, NULL, OPT_CRIT },
+  /* -m exec */
+  { "ping-command", required_argument, NULL, OPT_PING_COMMAND },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
-  { "ping-command", required_argument, NULL, OPT_PING_COMMAND },
   { NULL, 0, NULL, 0 }
 };
 
@@ -247,7 +376,137 @@ static void bad_option(char **argv, int c) {
   die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
 }
 
+/* Index of arg in the NULL-terminated words, or exit 3 naming them. */
+static int word_arg(int c, const char *arg, const char *const *words) {
+  char name[32], list[128] = "";
+  size_t i;
+
+  for (i = 0; words[i] != NULL; i++) {
+    if (strcmp(arg, words[i]) == 0)
+      return (int) i;
+    snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+             i == 0 ? "" : words[i + 1] == NULL ? " or " : ", ", words[i]);
+  }
+  fprintf(stderr, "aping: invalid %s '%s': need %s (exit %d)\n",
+          opt_name(c, name, sizeof(name)), arg, list, EX_USAGE);
+  exit(EX_USAGE);
+}
+
+static void parse_threshold(int c, const char *arg, struct ap_threshold *t) {
+  char name[32];
+
+  if (ap_threshold_parse(arg, t) != 0) {
+    fprintf(stderr, "aping: invalid %s '%s': need a count of failed "
+            "targets, or a percentage such as 10%% (exit %d)\n",
+            opt_name(c, name, sizeof(name)), arg, EX_USAGE);
+    exit(EX_USAGE);
+  }
+}
+
+/* The options of output formats and unattended runs. */
+static void parse_output(struct opts *o, int c, const char *arg) {
+  static const char *const formats[] = { "text", "json", "csv", "prom",
+                                         "nagios", NULL };
+  static const char *const when[] = { "auto", "always", "never", NULL };
+
+  switch (c) {
+  case 'e': o->elapsed = 1; break;
+  case 'o': o->outfile = strcmp(arg, "-") == 0 ? NULL : arg; break;
+  case 'x': o->min_ok = num_arg(c, arg, 1, UINT64_MAX); o->have_min_ok = 1;
+    break;
+  case OPT_FORMAT: o->format = word_arg(c, arg, formats); break;
+  case OPT_STATE: o->state = arg; break;
+  case OPT_DEADLINE:
+    o->deadline_ms = (uint64_t) (real_arg(c, arg, 0.001, 1e7) * 1000 + 0.5);
+    break;
+  case OPT_LOCK: o->lock = arg; break;
+  case OPT_PROGRESS: o->progress = word_arg(c, arg, when); break;
+  case OPT_COLOR: o->color = word_arg(c, arg, when); break;
+  case OPT_WARN: parse_threshold(c, arg, &o->nagios.warn); break;
+  case OPT_CRIT: parse_threshold(c, arg, &o->nagios.crit); break;
+  }
+}
+
+/* Options that make no sense together. */
+static void check_output_opts(const struct opts *o) {
+  if (o->have_min_ok && o->state != NULL)
+    die_usage("-x and --state given together: the exit status says %s%s",
+              "either how many are OK or whether anything changed", "");
+  if (o->have_min_ok && o->format == AP_FORMAT_NAGIOS)
+    die_usage("-x does not apply to --format nagios: use %s%s", "--crit",
+              "");
+  if ((o->nagios.warn.set || o->nagios.crit.set) &&
+      o->format != AP_FORMAT_NAGIOS)
+    die_usage("--warn and --crit need --format nagios%s%s", "", "");
+}
+
+static void parse_tcp(struct opts *o, const char *arg) {
+  char err[128];
+  int r = ap_ports_parse(&o->ports, arg, err, sizeof(err));
+
+  if (r == UV_EINVAL)
+    die_usage("invalid --tcp '%s': %s", arg, err);
+  if (r != 0) {
+    fprintf(stderr, "aping: out of memory\n");
+    exit(EX_SYSTEM);
+  }
+}
+
+static void parse_expect(struct opts *o, const char *arg) {
+  char err[128];
+  int r;
+
+  if (o->have_expect)
+    die_usage("--expect given twice ('%s')%s", arg, "");
+  r = regcomp(&o->expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+  if (r != 0) {
+    regerror(r, &o->expect, err, sizeof(err));
+    die_usage("invalid --expect '%s': %s", arg, err);
+  }
+  o->have_expect = 1;
+}
+
+/* The options of the service checks. */
+static void parse_service(struct opts *o, int c, const char *arg) {
+  switch (c) {
+  case OPT_TCP: parse_tcp(o, arg); break;
+  case OPT_BANNER: o->banner = 1; break;
+  case OPT_BANNER_BYTES:
+    o->banner_bytes = (size_t) num_arg(c, arg, 1, 65536);
+    o->have_banner_bytes = 1;
+    break;
+  case OPT_TELNET:
+    o->telnet_port = arg == NULL ? DEFAULT_TELNET_PORT
+                                 : (uint16_t) num_arg(c, arg, 1, 65535);
+    break;
+  case OPT_EXPECT: parse_expect(o, arg); break;
+  case OPT_ANY: o->any = 1; break;
+  }
+}
+
+/* Options that only make sense with service checks. */
+static void check_service_opts(const struct opts *o) {
+  int checks = o->ports.n > 0 || o->telnet_port != 0;
+  int banners = (o->ports.n > 0 && o->banner) || o->telnet_port != 0;
+
+  if (o->banner && o->ports.n == 0)
+    die_usage("--banner needs --tcp PORTS%s%s", "", "");
+  if (o->have_expect && !banners)
+    die_usage("--expect needs --banner or --telnet%s%s", "", "");
+  if (o->have_banner_bytes && !banners)
+    die_usage("--banner-bytes needs --banner or --telnet%s%s", "", "");
+  if (o->any && !checks)
+    die_usage("--any needs --tcp or --telnet%s%s", "", "");
+  if (o->method == METHOD_NONE && !checks)
+    die_usage("-m none needs --tcp or --telnet: nothing to check%s%s", "",
+              "");
+}
+
 static void parse_one(struct opts *o, int c, const char *arg) {
+  /* In the order of METHOD_*. */
+  static const char *const methods[] = { "auto", "icmp", "exec", "none",
+                                         NULL };
+
   switch (c) {
   case '4': o->family = o->family == 6 ? -1 : 4; break;
   case '6': o->family = o->family == 4 ? -1 : 6; break;
@@ -259,13 +518,14 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'f': o->files[o->nfiles++] = (char *) arg; break;
   case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
+  case 'c': o->cfg.count = (unsigned) num_arg(c, arg, 1, 100000); break;
   case 'B': o->cfg.backoff = real_arg(c, arg, 1, 10); break;
-  case 'm':
-    if (strcmp(arg, "auto") != 0 && strcmp(arg, "icmp") != 0 &&
-        strcmp(arg, "exec") != 0)
-      die_usage("invalid -m '%s': need auto, icmp or exec%s", arg, "");
-    o->method = strcmp(arg, "icmp") == 0   ? METHOD_ICMP
-                : strcmp(arg, "exec") == 0 ? METHOD_EXEC : METHOD_AUTO;
+  case 'm': o->method = word_arg(c, arg, methods); break;
+  case 'j': o->jobs = (unsigned) num_arg(c, arg, 1, 65536); break;
+  case OPT_PING_COMMAND:
+    if (arg[0] == '\0')
+      die_usage("invalid --ping-command '%s': need a program%s", arg, "");
+    o->ping_command = arg;
     break;
   case 'i':
   case OPT_RATE:
@@ -291,14 +551,12 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case OPT_EXCLUDE_FILE: o->exfiles[o->nexfiles++] = (char *) arg; break;
   case OPT_MAX_TARGETS: o->max_targets = num_arg(c, arg, 1, UINT64_MAX);
     break;
-  /* -m exec */
-  case 'c': o->cfg.count = (unsigned) num_arg(c, arg, 1, 100000); break;
-  case 'j': o->jobs = (unsigned) num_arg(c, arg, 1, 100000); break;
-  case OPT_PING_COMMAND:
-    if (arg[0] == '\0')
-      die_usage("invalid --ping-command '%s': need a program%s", arg, "");
-    o->ping_command = arg;
+  case 'e': case 'o': case 'x': case OPT_FORMAT: case OPT_STATE:
+  case OPT_DEADLINE: case OPT_LOCK: case OPT_PROGRESS: case OPT_COLOR:
+  case OPT_WARN: case OPT_CRIT:
+    parse_output(o, c, arg);
     break;
+  default: parse_service(o, c, arg); break;
   }
 }
 
@@ -306,6 +564,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   int c;
 
   memset(o, 0, sizeof(*o));
+  o->start_ns = uv_hrtime();
   o->cfg.timeout_ms = DEFAULT_TIMEOUT_MS;
   o->cfg.retries = DEFAULT_RETRIES;
   o->cfg.backoff = DEFAULT_BACKOFF;
@@ -313,6 +572,7 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   o->max_targets = DEFAULT_MAX_TARGETS;
   o->random = 1;
   o->shard = o->nshards = 1;
+  o->banner_bytes = DEFAULT_BANNER_BYTES;
   /* Each list can hold at most one entry per argument. */
   o->files = calloc((size_t) argc, sizeof(char *));
   o->excl = calloc((size_t) argc, sizeof(char *));
@@ -322,8 +582,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
     exit(EX_SYSTEM);
   }
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":46B:ac:f:hi:j:m:qr:st:uvV", long_opts,
-                          NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":46B:ac:ef:hi:j:m:o:qr:st:uvVx:",
+                          long_opts, NULL)) != -1) {
     if (c == 'h') {
       fputs(usage_text, stdout);
       fputs(help_text, stdout);
@@ -339,6 +599,8 @@ static void parse_opts(struct opts *o, int argc, char **argv) {
   }
   if (o->family < 0)
     die_usage("-4 and -6 given together%s%s", "", "");
+  check_output_opts(o);
+  check_service_opts(o);
   o->targets = argv + optind;
   o->ntargets = (size_t) (argc - optind);
   if (o->ntargets == 0 && o->nfiles == 0) {
@@ -557,46 +819,40 @@ static int check_sockets(const struct ap_echo *e, const struct ap_tset *s,
   return 0;
 }
 
-/* What a scan needs in one place, for the callbacks. */
-struct run {
-  struct ap_scan scan;
-  struct ap_out out;
-  uv_signal_t sig[2];
-  int signum;
+/* ---- the ping engine: ICMP echo, or ping(8) (-m exec) ---- */
+
+/* How a run pings: with echo, or with ping(8) when exec is not NULL (-m
+ * exec, or -m auto when a family has no socket). */
+struct pinger {
+  struct ap_echo *echo;
+  struct ap_exec *exec;
 };
 
-static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
-  struct run *run = ap_container_of(s, struct run, scan);
-
-  ap_out_result(&run->out, r);
+static struct ap_engine *ping_engine(const struct pinger *p) {
+  return p->exec != NULL ? &p->exec->base : &p->echo->base;
 }
 
-static void signal_cb(uv_signal_t *h, int signum) {
-  struct run *run = h->data;
-
-  run->signum = signum;
-  ap_scan_stop(&run->scan);
-}
-
-static void watch_signals(struct run *run, uv_loop_t *loop) {
-  static const int which[2] = { SIGINT, SIGTERM };
-  int i;
-
-  for (i = 0; i < 2; i++) {
-    uv_signal_init(loop, &run->sig[i]);
-    run->sig[i].data = run;
-    uv_signal_start(&run->sig[i], signal_cb, which[i]);
-    /* The scan, not a signal watcher, decides when the loop is done. */
-    uv_unref((uv_handle_t *) &run->sig[i]);
+/* The scan's configuration.  -j bounds the probes in flight.  With exec,
+ * ping's own -c does the repeats, so no retries and no count mode in the
+ * scan; -j (or its default) bounds the children; and the scan waits longer
+ * than a child can live, so that the engine gives every verdict. */
+static void ping_cfg(const struct pinger *p, const struct opts *o,
+                     struct ap_scan_cfg *cfg) {
+  *cfg = o->cfg;
+  if (o->jobs > 0)
+    cfg->max_inflight = o->jobs;
+  if (p->exec != NULL) {
+    cfg->retries = 0;
+    cfg->count = 0;
+    cfg->max_inflight = p->exec->jobs;
+    cfg->timeout_ms = ap_exec_timeout_ms(p->exec);
   }
 }
 
-static void unwatch_signals(struct run *run, uv_loop_t *loop) {
-  int i;
-
-  for (i = 0; i < 2; i++)
-    uv_close((uv_handle_t *) &run->sig[i], NULL);
-  uv_run(loop, UV_RUN_DEFAULT);
+/* Starts the engine's handles, once the scan is set up.  Returns 0 or a
+ * UV_E* code. */
+static int ping_start(const struct pinger *p, uv_loop_t *loop) {
+  return p->exec != NULL ? 0 : ap_echo_start(p->echo, loop);
 }
 
 /* -m exec: says why ping(8) (path, when it was found) cannot be run. */
@@ -612,78 +868,18 @@ static void exec_error(const struct opts *o, int err, const char *path) {
             uv_strerror(err), EX_SYSTEM);
 }
 
-/* -m exec: the scan's configuration.  ping's own -c does the repeats, so
- * no retries; -j bounds the children; and the scan waits longer than a
- * child can live, so that the engine gives every verdict. */
-static void exec_scan_cfg(struct ap_scan_cfg *cfg, const struct ap_exec *x) {
-  cfg->retries = 0;
-  cfg->max_inflight = x->jobs;
-  cfg->timeout_ms = ap_exec_timeout_ms(x);
-}
-
-/* Probes every target, with the exec engine when exec is not NULL, else
- * with echo.  Returns an exit status. */
-static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
-                 struct ap_echo *echo, struct ap_exec *exec,
-                 const struct opts *o) {
-  struct ap_order order;
-  struct ap_scan_cfg cfg = o->cfg;
-  uint64_t start = uv_hrtime(), seed = o->seed;
-  int err;
-
-  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-    seed = start;
-  ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
-  ap_out_init(&run->out, stdout, o->show, &t->shown);
-  if (o->jobs > 0)
-    cfg.max_inflight = o->jobs;
-  if (exec != NULL)
-    exec_scan_cfg(&cfg, exec);
-  err = ap_scan_init(&run->scan, loop, &t->set, &order,
-                     exec != NULL ? &exec->base : &echo->base, &cfg,
-                     verdict_cb);
-  if (err == 0 && exec == NULL)
-    err = ap_echo_start(echo, loop);
-  if (err == 0)
-    err = ap_scan_start(&run->scan);
-  if (err != 0) {
-    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
-    return EX_SYSTEM;
-  }
-  watch_signals(run, loop);
-  uv_run(loop, UV_RUN_DEFAULT);
-  unwatch_signals(run, loop);
-  if (o->summary)
-    ap_out_summary(&run->out, stderr, run->scan.total, t->unresolved,
-                   uv_hrtime() - start);
-  err = run->scan.status;
-  ap_scan_release(&run->scan);
-  if (exec != NULL && exec->fatal != 0) {
-    if (o->method == METHOD_AUTO)
-      (void) check_sockets(echo, &t->set, 0);
-    exec_error(o, exec->fatal, exec->path);
-    return EX_SYSTEM;
-  }
-  if (err != 0 && err != UV_ECANCELED) {
+/* Says why a scan ended with the UV_E* code err.  Returns EX_SYSTEM. */
+static int ping_error(const struct pinger *p, const struct targets *t,
+                      const struct opts *o, int err) {
+  if (p->exec == NULL || p->exec->fatal == 0) {
     fprintf(stderr, "aping: %s\n", uv_strerror(err));
     return EX_SYSTEM;
   }
-  if (run->signum != 0)
-    return 128 + run->signum;
-  if (t->unresolved > 0)
-    return EX_NONAME;
-  return run->out.ok == run->scan.total ? EX_ALL_OK : EX_SOME_DOWN;
-}
-
-static void release_targets(struct targets *t) {
-  size_t i;
-
-  for (i = 0; i < t->nnames; i++)
-    free(t->names[i]);
-  free(t->names);
-  ap_tset_release(&t->set);
-  ap_tset_release(&t->excl);
-  ap_names_release(&t->shown);
+  /* -m auto came to ping(8) for want of a socket: say that first. */
+  if (o->method == METHOD_AUTO)
+    (void) check_sockets(p->echo, &t->set, 0);
+  exec_error(o, p->exec->fatal, p->exec->path);
+  return EX_SYSTEM;
 }
 
 /* -m auto: whether some family among the targets has no ICMP socket. */
@@ -718,7 +914,7 @@ static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
 
   memset(&cfg, 0, sizeof(cfg));
   cfg.command = o->ping_command;
-  cfg.count = o->cfg.count > 0 ? o->cfg.count : 1;
+  cfg.count = o->cfg.count;
   cfg.timeout_ms = o->cfg.timeout_ms;
   cfg.jobs = o->jobs > 0 ? o->jobs : ap_exec_default_jobs();
   err = ap_exec_init(x, loop, &cfg);
@@ -737,14 +933,599 @@ static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
   return 0;
 }
 
-/* Resolves names, checks what there is to probe, and probes it. */
+/* What a run needs in one place, for the callbacks. */
+struct run {
+  struct ap_scan scan;
+  struct ap_out out;
+  uv_signal_t sig[2];
+  int signum;
+  /* What the signal and deadline watchers and the progress line need of a
+   * run, of pings alone or with service checks: the results it is to give,
+   * those given so far, and how to stop it (returning whether it was still
+   * under way). */
+  uint64_t total;
+  const uint64_t *ndone;
+  int (*stop)(struct run *run);
+  /* Output formats and unattended runs. */
+  struct ap_atomic file;   /* -o FILE while it is written */
+  struct ap_state state;   /* --state */
+  struct ap_progress progress;
+  int clear_progress;      /* progress and verdicts share a terminal */
+  uv_timer_t deadline;
+  int deadline_on;
+  int deadline_hit;
+};
+
+/* Hands one target's result to the output, out of the progress line's
+ * way. */
+static void show_result(struct run *run, const struct ap_result *r) {
+  if (run->clear_progress)
+    ap_progress_clear(&run->progress);
+  ap_out_result(&run->out, r);
+}
+
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
+  show_result(ap_container_of(s, struct run, scan), r);
+}
+
+/* run->stop of a run of pings alone. */
+static int scan_stop(struct run *run) {
+  int was = !run->scan.closing;
+
+  ap_scan_stop(&run->scan);
+  return was;
+}
+
+static void signal_cb(uv_signal_t *h, int signum) {
+  struct run *run = h->data;
+
+  run->signum = signum;
+  run->stop(run);
+}
+
+static void watch_signals(struct run *run, uv_loop_t *loop) {
+  static const int which[2] = { SIGINT, SIGTERM };
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    uv_signal_init(loop, &run->sig[i]);
+    run->sig[i].data = run;
+    uv_signal_start(&run->sig[i], signal_cb, which[i]);
+    /* The scan, not a signal watcher, decides when the loop is done. */
+    uv_unref((uv_handle_t *) &run->sig[i]);
+  }
+}
+
+static void unwatch_signals(struct run *run, uv_loop_t *loop) {
+  int i;
+
+  for (i = 0; i < 2; i++)
+    uv_close((uv_handle_t *) &run->sig[i], NULL);
+  uv_run(loop, UV_RUN_DEFAULT);
+}
+
+/* ---- Output formats and unattended runs ---- */
+
+/* Whether the Nagios status line is out (on stdout or in -o FILE). */
+static int nagios_printed;
+
+static int take_lock(const struct opts *o) {
+  int err;
+
+  if (o->lock == NULL)
+    return 0;
+  err = ap_lock_take(o->lock);
+  if (err == UV_EBUSY) {
+    fprintf(stderr, "aping: another run holds the lock '%s' (exit %d)\n",
+            o->lock, EX_LOCKED);
+    return EX_LOCKED;
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot lock '%s': %s (exit %d)\n", o->lock,
+            strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* An auto/always/never setting: auto is on when fd is a terminal. */
+static int when_on(int when, int fd) {
+  return when == WHEN_ALWAYS || (when == WHEN_AUTO && isatty(fd));
+}
+
+static int colour(const struct opts *o) {
+  const char *no = getenv("NO_COLOR");
+
+  if (o->format != AP_FORMAT_TEXT || o->color == WHEN_NEVER)
+    return 0;
+  if (o->color == WHEN_ALWAYS)
+    return 1;
+  return o->outfile == NULL && isatty(STDOUT_FILENO) &&
+         (no == NULL || no[0] == '\0');
+}
+
+static void release_output(struct run *run) {
+  ap_out_release(&run->out);
+  ap_atomic_abort(&run->file);
+  ap_state_release(&run->state);
+}
+
+/* Loads --state and begins its new file.  Returns 0 or an exit status. */
+static int open_state(struct run *run, const char *path) {
+  char why[160];
+  int err;
+
+  err = ap_state_load(&run->state, path, why, sizeof(why));
+  if (err == UV_EINVAL) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, why, EX_USAGE);
+    return EX_USAGE;
+  }
+  if (err == 0)
+    err = ap_state_begin(&run->state, path);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot use state file '%s': %s (exit %d)\n",
+            path, strerror(-err), EX_SYSTEM);
+    return EX_SYSTEM;
+  }
+  return 0;
+}
+
+/* Opens what the output goes to (-o, --state) and sets up the formatter.
+ * Returns 0 or an exit status, after saying why. */
+static int open_output(struct run *run, struct targets *t,
+                       const struct opts *o) {
+  FILE *f = stdout;
+  int err = 0, rc = 0;
+
+  if (o->state != NULL)
+    rc = open_state(run, o->state);
+  if (rc == 0 && o->outfile != NULL) {
+    err = ap_atomic_open(&run->file, o->outfile);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot open '%s': %s (exit %d)\n", o->outfile,
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+    f = run->file.f;
+  }
+  if (rc == 0) {
+    ap_out_init(&run->out, f, o->show, &t->shown);
+    run->out.count = o->cfg.count > 0;
+    run->out.format = o->format;
+    run->out.elapsed = o->elapsed;
+    run->out.color = colour(o);
+    run->out.state = o->state != NULL ? &run->state : NULL;
+    run->out.nagios = o->nagios;
+    err = ap_out_begin(&run->out);
+    if (err != 0) {
+      fprintf(stderr, "aping: cannot write output: %s (exit %d)\n",
+              strerror(-err), EX_SYSTEM);
+      rc = EX_SYSTEM;
+    }
+  }
+  if (rc != 0)
+    release_output(run);
+  return rc;
+}
+
+static void deadline_cb(uv_timer_t *h) {
+  struct run *run = h->data;
+
+  if (run->stop(run))
+    run->deadline_hit = 1;
+}
+
+static void progress_count_cb(struct ap_progress *p, uint64_t *done,
+                              uint64_t *total, uint64_t *alive) {
+  struct run *run = ap_container_of(p, struct run, progress);
+
+  *done = *run->ndone;
+  *total = run->total;
+  *alive = run->out.alive;
+}
+
+/* Starts the --deadline timer (counted from aping's start) and the
+ * progress display.  Neither keeps the loop alive. */
+static void start_watchers(struct run *run, uv_loop_t *loop,
+                           const struct opts *o) {
+  uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
+
+  if (o->deadline_ms > 0 && uv_timer_init(loop, &run->deadline) == 0) {
+    run->deadline_on = 1;
+    run->deadline.data = run;
+    uv_timer_start(&run->deadline, deadline_cb,
+                   spent < o->deadline_ms ? o->deadline_ms - spent : 0, 0);
+    uv_unref((uv_handle_t *) &run->deadline);
+  }
+  if (when_on(o->progress, STDERR_FILENO) &&
+      ap_progress_start(&run->progress, loop, stderr, progress_count_cb) == 0)
+    run->clear_progress = o->outfile == NULL && isatty(STDOUT_FILENO);
+}
+
+/* Closes what start_watchers() started; the loop must run once more. */
+static void stop_watchers(struct run *run) {
+  ap_progress_close(&run->progress);
+  run->clear_progress = 0;
+  if (run->deadline_on)
+    uv_close((uv_handle_t *) &run->deadline, NULL);
+  run->deadline_on = 0;
+}
+
+static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
+  ap_out_result(&ap_container_of(s, struct run, scan)->out, r);
+}
+
+/* Lists the targets a stopped scan left without a verdict, walking the
+ * same order again. */
+static void report_unfinished(struct run *run, const struct targets *t,
+                              const struct opts *o, uint64_t seed) {
+  struct ap_order again;
+
+  ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  ap_scan_each_unfinished(&run->scan, &again, unfinished_cb);
+}
+
+/* Ends the output and puts the files in place: -o first, the state only
+ * once the output is there.  Returns 0 or an exit status. */
+static int close_output(struct run *run, const struct targets *t,
+                        const struct opts *o, uint64_t elapsed_ns) {
+  const char *stopped = run->signum == SIGINT    ? "SIGINT"
+                        : run->signum == SIGTERM ? "SIGTERM"
+                        : run->deadline_hit      ? "deadline" : NULL;
+  const char *what = o->outfile;
+  int err;
+
+  err = ap_out_end(&run->out, run->total, t->unresolved, elapsed_ns,
+                   stopped);
+  if (err == 0 && o->outfile != NULL)
+    err = ap_atomic_commit(&run->file);
+  if (err == 0 && o->state != NULL) {
+    what = o->state;
+    err = ap_state_commit(&run->state);
+  }
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot write '%s': %s (exit %d)\n",
+            what ? what : "standard output", strerror(-err), EX_SYSTEM);
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  nagios_printed = o->format == AP_FORMAT_NAGIOS;
+  release_output(run);
+  return 0;
+}
+
+/* The exit status of a run that got to the end of its output. */
+static int exit_status(const struct run *run, const struct targets *t,
+                       const struct opts *o) {
+  if (o->format == AP_FORMAT_NAGIOS)
+    return run->signum != 0 ? AP_NAGIOS_UNKNOWN : run->out.status;
+  if (run->signum != 0)
+    return 128 + run->signum;
+  if (run->out.unfinished > 0)
+    return EX_DEADLINE;
+  if (t->unresolved > 0)
+    return EX_NONAME;
+  if (o->state != NULL)
+    return run->out.changed > 0 ? EX_CHANGED : EX_ALL_OK;
+  if (o->have_min_ok)
+    return run->out.ok >= o->min_ok ? EX_ALL_OK : EX_SOME_DOWN;
+  return run->out.ok == run->total ? EX_ALL_OK : EX_SOME_DOWN;
+}
+
+/* With --format nagios every exit status is a plugin status, and standard
+ * output always has a status line: an error before the line gets an
+ * UNKNOWN line of its own. */
+static int plugin_exit(int rc) {
+  const char *why = rc == EX_NONAME   ? "no target name could be resolved"
+                    : rc == EX_USAGE  ? "bad usage"
+                    : rc == EX_LOCKED ? "another run holds the lock"
+                                      : "system error";
+
+  if (nagios_printed)
+    return rc <= AP_NAGIOS_UNKNOWN ? rc : AP_NAGIOS_UNKNOWN;
+  printf("APING UNKNOWN - %s (see standard error)\n", why);
+  fflush(stdout);
+  return AP_NAGIOS_UNKNOWN;
+}
+
+/* ---- end of output formats and unattended runs ---- */
+
+/* The random order's seed: --seed, else random bytes, else the clock. */
+static uint64_t order_seed(const struct opts *o, uint64_t now) {
+  uint64_t seed = o->seed;
+
+  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = now;
+  return seed;
+}
+
+/* Probes every target with p's engine.  Returns an exit status. */
+static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
+                 const struct pinger *p, const struct opts *o) {
+  struct ap_order order;
+  struct ap_scan_cfg cfg;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
+  int err;
+
+  ap_order_init(&order, t->set.count, o->random, seed, o->shard, o->nshards);
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
+  ping_cfg(p, o, &cfg);
+  err = ap_scan_init(&run->scan, loop, &t->set, &order, ping_engine(p),
+                     &cfg, verdict_cb);
+  if (err == 0)
+    err = ping_start(p, loop);
+  if (err == 0)
+    err = ap_scan_start(&run->scan);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  run->total = run->scan.total;
+  run->ndone = &run->scan.ndone;
+  run->stop = scan_stop;
+  watch_signals(run, loop);
+  start_watchers(run, loop, o);
+  uv_run(loop, UV_RUN_DEFAULT);
+  stop_watchers(run);
+  unwatch_signals(run, loop);
+  err = run->scan.status;
+  if (err == UV_ECANCELED)
+    report_unfinished(run, t, o, seed);
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
+                   uv_hrtime() - start);
+  ap_scan_release(&run->scan);
+  if (err != 0 && err != UV_ECANCELED) {
+    release_output(run);
+    return ping_error(p, t, o, err);
+  }
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
+}
+
+/* A run with service checks: the ping scan (unless -m none) and the
+ * checks side by side, the combiner between them and the output. */
+struct svc_run {
+  struct run base; /* the scan, the output and the watchers */
+  struct ap_svc svc;
+  struct ap_combine comb;
+  struct ap_cgate gate;
+  struct ap_order order;     /* the scan's */
+  struct ap_order svc_order; /* the same order, for the checks */
+  struct ap_svc_check *checks;
+  size_t nchecks;
+  struct pinger ping;
+  int pinging;
+  int oom;
+};
+
+static void svc_run_stop(struct svc_run *sr) {
+  if (sr->pinging)
+    ap_scan_stop(&sr->base.scan);
+  ap_svc_stop(&sr->svc);
+}
+
+/* run->stop of a run with service checks. */
+static int svc_stop(struct run *run) {
+  struct svc_run *sr = ap_container_of(run, struct svc_run, base);
+  int was = !sr->svc.closing || (sr->pinging && !run->scan.closing);
+
+  svc_run_stop(sr);
+  return was;
+}
+
+static void ping_cb(struct ap_scan *s, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(s, struct svc_run, base.scan);
+
+  if (ap_combine_ping(&sr->comb, r) != 0) {
+    sr->oom = 1;
+    svc_run_stop(sr);
+  }
+}
+
+static void emit_cb(struct ap_combine *c, const struct ap_result *r) {
+  struct svc_run *sr = ap_container_of(c, struct svc_run, comb);
+
+  show_result(&sr->base, r);
+}
+
+/* The checks of every target, in --tcp order, then --telnet's port unless
+ * --tcp has it (then that check speaks Telnet).  Returns 0 or -1. */
+static int build_checks(struct svc_run *sr, const struct opts *o) {
+  size_t i, n = o->ports.n;
+
+  sr->checks = calloc(n + 1, sizeof(*sr->checks));
+  if (sr->checks == NULL)
+    return -1;
+  for (i = 0; i < n; i++) {
+    sr->checks[i].port = o->ports.v[i];
+    sr->checks[i].mode = o->banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
+    if (o->ports.v[i] == o->telnet_port)
+      sr->checks[i].mode = AP_TCP_TELNET;
+  }
+  if (o->telnet_port != 0 && ap_ports_find(&o->ports, o->telnet_port) < 0) {
+    sr->checks[n].port = o->telnet_port;
+    sr->checks[n++].mode = AP_TCP_TELNET;
+  }
+  sr->nchecks = n;
+  return 0;
+}
+
+/* A check takes at most as long as a silent target's pings: -t, and the
+ * wait of each retry. */
+static uint64_t check_timeout(const struct opts *o) {
+  double wait = (double) o->cfg.timeout_ms, all = 0;
+  unsigned k;
+
+  for (k = 0; k <= o->cfg.retries; k++, wait *= o->cfg.backoff)
+    all += wait;
+  return all > 86400000.0 ? 86400000 : (uint64_t) all;
+}
+
+/* The ping scan ended.  If it failed (ping(8) cannot be run, a socket
+ * error), the checks stop too: their targets would wait for ping verdicts
+ * that never come. */
+static void gate_closed_cb(struct ap_cgate *g) {
+  struct svc_run *sr = ap_container_of(g, struct svc_run, gate);
+  int err = sr->base.scan.status;
+
+  if (err != 0 && err != UV_ECANCELED)
+    ap_svc_stop(&sr->svc);
+}
+
+/* Sets up the checks and, unless -m none, the ping scan behind its gate.
+ * Returns 0 or a UV_E* code. */
+static int svc_run_init(struct svc_run *sr, uv_loop_t *loop,
+                        const struct targets *t, const struct opts *o) {
+  unsigned conns = o->jobs > 0 ? o->jobs : DEFAULT_CONNS;
+  struct ap_scan_cfg scfg;
+  struct ap_svc_cfg cfg;
+  int err;
+
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.checks = sr->checks;
+  cfg.nchecks = sr->nchecks;
+  cfg.tcp.timeout_ms = check_timeout(o);
+  cfg.tcp.idle_ms = BANNER_IDLE_MS;
+  cfg.tcp.cap = o->banner_bytes;
+  cfg.expect = o->have_expect ? &o->expect : NULL;
+  cfg.max_conns = conns;
+  cfg.fd_reserve = sr->ping.exec != NULL ? ap_exec_fds(sr->ping.exec) : 0;
+  cfg.rate = o->cfg.rate;
+  cfg.ahead_limit = sr->pinging ? CHECKS_AHEAD + conns : 0;
+  ap_combine_init(&sr->comb, sr->nchecks, sr->pinging, o->any, emit_cb);
+  err = ap_combine_track(&sr->comb, t->set.count);
+  if (err == 0)
+    err = ap_svc_init(&sr->svc, loop, &t->set, &sr->svc_order, &sr->comb,
+                      &cfg);
+  if (err != 0 || !sr->pinging)
+    return err;
+  ap_cgate_init(&sr->gate, ping_engine(&sr->ping), &sr->comb,
+                CHECKS_AHEAD + conns);
+  sr->gate.closed_cb = gate_closed_cb;
+  ping_cfg(&sr->ping, o, &scfg);
+  err = ap_scan_init(&sr->base.scan, loop, &t->set, &sr->order,
+                     &sr->gate.base, &scfg, ping_cb);
+  if (err != 0)
+    return err;
+  ap_cgate_attach(&sr->gate);
+  return ping_start(&sr->ping, loop);
+}
+
+/* How the pings and the checks ended: 0, UV_ECANCELED (stopped), or the
+ * UV_E* code of what failed. */
+static int svc_run_error(const struct svc_run *sr) {
+  int err = sr->svc.status;
+
+  if (sr->pinging && (err == 0 || err == UV_ECANCELED) &&
+      sr->base.scan.status != 0)
+    err = sr->base.scan.status;
+  if (sr->oom)
+    err = UV_ENOMEM;
+  return err;
+}
+
+/* After the loop of a run with service checks: the targets it left
+ * without a result (walking the same order again), the summary and the
+ * end of the output.  Returns an exit status. */
+static int svc_run_end(struct svc_run *sr, const struct targets *t,
+                       const struct opts *o, uint64_t seed, uint64_t start) {
+  struct run *run = &sr->base;
+  struct ap_order again;
+  int err = svc_run_error(sr);
+
+  if (err == UV_ECANCELED) {
+    ap_order_init(&again, t->set.count, o->random, seed, o->shard,
+                  o->nshards);
+    ap_combine_each_unfinished(&sr->comb, &t->set, &again, emit_cb);
+  }
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->total, t->unresolved,
+                   uv_hrtime() - start);
+  if (sr->pinging)
+    ap_scan_release(&run->scan);
+  ap_combine_release(&sr->comb);
+  free(sr->checks);
+  if (err != 0 && err != UV_ECANCELED) {
+    release_output(run);
+    return ping_error(&sr->ping, t, o, err);
+  }
+  err = close_output(run, t, o, uv_hrtime() - start);
+  return err != 0 ? err : exit_status(run, t, o);
+}
+
+/* Pings with p's engine (unless -m none) and checks the services of every
+ * target.  Returns an exit status. */
+static int probe_services(uv_loop_t *loop, struct targets *t,
+                          const struct pinger *p, const struct opts *o) {
+  static struct svc_run sr;
+  struct run *run = &sr.base;
+  uint64_t start = uv_hrtime(), seed = order_seed(o, start);
+  int err;
+
+  sr.ping = *p;
+  sr.pinging = o->method != METHOD_NONE;
+  ap_order_init(&sr.order, t->set.count, o->random, seed, o->shard,
+                o->nshards);
+  sr.svc_order = sr.order;
+  run->total = sr.order.left;
+  run->ndone = &sr.comb.emitted;
+  run->stop = svc_stop;
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
+  err = build_checks(&sr, o) != 0 ? UV_ENOMEM
+                                  : svc_run_init(&sr, loop, t, o);
+  if (err == 0 && sr.pinging)
+    err = ap_scan_start(&run->scan);
+  if (err == 0)
+    err = ap_svc_start(&sr.svc);
+  if (err != 0) {
+    fprintf(stderr, "aping: cannot start: %s\n", uv_strerror(err));
+    release_output(run);
+    return EX_SYSTEM;
+  }
+  if (o->verbose)
+    fprintf(stderr, "aping: TCP: at most %u connections at once\n",
+            sr.svc.cfg.max_conns);
+  watch_signals(run, loop);
+  start_watchers(run, loop, o);
+  uv_run(loop, UV_RUN_DEFAULT);
+  stop_watchers(run);
+  unwatch_signals(run, loop);
+  return svc_run_end(&sr, t, o, seed, start);
+}
+
+static void release_targets(struct targets *t) {
+  size_t i;
+
+  for (i = 0; i < t->nnames; i++)
+    free(t->names[i]);
+  free(t->names);
+  ap_tset_release(&t->set);
+  ap_tset_release(&t->excl);
+  ap_names_release(&t->shown);
+}
+
+/* Resolves names, checks what there is to probe, chooses how to ping,
+ * and probes it. */
 static int run_targets(struct targets *t, struct ap_echo *echo,
                        const struct opts *o, uv_loop_t *loop) {
   static struct run run;
   static struct ap_exec exec;
+  struct pinger p = { echo, NULL };
   int rc;
 
-  rc = collect(t, o);
+  rc = take_lock(o);
+  if (rc == 0)
+    rc = collect(t, o);
   if (rc == 0)
     rc = resolve(t, loop);
   if (rc == 0)
@@ -759,16 +1540,18 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
   }
   if (o->method == METHOD_EXEC ||
       (o->method == METHOD_AUTO && socket_missing(echo, &t->set))) {
+    p.exec = &exec;
     rc = use_exec(&exec, echo, &t->set, o, loop);
-    if (rc == 0)
-      rc = probe(&run, loop, t, echo, &exec, o);
-    ap_exec_release(&exec);
-    return rc;
+  } else if (o->method != METHOD_NONE) {
+    rc = check_sockets(echo, &t->set, o->verbose);
   }
-  rc = check_sockets(echo, &t->set, o->verbose);
-  if (rc != 0)
-    return rc;
-  return probe(&run, loop, t, echo, NULL, o);
+  if (rc == 0 && (o->ports.n > 0 || o->telnet_port != 0))
+    rc = probe_services(loop, t, &p, o);
+  else if (rc == 0)
+    rc = probe(&run, loop, t, &p, o);
+  if (p.exec != NULL)
+    ap_exec_release(&exec);
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -777,16 +1560,16 @@ int main(int argc, char **argv) {
   struct opts o;
   uv_loop_t loop;
   uint8_t key[16];
-  int rc, err;
+  int rc, err, ping;
 
   parse_opts(&o, argc, argv);
   if (getrandom(key, sizeof(key), 0) != sizeof(key)) {
     fprintf(stderr, "aping: cannot get random bytes: %s\n", strerror(errno));
     return EX_SYSTEM;
   }
-  /* -m exec opens no socket. */
-  ap_echo_open(&echo, o.method != METHOD_EXEC && o.family != 6,
-               o.method != METHOD_EXEC && o.family != 4, key);
+  /* -m exec and -m none open no socket. */
+  ping = o.method != METHOD_EXEC && o.method != METHOD_NONE;
+  ap_echo_open(&echo, ping && o.family != 6, ping && o.family != 4, key);
   err = ap_priv_drop();
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
@@ -804,11 +1587,14 @@ int main(int argc, char **argv) {
   free(o.files);
   free(o.excl);
   free(o.exfiles);
+  ap_ports_release(&o.ports);
+  if (o.have_expect)
+    regfree(&o.expect);
   if (uv_loop_close(&loop) != 0)
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
-    return EX_SYSTEM;
+    rc = EX_SYSTEM;
   }
-  return rc;
+  return o.format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
 }

@@ -1,10 +1,18 @@
 /* output.c - see output.h. */
 #include "output.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
+#include "banner.h"
+
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define PLAIN "\033[0m"
+#define HIST_ROWS 12
 
 /* By address, then in the order the names were given, so that the first
  * name given for an address is the one kept. */
@@ -91,61 +99,344 @@ void ap_out_init(struct ap_out *o, FILE *f, int show,
   o->show = show;
   o->names = names;
   o->rtt_min = UINT64_MAX;
+  ap_hist_init(&o->hist);
 }
 
-void ap_out_result(struct ap_out *o, const struct ap_result *r) {
-  char buf[AP_ADDR_STRLEN], fbuf[AP_ADDR_STRLEN];
-  const char *who = ap_names_find(o->names, &r->addr);
-  int alive = r->verdict == AP_ALIVE;
-  int ok = r->ok;
+int ap_out_begin(struct ap_out *o) {
+  int i;
 
-  if (who == NULL)
-    who = ap_addr_format(&r->addr, buf, sizeof(buf));
-  o->ok += ok != 0;
-  if (alive) {
+  if (o->format == AP_FORMAT_CSV)
+    ap_csv_header(o->f);
+  if (o->format != AP_FORMAT_PROM)
+    return 0;
+  /* Samples of one family must stay together: the first family goes out
+   * as it comes, the others wait in temporary files (not in memory). */
+  ap_prom_header(o->f, AP_PROM_UP);
+  o->spool[AP_PROM_UP] = o->f;
+  for (i = AP_PROM_UP + 1; i < AP_PROM_NFAMILIES; i++) {
+    o->spool[i] = tmpfile();
+    if (o->spool[i] == NULL)
+      return uv_translate_sys_error(errno);
+  }
+  return 0;
+}
+
+static void count(struct ap_out *o, const struct ap_result *r) {
+  o->ok += r->ok != 0;
+  switch (r->verdict) {
+  case AP_ALIVE:
     o->alive++;
     o->rtt_sum += r->rtt_ns;
     if (r->rtt_ns < o->rtt_min)
       o->rtt_min = r->rtt_ns;
     if (r->rtt_ns > o->rtt_max)
       o->rtt_max = r->rtt_ns;
-  } else if (r->verdict == AP_UNREACHABLE) {
-    o->unreachable++;
+    ap_hist_add(&o->hist, r->rtt_ns);
+    break;
+  case AP_UNREACHABLE: o->unreachable++; break;
+  case AP_NOT_PINGED: o->not_pinged++; break;
+  default: o->unfinished++; break;
   }
-  if (o->show == AP_SHOW_NONE)
-    return;
-  if (o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) {
-    if ((o->show == AP_SHOW_ALIVE) == ok)
-      fprintf(o->f, "%s\n", who);
-    return;
+  if (r->nchecks > 0)
+    o->checked++;
+}
+
+/* With --state: records the target's status and finds its previous one
+ * ("new" when it had none).  Returns whether the target is to be listed:
+ * its status changed, or it is unfinished (it keeps its old status). */
+static int track(struct ap_out *o, const struct ap_rec *rec,
+                 const char **prev) {
+  const char *old = ap_state_find(o->state, rec->who);
+
+  *prev = old ? old : "new";
+  if (rec->r->verdict == AP_UNFINISHED) {
+    if (old != NULL)
+      ap_state_put(o->state, rec->who, old);
+    return 1;
   }
-  if (alive)
-    fprintf(o->f, "%s is alive (%.2f ms)\n", who, (double) r->rtt_ns / 1e6);
+  ap_state_put(o->state, rec->who, rec->status);
+  if (old != NULL && strcmp(old, rec->status) == 0)
+    return 0;
+  o->changed++;
+  return 1;
+}
+
+/* Remembers a target for the Nagios line: a failed one, or with --state
+ * a changed one. */
+static void nagios_note(struct ap_nagios *n, const struct ap_rec *rec) {
+  if (rec->r->verdict == AP_UNFINISHED || (rec->prev == NULL && rec->r->ok))
+    return;
+  if (n->nlist < AP_NAGIOS_LIST) {
+    if (rec->prev != NULL)
+      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s %s (was %s)",
+               rec->who, rec->status, rec->prev);
+    else
+      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s", rec->who);
+    n->nlist++;
+  }
+  n->nlisted++;
+}
+
+static const char *const check_state[] = { "open", "closed", "filtered",
+                                            "error" };
+
+/* One service check, after the target's verdict: "; 22/tcp open \"SSH-2.0
+ * -x\"", "; 23/tcp open telnet \"login:\"", "; 80/tcp closed", "; 25/tcp
+ * error (host unreachable)". */
+static void print_check(FILE *f, const struct ap_check *c) {
+  char text[4 * 256 + 1];
+  size_t shown;
+
+  fprintf(f, "; %u/tcp %s", (unsigned) c->port,
+          check_state[c->state >= 0 && c->state <= AP_CHECK_ERROR
+                          ? c->state : AP_CHECK_ERROR]);
+  if (c->telnet)
+    fprintf(f, " telnet");
+  if (c->banner != NULL && c->banner_len == 0)
+    fprintf(f, " (no banner)");
+  /* The banner in pieces, escaped, so that no buffer limits its length. */
+  for (shown = 0; c->banner != NULL && shown < c->banner_len;
+       shown += 256) {
+    size_t n = c->banner_len - shown < 256 ? c->banner_len - shown : 256;
+    ap_banner_escape(c->banner + shown, n, text, sizeof(text));
+    fprintf(f, "%s%s%s", shown == 0 ? " \"" : "", text,
+            shown + n == c->banner_len ? "\"" : "");
+  }
+  if (c->reason != NULL)
+    fprintf(f, " (%s)", c->reason);
+}
+
+/* The ping's verdict: "ADDR is alive (0.12 ms)", "ADDR is unreachable
+ * (reason from X)". */
+static void print_ping(FILE *f, const char *who, const struct ap_result *r) {
+  char fbuf[AP_ADDR_STRLEN];
+
+  if (r->verdict == AP_ALIVE)
+    fprintf(f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
   else if (r->reason != NULL && r->from != NULL)
-    fprintf(o->f, "%s is unreachable (%s from %s)\n", who, r->reason,
+    fprintf(f, "%s is unreachable (%s from %s)", who, r->reason,
             ap_addr_format(r->from, fbuf, sizeof(fbuf)));
   else if (r->reason != NULL)
-    fprintf(o->f, "%s is unreachable (%s)\n", who, r->reason);
+    fprintf(f, "%s is unreachable (%s)", who, r->reason);
   else
-    fprintf(o->f, "%s is unreachable\n", who);
+    fprintf(f, "%s is unreachable", who);
+}
+
+/* The line of a target with service checks, but its end: the ping's
+ * verdict as for a ping alone ("is up" or "is down" over the checks with
+ * -m none), then each check. */
+static void print_checks_line(FILE *f, const char *who,
+                              const struct ap_result *r) {
+  size_t i;
+
+  if (r->verdict == AP_NOT_PINGED)
+    fprintf(f, "%s is %s", who, r->ok ? "up" : "down");
+  else
+    print_ping(f, who, r);
+  for (i = 0; i < r->nchecks; i++)
+    print_check(f, &r->checks[i]);
+}
+
+/* -c N, as fping -c prints its per-target summary, but the line end:
+ * "ADDR : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.04/0.05/0.06". */
+static void print_stats_line(FILE *f, const char *who,
+                             const struct ap_result *r) {
+  const struct ap_stats *st = &r->stats;
+  char fbuf[AP_ADDR_STRLEN];
+  unsigned loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 100;
+
+  fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%u%%", who, st->sent, st->received,
+          loss);
+  if (st->received > 0)
+    fprintf(f, ", min/avg/max = %.2f/%.2f/%.2f", st->rtt_min_ns / 1e6,
+            (double) st->rtt_sum_ns / st->received / 1e6,
+            st->rtt_max_ns / 1e6);
+  if (r->reason != NULL && r->from != NULL)
+    fprintf(f, " (%s from %s)", r->reason,
+            ap_addr_format(r->from, fbuf, sizeof(fbuf)));
+  else if (r->reason != NULL)
+    fprintf(f, " (%s)", r->reason);
+}
+
+/* A text line of the full listing: "is up/down" or "is unfinished" or the
+ * ping's verdict, then the service checks, without the line end. */
+static void text_verdict(struct ap_out *o, const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+
+  if (r->verdict == AP_UNFINISHED)
+    fprintf(o->f, "%s is unfinished", rec->who);
+  else if (r->nchecks > 0)
+    print_checks_line(o->f, rec->who, r);
+  else if (o->count)
+    print_stats_line(o->f, rec->who, r);
+  else
+    print_ping(o->f, rec->who, r);
+}
+
+static void text_result(struct ap_out *o, const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+  int ok = r->ok;
+
+  if (o->show == AP_SHOW_NONE)
+    return;
+  /* Unfinished targets are neither alive nor unreachable: they show only
+   * in the full listing. */
+  if (r->verdict == AP_UNFINISHED && o->show != AP_SHOW_ALL)
+    return;
+  if ((o->show == AP_SHOW_ALIVE || o->show == AP_SHOW_UNREACH) &&
+      (o->show == AP_SHOW_ALIVE) != ok)
+    return;
+  if (o->color)
+    fputs(r->verdict == AP_UNFINISHED ? YELLOW : ok ? GREEN : RED, o->f);
+  if (o->show != AP_SHOW_ALL)
+    fputs(rec->who, o->f);
+  else
+    text_verdict(o, rec);
+  if (o->show != AP_SHOW_ALL && o->elapsed && r->verdict == AP_ALIVE)
+    fprintf(o->f, " (%.2f ms)", (double) r->rtt_ns / 1e6);
+  if (rec->prev != NULL && strcmp(rec->prev, "new") == 0)
+    fputs(" (new)", o->f);
+  else if (rec->prev != NULL)
+    fprintf(o->f, " (was %s)", rec->prev);
+  if (o->color)
+    fputs(PLAIN, o->f);
+  putc('\n', o->f);
+}
+
+/* Whether -a, -u or -q let a record of this target out. */
+static int shown(const struct ap_out *o, const struct ap_result *r) {
+  if (o->show == AP_SHOW_ALL)
+    return 1;
+  if (o->show == AP_SHOW_NONE || r->verdict == AP_UNFINISHED)
+    return 0;
+  return (o->show == AP_SHOW_ALIVE) == (r->ok != 0);
+}
+
+void ap_out_result(struct ap_out *o, const struct ap_result *r) {
+  char abuf[AP_ADDR_STRLEN];
+  struct ap_rec rec;
+
+  memset(&rec, 0, sizeof(rec));
+  rec.r = r;
+  rec.name = ap_names_find(o->names, &r->addr);
+  rec.addr = ap_addr_format(&r->addr, abuf, sizeof(abuf));
+  rec.who = rec.name ? rec.name : rec.addr;
+  rec.status = ap_status_name(r);
+  count(o, r);
+  if (o->state != NULL && !track(o, &rec, &rec.prev))
+    return;
+  switch (o->format) {
+  case AP_FORMAT_TEXT: text_result(o, &rec); return;
+  case AP_FORMAT_NAGIOS: nagios_note(&o->nagios, &rec); return;
+  }
+  if (!shown(o, r))
+    return;
+  if (o->format == AP_FORMAT_JSON)
+    ap_json_result(o->f, &rec);
+  else if (o->format == AP_FORMAT_CSV)
+    ap_csv_result(o->f, &rec);
+  else
+    ap_prom_result(o->spool, &rec);
+}
+
+static void totals(const struct ap_out *o, struct ap_totals *t,
+                   uint64_t targets, uint64_t unresolved) {
+  memset(t, 0, sizeof(*t));
+  t->targets = targets;
+  t->ok = o->ok;
+  t->alive = o->alive;
+  t->unreachable = o->unreachable;
+  t->not_pinged = o->not_pinged;
+  t->unfinished = o->unfinished;
+  t->unresolved = unresolved;
+  t->state = o->state != NULL;
+  t->changed = o->changed;
+  if (o->alive > 0) {
+    t->rtt_min_ns = o->rtt_min;
+    t->rtt_max_ns = o->rtt_max;
+    t->rtt_avg_ns = o->rtt_sum / o->alive;
+    t->rtt_p50_ns = ap_hist_quantile(&o->hist, 0.50);
+    t->rtt_p90_ns = ap_hist_quantile(&o->hist, 0.90);
+    t->rtt_p99_ns = ap_hist_quantile(&o->hist, 0.99);
+  }
+}
+
+/* Appends a family kept aside to f, after its header. */
+static int unspool(FILE *f, FILE *spool, int family) {
+  char buf[8192];
+  size_t n;
+
+  ap_prom_header(f, family);
+  if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+    return uv_translate_sys_error(errno);
+  while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+    fwrite(buf, 1, n, f);
+  return ferror(spool) ? UV_EIO : 0;
+}
+
+int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
+               uint64_t elapsed_ns, const char *stopped) {
+  struct ap_totals t;
+  int i, err = 0;
+
+  totals(o, &t, targets, unresolved);
+  t.elapsed_ns = elapsed_ns;
+  t.stopped = stopped;
+  switch (o->format) {
+  case AP_FORMAT_JSON: ap_json_summary(o->f, &t); break;
+  case AP_FORMAT_NAGIOS: o->status = ap_nagios_line(o->f, &o->nagios, &t);
+    break;
+  case AP_FORMAT_PROM:
+    for (i = AP_PROM_UP + 1; err == 0 && i < AP_PROM_NFAMILIES; i++)
+      err = unspool(o->f, o->spool[i], i);
+    ap_prom_totals(o->f, &t);
+    break;
+  }
+  return err;
+}
+
+void ap_out_release(struct ap_out *o) {
+  int i;
+
+  for (i = AP_PROM_UP + 1; i < AP_PROM_NFAMILIES; i++) {
+    if (o->spool[i] != NULL)
+      fclose(o->spool[i]);
+    o->spool[i] = NULL;
+  }
 }
 
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,
                     uint64_t unresolved, uint64_t elapsed_ns) {
-  uint64_t unfinished = targets - o->alive - o->unreachable;
+  uint64_t finished = o->alive + o->unreachable + o->not_pinged;
 
   fprintf(f, "\n");
   fprintf(f, " %12llu targets\n", (unsigned long long) targets);
   fprintf(f, " %12llu alive\n", (unsigned long long) o->alive);
   fprintf(f, " %12llu unreachable\n", (unsigned long long) o->unreachable);
-  if (unfinished > 0)
-    fprintf(f, " %12llu unfinished\n", (unsigned long long) unfinished);
+  if (o->not_pinged > 0)
+    fprintf(f, " %12llu not pinged\n", (unsigned long long) o->not_pinged);
+  if (o->checked > 0) {
+    fprintf(f, " %12llu ok\n", (unsigned long long) o->ok);
+    fprintf(f, " %12llu not ok\n", (unsigned long long) (finished - o->ok));
+  }
+  if (o->unfinished > 0)
+    fprintf(f, " %12llu unfinished\n", (unsigned long long) o->unfinished);
   fprintf(f, " %12llu unknown names\n", (unsigned long long) unresolved);
   if (o->alive > 0) {
     fprintf(f, " %12.3f ms (min round trip time)\n", o->rtt_min / 1e6);
     fprintf(f, " %12.3f ms (avg round trip time)\n",
             (double) o->rtt_sum / (double) o->alive / 1e6);
     fprintf(f, " %12.3f ms (max round trip time)\n", o->rtt_max / 1e6);
+    fprintf(f, " %12.3f ms (50th percentile round trip time)\n",
+            ap_hist_quantile(&o->hist, 0.50) / 1e6);
+    fprintf(f, " %12.3f ms (90th percentile round trip time)\n",
+            ap_hist_quantile(&o->hist, 0.90) / 1e6);
+    fprintf(f, " %12.3f ms (99th percentile round trip time)\n",
+            ap_hist_quantile(&o->hist, 0.99) / 1e6);
   }
   fprintf(f, " %12.3f sec (elapsed real time)\n", elapsed_ns / 1e9);
+  if (o->alive > 0) {
+    fprintf(f, "\n round trip times:\n");
+    ap_hist_print(&o->hist, f, HIST_ROWS);
+  }
 }

@@ -2,7 +2,14 @@
  *
  * Text output follows fping: "ADDR is alive (0.12 ms)" and "ADDR is
  * unreachable" as each verdict is known; -a and -u print bare addresses;
- * -s adds a summary on stderr.
+ * -s adds a summary on stderr.  Service checks follow the verdict on its
+ * line: "ADDR is alive (0.10 ms); 22/tcp open \"SSH-2.0-x\"; 80/tcp
+ * closed"; with -m none the line starts "ADDR is up" or "ADDR is down";
+ * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead.  The other
+ * formats (--format) stream a record per verdict too and close with the
+ * run's totals; none keeps anything per target but a fixed-size RTT
+ * histogram.  With --state only the targets whose status changed since the
+ * last run are listed.
  */
 #ifndef AP_OUTPUT_H
 #define AP_OUTPUT_H
@@ -11,7 +18,10 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "format.h"
+#include "hist.h"
 #include "result.h"
+#include "state.h"
 
 enum ap_show {
   AP_SHOW_ALL = 0, /* every verdict, as a sentence */
@@ -33,16 +43,40 @@ struct ap_names {
   size_t cap;
 };
 
+enum ap_format {
+  AP_FORMAT_TEXT = 0,
+  AP_FORMAT_JSON,
+  AP_FORMAT_CSV,
+  AP_FORMAT_PROM,
+  AP_FORMAT_NAGIOS
+};
+
 struct ap_out {
   FILE *f;
   int show;
   const struct ap_names *names;
+  int count;            /* -c N given: print per-target statistics */
   uint64_t ok;          /* targets whose verdict is OK */
   uint64_t alive;       /* targets that answered the ping */
   uint64_t unreachable; /* targets that did not */
+  uint64_t not_pinged;  /* -m none: targets that were not pinged */
+  uint64_t checked;     /* targets with service checks */
   uint64_t rtt_min;
   uint64_t rtt_max;
   uint64_t rtt_sum;
+
+  /* Set after ap_out_init(), before ap_out_begin(). */
+  int format;              /* enum ap_format */
+  int elapsed;             /* -e: the RTT on -a lines too */
+  int color;               /* colour text lines (a terminal) */
+  struct ap_state *state;  /* --state: loaded, new file begun; or NULL */
+  struct ap_nagios nagios; /* --warn and --crit */
+
+  uint64_t unfinished; /* AP_UNFINISHED results given */
+  uint64_t changed; /* with --state: status differs from the last run's */
+  struct ap_hist hist;
+  FILE *spool[AP_PROM_NFAMILIES]; /* prom: each family's samples */
+  int status; /* nagios: enum ap_nagios_status, set by ap_out_end() */
 };
 
 /* Adds name for addr (the first name given for an address wins; the name
@@ -56,8 +90,24 @@ void ap_names_release(struct ap_names *t);
 void ap_out_init(struct ap_out *o, FILE *f, int show,
                  const struct ap_names *names);
 
-/* Prints one target's verdict and counts it. */
+/* Writes what a format puts before the first verdict (the CSV header; for
+ * prom, the first family's header and temporary files for the others).
+ * Returns 0 or a negative UV_E* code. */
+int ap_out_begin(struct ap_out *o);
+
+/* Prints one target's verdict (AP_UNFINISHED too) and counts it; with
+ * --state, records its status in the new state file. */
 void ap_out_result(struct ap_out *o, const struct ap_result *r);
+
+/* Writes what a format puts after the last verdict: the JSON summary
+ * object, the prom totals and the families kept aside, the Nagios line
+ * (whose status goes to o->status).  stopped is NULL, "deadline",
+ * "SIGINT" or "SIGTERM".  Returns 0 or a negative UV_E* code. */
+int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
+               uint64_t elapsed_ns, const char *stopped);
+
+/* Frees what ap_out_begin() took. */
+void ap_out_release(struct ap_out *o);
 
 /* Prints the -s summary. */
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

@@ -14,7 +14,8 @@
 enum ap_verdict {
   AP_ALIVE = 0,
   AP_UNREACHABLE = 1,
-  AP_NOT_PINGED = 2 /* -m none: only services were checked */
+  AP_NOT_PINGED = 2, /* -m none: only services were checked */
+  AP_UNFINISHED = 3  /* the run stopped before the target had a verdict */
 };
 
 enum ap_check_state {
@@ -30,9 +31,14 @@ struct ap_check {
   int telnet;            /* a Telnet banner check */
   int state;             /* enum ap_check_state */
   int pass;              /* open, and the banner matched --expect if given */
-  const char *reason;    /* for AP_CHECK_ERROR or a failed --expect */
+  const char *reason;    /* for AP_CHECK_ERROR ("host unreachable"...), or
+                            "banner does not match" (state open, pass 0) */
   const uint8_t *banner; /* bytes the service sent first (Telnet commands
-                            removed), or NULL when no banner was read */
+                            removed, leading and trailing blanks and line
+                            breaks trimmed; raw bytes, may hold NULs: escape
+                            them to show them), or NULL when no banner was
+                            read (no --banner, or the port was not open);
+                            non-NULL with banner_len 0: open, said nothing */
   size_t banner_len;
 };
 

@@ -66,11 +66,8 @@ static void set_aloft(struct ap_scan *s, uint64_t idx, int on) {
 }
 
 static void tick_cb(uv_timer_t *t);
-
-/* Whether the in-flight bound leaves no room for another probe. */
-static int full(const struct ap_scan *s) {
-  return s->cfg.max_inflight > 0 && s->inflight >= s->cfg.max_inflight;
-}
+static void idle_cb(uv_idle_t *h);
+static int more_to_send(const struct ap_scan *s);
 
 static void close_cb(uv_handle_t *h) {
   (void) h;
@@ -85,27 +82,28 @@ static void finish(struct ap_scan *s, int status) {
   if (s->status == 0)
     s->status = status;
   uv_close((uv_handle_t *) &s->timer, close_cb);
+  uv_close((uv_handle_t *) &s->idle, close_cb);
   s->engine->ops->close(s->engine);
 }
 
 /* Records the verdict of target r->idx, once. */
 static void settle(struct ap_scan *s, struct ap_result *r) {
   uint64_t idx = r->idx;
-  int was_full = full(s);
 
   if (s->closing || is_done(s, idx))
     return;
   s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
   s->ndone++;
-  /* Its probe no longer counts against the in-flight bound. */
+  /* Its probe no longer counts against the in-flight bound; if the bound
+   * was holding the sender back, wake it. */
   set_aloft(s, idx, 0);
+  if (s->cfg.max_inflight > 0 && more_to_send(s))
+    uv_idle_start(&s->idle, idle_cb);
   ap_tset_at(s->set, idx, &r->addr);
   s->verdict_cb(s, r);
+  ap_tally_del(&s->tally, idx);
   if (s->ndone == s->total)
     finish(s, 0);
-  else if (was_full && !full(s) && !s->closing)
-    /* A slot is free: send now rather than when the timer says. */
-    uv_timer_start(&s->timer, tick_cb, 0, 0);
 }
 
 static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
@@ -127,20 +125,73 @@ static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
   settle(s, &r);
 }
 
+/* -c N: the verdict of a target that has had all its probes. */
+static void settle_count(struct ap_scan *s, uint64_t idx,
+                         const struct ap_tally_rec *t) {
+  struct ap_result r;
+
+  memset(&r, 0, sizeof(r));
+  r.idx = idx;
+  r.stats = t->stats;
+  r.verdict = r.stats.received > 0 ? AP_ALIVE : AP_UNREACHABLE;
+  r.ok = r.verdict == AP_ALIVE;
+  if (r.stats.received > 0)
+    r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
+  settle(s, &r);
+}
+
+/* -c N: counts a reply.  Only a reply newer than the last one counted is
+ * new: duplicates carry the same send time.  The target is settled early
+ * when its last probe is answered. */
+static void count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
+                        uint64_t rtt_ns) {
+  struct ap_tally_rec *t = ap_tally_find(&s->tally, idx);
+  struct ap_stats *st;
+
+  if (t == NULL || is_done(s, idx) || sent_ns <= t->last_seen_ns)
+    return;
+  t->last_seen_ns = sent_ns;
+  st = &t->stats;
+  if (st->received == 0 || rtt_ns < st->rtt_min_ns)
+    st->rtt_min_ns = rtt_ns;
+  if (rtt_ns > st->rtt_max_ns)
+    st->rtt_max_ns = rtt_ns;
+  st->rtt_sum_ns += rtt_ns;
+  st->received++;
+  if (st->sent == s->cfg.count && sent_ns == t->last_sent_ns)
+    settle_count(s, idx, t);
+}
+
 void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                   uint64_t rtt_ns) {
+                   uint64_t sent_ns, uint64_t rtt_ns) {
   uint64_t idx;
 
-  if (ap_tset_index(s->set, addr, &idx) == 0)
+  if (ap_tset_index(s->set, addr, &idx) != 0)
+    return;
+  if (s->cfg.count > 0)
+    count_reply(s, idx, sent_ns, rtt_ns);
+  else
     settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
 }
 
 void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
                   const char *reason, const struct ap_addr *from) {
+  struct ap_tally_rec *t;
+  struct ap_result r;
   uint64_t idx;
 
-  if (ap_tset_index(s->set, addr, &idx) == 0)
-    settle_one(s, idx, AP_UNREACHABLE, 0, reason, from);
+  if (ap_tset_index(s->set, addr, &idx) != 0)
+    return;
+  memset(&r, 0, sizeof(r));
+  r.idx = idx;
+  r.verdict = AP_UNREACHABLE;
+  r.reason = reason;
+  r.from = from;
+  /* With -c the statistics so far go with the verdict. */
+  t = ap_tally_find(&s->tally, idx);
+  if (t != NULL)
+    r.stats = t->stats;
+  settle(s, &r);
 }
 
 void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
@@ -149,8 +200,28 @@ void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
     settle(s, r);
 }
 
-/* Moves probes whose wait is over to the retry queue, or to their verdict
- * when they have had every try. */
+/* A probe's wait is over: queue the target's next probe, or give it its
+ * verdict when it has had every one. */
+static int expired(struct ap_scan *s, uint64_t idx, unsigned k) {
+  struct ap_tally_rec *t;
+
+  if (s->cfg.count > 0) {
+    t = ap_tally_find(&s->tally, idx);
+    if (t != NULL && t->stats.sent < s->cfg.count)
+      return ring_push(&s->retry, idx, t->stats.sent);
+    if (t != NULL)
+      settle_count(s, idx, t);
+    return 0;
+  }
+  set_aloft(s, idx, 0);
+  if (k < s->cfg.retries)
+    return ring_push(&s->retry, idx, k + 1);
+  settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
+  return 0;
+}
+
+/* Handles every probe whose wait is over.  With -c all waits are equal and
+ * use queue 0; otherwise attempt k waits in queue k. */
 static int expire(struct ap_scan *s, uint64_t now) {
   unsigned k;
   uint64_t idx;
@@ -163,14 +234,9 @@ static int expire(struct ap_scan *s, uint64_t now) {
       ring_pop(r);
       if (is_done(s, idx))
         continue;
-      set_aloft(s, idx, 0);
-      if (k < s->cfg.retries) {
-        err = ring_push(&s->retry, idx, k + 1);
-        if (err != 0)
-          return err;
-      } else {
-        settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
-      }
+      err = expired(s, idx, k);
+      if (err != 0)
+        return err;
     }
   }
   return 0;
@@ -223,6 +289,26 @@ static void fill(struct ap_scan *s, size_t want) {
   }
 }
 
+/* Books a probe the engine took: it waits in its attempt's queue, and with
+ * -c its target's record counts it. */
+static int sent_one(struct ap_scan *s, const struct ap_probe *p,
+                    uint64_t now) {
+  unsigned k = s->cfg.count > 0 ? 0 : p->attempt;
+  struct ap_tally_rec *t;
+
+  if (is_done(s, p->idx))
+    return 0; /* failed at once and already settled */
+  if (s->cfg.count > 0) {
+    t = ap_tally_get(&s->tally, p->idx);
+    if (t == NULL)
+      return UV_ENOMEM;
+    t->stats.sent++;
+    t->last_sent_ns = now;
+  }
+  set_aloft(s, p->idx, 1);
+  return ring_push(&s->wait[k], p->idx, now + s->wait_ns[k]);
+}
+
 /* Sends what the rate allows.  Returns 0, or a UV_E* code ending the scan. */
 static int send_batch(struct ap_scan *s, uint64_t now) {
   size_t want = allowance(s, now), i;
@@ -237,12 +323,9 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
     return sent;
   s->busy = (size_t) sent < (s->nbatch < want ? s->nbatch : want);
   for (i = 0; i < (size_t) sent; i++) {
-    err = ring_push(&s->wait[s->batch[i].attempt], s->batch[i].idx,
-                    now + s->wait_ns[s->batch[i].attempt]);
+    err = sent_one(s, &s->batch[i], now);
     if (err != 0)
       return err;
-    if (!is_done(s, s->batch[i].idx))
-      set_aloft(s, s->batch[i].idx, 1);
   }
   if (s->cfg.rate > 0)
     s->tokens -= sent;
@@ -251,18 +334,20 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
   return 0;
 }
 
+
 static int more_to_send(const struct ap_scan *s) {
   return s->nbatch > 0 || s->retry.n > 0 || s->order->left > 0;
 }
 
-/* Arms the timer for the next thing to do: the next token, or the first
- * deadline.  While the in-flight bound is full only deadlines count: a
- * verdict that frees a slot starts the timer itself. */
+/* Arranges for the next thing to do.  Sending more right away goes
+ * through the idle handle, which runs once per loop turn, so that the loop
+ * polls for replies between batches (a timer re-armed at 0 ms would run
+ * again before any I/O).  Waiting for a token or a deadline uses the timer. */
 static void arm(struct ap_scan *s, uint64_t now) {
   uint64_t next = UINT64_MAX, t;
   unsigned k;
 
-  if (more_to_send(s) && !full(s)) {
+  if (more_to_send(s)) {
     if (s->busy)
       next = now + NS_PER_MS;
     else if (s->cfg.rate <= 0 || s->tokens >= 1)
@@ -270,6 +355,14 @@ static void arm(struct ap_scan *s, uint64_t now) {
     else
       next = now + (uint64_t) ((1 - s->tokens) * NS_PER_S / s->cfg.rate);
   }
+  if (next == now && (s->cfg.max_inflight == 0 ||
+                      s->inflight < s->cfg.max_inflight)) {
+    uv_idle_start(&s->idle, idle_cb);
+    return;
+  }
+  uv_idle_stop(&s->idle);
+  if (next == now)
+    next = UINT64_MAX; /* full: the next expiry or verdict frees a slot */
   for (k = 0; k <= s->cfg.retries; k++) {
     if (s->wait[k].n > 0) {
       t = s->wait[k].v[s->wait[k].head].when;
@@ -283,8 +376,7 @@ static void arm(struct ap_scan *s, uint64_t now) {
   uv_timer_start(&s->timer, tick_cb, t, 0);
 }
 
-static void tick_cb(uv_timer_t *t) {
-  struct ap_scan *s = t->data;
+static void tick(struct ap_scan *s) {
   uint64_t now = uv_hrtime();
   int err;
 
@@ -297,6 +389,14 @@ static void tick_cb(uv_timer_t *t) {
   }
   if (!s->closing)
     arm(s, now);
+}
+
+static void tick_cb(uv_timer_t *t) {
+  tick(t->data);
+}
+
+static void idle_cb(uv_idle_t *h) {
+  tick(h->data);
 }
 
 int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
@@ -314,6 +414,8 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
   s->order = order;
   s->engine = engine;
   s->cfg = *cfg;
+  if (cfg->count > 0)
+    s->cfg.retries = 0; /* -c N sends N probes instead */
   s->verdict_cb = cb;
   s->total = order->left;
   wait = (double) cfg->timeout_ms * NS_PER_MS;
@@ -337,7 +439,9 @@ int ap_scan_start(struct ap_scan *s) {
   err = uv_timer_init(s->loop, &s->timer);
   if (err != 0)
     return err;
+  uv_idle_init(s->loop, &s->idle); /* cannot fail */
   s->timer.data = s;
+  s->idle.data = s;
   s->last_ns = uv_hrtime();
   s->tokens = 1;
   if (s->total == 0) {
@@ -357,8 +461,26 @@ void ap_scan_release(struct ap_scan *s) {
   for (k = 0; k < AP_SCAN_MAXTRIES; k++)
     free(s->wait[k].v);
   free(s->retry.v);
+  ap_tally_release(&s->tally);
   free(s->done);
   free(s->aloft);
   s->done = NULL;
   s->aloft = NULL;
+}
+
+void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
+                             ap_verdict_cb cb) {
+  struct ap_result r;
+  uint64_t idx, left = s->total - s->ndone;
+
+  while (left > 0 && ap_order_next(order, &idx)) {
+    if (is_done(s, idx))
+      continue;
+    left--;
+    memset(&r, 0, sizeof(r));
+    r.idx = idx;
+    r.verdict = AP_UNFINISHED;
+    ap_tset_at(s->set, idx, &r.addr);
+    cb(s, &r);
+  }
 }

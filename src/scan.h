@@ -19,9 +19,10 @@
 #include "engine.h"
 #include "order.h"
 #include "result.h"
+#include "tally.h"
 #include "target.h"
 
-#define AP_SCAN_BATCH 64
+#define AP_SCAN_BATCH 256
 #define AP_SCAN_MAXTRIES 32
 
 struct ap_scan_cfg {
@@ -30,7 +31,8 @@ struct ap_scan_cfg {
   double backoff;      /* each retry waits this much longer than the last */
   double rate;         /* probes per second, 0 for no limit */
   uint64_t max_inflight; /* probes awaiting an answer at once, 0: no limit */
-  unsigned count;        /* echo requests per target (-c), 0 for the default */
+  unsigned count;        /* -c N: N probes per target, -t ms apart, no
+                            retries, statistics; 0 for one probe (+ retries) */
 };
 
 struct ap_scan;
@@ -47,7 +49,8 @@ struct ap_ring {
 
 struct ap_scan {
   uv_loop_t *loop;
-  uv_timer_t timer;
+  uv_timer_t timer; /* the next deadline, or the next token */
+  uv_idle_t idle;   /* more to send now: once per loop turn, after I/O */
   const struct ap_tset *set;
   struct ap_order *order;
   struct ap_engine *engine;
@@ -62,6 +65,7 @@ struct ap_scan {
   size_t nbatch;
   uint8_t *done;  /* one bit per target index: has its verdict */
   uint8_t *aloft; /* one bit per target index: a probe is in flight */
+  struct ap_tally tally; /* -c N: statistics of the targets in progress */
 
   uint64_t total; /* targets this scan gives a verdict */
   uint64_t ndone;
@@ -87,13 +91,22 @@ int ap_scan_start(struct ap_scan *s);
  * keep none. */
 void ap_scan_stop(struct ap_scan *s);
 
+/* After a stopped scan, before ap_scan_release(): calls cb once for every
+ * target that order gives and that has no verdict, with r->verdict
+ * AP_UNFINISHED.  order must be a fresh copy of the order the scan was
+ * given (ap_order_init() with the same arguments), so that the targets
+ * come in the same order and only this shard's. */
+void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
+                             ap_verdict_cb cb);
+
 /* Frees what ap_scan_init() allocated, after the loop has run out. */
 void ap_scan_release(struct ap_scan *s);
 
 /* Engines report here.  A reply from an address that is not a target, or
- * for a target that already has its verdict, is ignored. */
+ * for a target that already has its verdict, is ignored.  sent_ns is the
+ * send time the reply carries: with -c it tells duplicates apart. */
 void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                   uint64_t rtt_ns);
+                   uint64_t sent_ns, uint64_t rtt_ns);
 void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
                   const char *reason, const struct ap_addr *from);
 

@@ -23,7 +23,7 @@ bad_input() {
 
 run_aping -h
 check "-h prints help and exits 0" test "$RC" -eq 0
-for opt in -f --exclude --exclude-file -4 -6 --max-targets -m -t -r -B \
+for opt in -c -f --exclude --exclude-file -4 -6 --max-targets -m -t -r -B \
            --rate -i --order --seed --shard -a -u -q -s -v -V -h; do
   check "-h documents $opt" grep -q -- "$opt" <<<"$OUT"
 done
@@ -53,6 +53,8 @@ bad_input "non-numeric -t" "'soon'" -t soon 127.0.0.1
 bad_input "negative -t" "'-5'" -t -5 127.0.0.1
 bad_input "zero -t" "-t '0'" -t 0 127.0.0.1
 bad_input "non-numeric -r" "'x'" -r x 127.0.0.1
+bad_input "zero -c" "-c '0'" -c 0 127.0.0.1
+bad_input "non-numeric -c" "'many'" -c many 127.0.0.1
 bad_input "negative -r" "'-1'" -r -1 127.0.0.1
 bad_input "negative --rate" "'-10'" --rate -10 127.0.0.1
 bad_input "non-numeric --rate" "'fast'" --rate fast 127.0.0.1

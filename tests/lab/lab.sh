@@ -28,6 +28,15 @@
 #   198.19.128.0/17                      silent (benchmark block)    in NET
 #   lab-host -> 198.18.1.5, lab-host6 -> 2001:db8:1::5,
 #   lab-silent -> 198.18.2.7; any other name fails fast (no DNS server).
+#
+# TCP services (only after lab_services_up; tests/lab/services.py in NET,
+# on every answering address of 198.18.1.0/24, 198.19.0.0/17 and
+# 2001:db8:1::/120; see the LAB_PORT_* variables it exports):
+#   22 SSH-style banner, 23 Telnet that negotiates then prompts, 2323
+#   Telnet that waits for its answers, 25 SMTP-style banner after 500 ms,
+#   80 closed, 7001 flood, 7002 drip (1 byte/s), 7003 endless Telnet
+#   commands, 7004 mute.  Filtered: the silent block; ICMP errors: the
+#   unreachable block.
 
 LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -42,6 +51,7 @@ if [ -z "${LAB_PYTHON:-}" ]; then
 fi
 
 LAB_RESPONDER_PID=
+LAB_SERVICES_PID=
 _LAB_NAMESPACES=()
 
 # ---------------------------------------------------------------- helpers
@@ -311,12 +321,47 @@ _lab_up_steps() {
         _lab_verify_routes
 }
 
+# Start the TCP services (tests/lab/services.py) in NET, after lab_up.
+# Exports LAB_PORT_* for them.  Kept apart from lab_up so that tests that
+# need no services stay fast.
+lab_services_up() {
+    local ready="$LAB_DIR/services.ready" owner=$BASHPID i
+    _lab_ns_exists "${LAB_NET:-}" || _lab_die "no lab; call lab_up first" ||
+        return 1
+    ip netns exec "$LAB_NET" "$LAB_PYTHON" "$LAB_LIB_DIR/services.py" \
+        --ready "$ready" --parent-pid "$owner" \
+        >"$LAB_DIR/services.log" 2>&1 </dev/null &
+    LAB_SERVICES_PID=$!
+    export LAB_PORT_SSH=22 LAB_PORT_TELNET=23 LAB_PORT_TELNET_WAIT=2323
+    export LAB_PORT_SMTP=25 LAB_PORT_CLOSED=80 LAB_PORT_FLOOD=7001
+    export LAB_PORT_DRIP=7002 LAB_PORT_IAC=7003 LAB_PORT_MUTE=7004
+    for i in $(seq 100); do
+        [ -e "$ready" ] && return 0
+        if ! kill -0 "$LAB_SERVICES_PID" 2>/dev/null; then
+            _lab_die "services died: $(tail -n 3 "$LAB_DIR/services.log")"
+            return 1
+        fi
+        sleep 0.1
+    done
+    _lab_die "services not ready after 10 s"
+}
+
 # Tear everything down.  Idempotent; always returns 0: under `set -e` a
 # failing EXIT trap would replace the script's own exit status.
 lab_down() {
     local ns i pid=${LAB_RESPONDER_PID:-}
     local -
     set +e
+    if [ -n "${LAB_SERVICES_PID:-}" ]; then
+        kill -TERM "$LAB_SERVICES_PID" 2>/dev/null
+        wait "$LAB_SERVICES_PID" 2>/dev/null
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+            kill -0 "$LAB_SERVICES_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$LAB_SERVICES_PID" 2>/dev/null
+        LAB_SERVICES_PID=
+    fi
     if [ -n "$pid" ]; then
         kill -TERM "$pid" 2>/dev/null
         # wait works only in the shell that started it; elsewhere, poll.

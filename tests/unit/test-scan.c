@@ -32,7 +32,6 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
   struct fake *f = (struct fake *) e;
   size_t i;
 
-  (void) now;
   if (f->take && n > f->take)
     n = f->take;
   for (i = 0; i < n; i++) {
@@ -40,8 +39,8 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
     if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
         p[i].attempt >= f->answer_at) {
-      ap_scan_reply(e->scan, &p[i].addr, 1000);
-      ap_scan_reply(e->scan, &p[i].addr, 1000); /* a duplicate */
+      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      ap_scan_reply(e->scan, &p[i].addr, now, 1000); /* a duplicate */
     }
   }
   return (int) n;

@@ -1,0 +1,108 @@
+/* combine.h - one verdict per target over its ping and its service checks.
+ *
+ * The ping scan and the service checks run side by side and finish each
+ * target in their own time.  The combiner keeps a record only for a target
+ * that has some but not all of its results, and hands one struct ap_result
+ * per target to its callback once the last one is in: ok when every check
+ * passes (the ping, when there is one, is a check that passes when the
+ * target is alive), or with `any` when one does.
+ *
+ * Memory: a record (about 100 bytes plus one struct ap_check and the banner
+ * per service check) per target in that state.  The scan and the service
+ * checks take targets in the same order; so that neither runs far ahead of
+ * the other and leaves a record per target behind, the gate below holds
+ * back new pings, and the service scheduler new targets, while too many
+ * records wait for the other side.
+ */
+#ifndef AP_COMBINE_H
+#define AP_COMBINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "order.h"
+#include "result.h"
+#include "target.h"
+
+struct ap_combine;
+
+/* Called once per target with everything known about it; r and what it
+ * points to are valid during the call only. */
+typedef void (*ap_combine_emit_cb)(struct ap_combine *v,
+                                   const struct ap_result *r);
+
+struct ap_crec;
+
+struct ap_combine {
+  size_t nchecks;    /* service checks per target */
+  int ping;          /* each target also gets a ping verdict */
+  int any;           /* ok when one check passes, not all */
+  ap_combine_emit_cb emit;
+  void *data;
+  struct ap_crec **tab; /* open addressing on the target index */
+  size_t cap;           /* a power of two, or 0 */
+  size_t n;             /* records */
+  size_t ping_ahead;    /* records with the ping verdict, checks missing */
+  size_t checks_ahead;  /* records with every check, the ping missing */
+  uint64_t emitted;
+  uint8_t *shown;       /* one bit per target index: emitted; or NULL */
+};
+
+void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
+                     ap_combine_emit_cb emit);
+
+/* Frees every record still open (a stopped run); their targets get no
+ * verdict. */
+void ap_combine_release(struct ap_combine *v);
+
+/* Keeps one bit per target index below n, set when the target's result is
+ * emitted, for ap_combine_each_unfinished().  Returns 0 or UV_ENOMEM. */
+int ap_combine_track(struct ap_combine *v, uint64_t n);
+
+/* After a stopped run, with ap_combine_track() in use: calls emit once for
+ * every target that order gives and whose result was not emitted, with
+ * r->verdict AP_UNFINISHED and no checks (it may have had some of its
+ * results, not all).  order must be a fresh copy of the order the run was
+ * given (ap_order_init() with the same arguments), so that the targets
+ * come in the same order and only this shard's; set gives their addresses.
+ */
+void ap_combine_each_unfinished(struct ap_combine *v,
+                                const struct ap_tset *set,
+                                struct ap_order *order,
+                                ap_combine_emit_cb emit);
+
+/* The ping verdict of target r->idx (r as the scan gives it; copied; a
+ * second one is ignored).  Returns 0, UV_ENOMEM, or UV_EINVAL when the
+ * combiner expects no pings. */
+int ap_combine_ping(struct ap_combine *v, const struct ap_result *r);
+
+/* The result of service check i (0 <= i < nchecks) of target idx at addr.
+ * c is copied; c->banner, when not NULL, must come from malloc() and
+ * becomes the combiner's, which frees it, also on failure.  Returns 0,
+ * UV_ENOMEM, or UV_EINVAL for a bad i, port 0, or a check already in. */
+int ap_combine_check(struct ap_combine *v, uint64_t idx,
+                     const struct ap_addr *addr, size_t i,
+                     const struct ap_check *c);
+
+/* An engine in front of the real one that sends new targets' first probes
+ * only while fewer than `limit` targets wait for their service checks
+ * (ping verdicts already in, plus pings in flight).  Retries always pass. */
+struct ap_cgate {
+  struct ap_engine base;
+  struct ap_engine *inner;
+  const struct ap_combine *v;
+  size_t limit;
+  /* Called, if set, once the scan has ended and closed the engine
+   * (g->base.scan->status says how it ended). */
+  void (*closed_cb)(struct ap_cgate *g);
+};
+
+void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
+                   const struct ap_combine *v, size_t limit);
+
+/* Call after ap_scan_init() was given &g->base: the inner engine reports
+ * to the same scan. */
+void ap_cgate_attach(struct ap_cgate *g);
+
+#endif

@@ -1,0 +1,490 @@
+/* format.c - see format.h. */
+#include "format.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#define MS(ns) ((double) (ns) / 1e6)
+#define SEC(ns) ((double) (ns) / 1e9)
+
+/* The length of the valid UTF-8 sequence at p (at most n bytes long), or 0
+ * when p does not start one: no overlong forms, no surrogates, nothing
+ * over U+10FFFF. */
+static size_t utf8_len(const uint8_t *p, size_t n) {
+  uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+  size_t len, i;
+
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    len = 2;
+  else if (c >= 0xe0 && c <= 0xef)
+    len = 3;
+  else if (c >= 0xf0 && c <= 0xf4)
+    len = 4;
+  else
+    return 0;
+  if (c == 0xe0)
+    lo = 0xa0;
+  else if (c == 0xed)
+    hi = 0x9f;
+  else if (c == 0xf0)
+    lo = 0x90;
+  else if (c == 0xf4)
+    hi = 0x8f;
+  if (n < len || p[1] < lo || p[1] > hi)
+    return 0;
+  for (i = 2; i < len; i++)
+    if (p[i] < 0x80 || p[i] > 0xbf)
+      return 0;
+  return len;
+}
+
+void ap_json_bytes(FILE *f, const void *s, size_t len) {
+  const uint8_t *p = s;
+  size_t i = 0, k;
+
+  putc('"', f);
+  while (i < len) {
+    k = utf8_len(p + i, len - i);
+    if (k > 1) {
+      fwrite(p + i, 1, k, f);
+      i += k;
+      continue;
+    }
+    switch (p[i]) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    case '\b': fputs("\\b", f); break;
+    case '\f': fputs("\\f", f); break;
+    default:
+      if (k == 1 && p[i] >= 0x20 && p[i] != 0x7f)
+        putc(p[i], f);
+      else
+        fprintf(f, "\\u%04x", p[i]);
+    }
+    i++;
+  }
+  putc('"', f);
+}
+
+void ap_json_str(FILE *f, const char *s) {
+  if (s == NULL)
+    fputs("null", f);
+  else
+    ap_json_bytes(f, s, strlen(s));
+}
+
+void ap_csv_field(FILE *f, const char *s) {
+  if (s == NULL)
+    return;
+  if (strpbrk(s, ",\"\r\n") == NULL) {
+    fputs(s, f);
+    return;
+  }
+  putc('"', f);
+  for (; *s != '\0'; s++) {
+    if (*s == '"')
+      putc('"', f);
+    putc(*s, f);
+  }
+  putc('"', f);
+}
+
+void ap_prom_label(FILE *f, const char *s) {
+  for (; *s != '\0'; s++) {
+    if (*s == '\\')
+      fputs("\\\\", f);
+    else if (*s == '"')
+      fputs("\\\"", f);
+    else if (*s == '\n')
+      fputs("\\n", f);
+    else
+      putc(*s, f);
+  }
+}
+
+int ap_threshold_parse(const char *s, struct ap_threshold *t) {
+  size_t len = strlen(s);
+  char *end;
+  double v;
+
+  memset(t, 0, sizeof(*t));
+  /* Digits and a point only: strtod() alone would take "0x10" or "1e3". */
+  t->percent = len > 0 && s[len - 1] == '%';
+  if (len == (size_t) t->percent ||
+      strspn(s, "0123456789.") < len - (size_t) t->percent)
+    return UV_EINVAL;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno != 0 || !isfinite(v) || end != s + len - (size_t) t->percent)
+    return UV_EINVAL;
+  if (t->percent ? v > 100 : v != floor(v))
+    return UV_EINVAL;
+  t->value = v;
+  t->set = 1;
+  return 0;
+}
+
+int ap_threshold_exceeded(const struct ap_threshold *t, uint64_t failed,
+                          uint64_t total) {
+  if (!t->set)
+    return 0;
+  if (t->percent)
+    return total > 0 && 100.0 * (double) failed / (double) total > t->value;
+  return (double) failed > t->value;
+}
+
+const char *ap_verdict_name(int verdict) {
+  switch (verdict) {
+  case AP_ALIVE: return "alive";
+  case AP_UNREACHABLE: return "unreachable";
+  case AP_NOT_PINGED: return "not-pinged";
+  default: return "unfinished";
+  }
+}
+
+const char *ap_check_state_name(int state) {
+  switch (state) {
+  case AP_CHECK_OPEN: return "open";
+  case AP_CHECK_CLOSED: return "closed";
+  case AP_CHECK_FILTERED: return "filtered";
+  default: return "error";
+  }
+}
+
+const char *ap_status_name(const struct ap_result *r) {
+  if (r->verdict == AP_UNFINISHED)
+    return "unfinished";
+  if (r->verdict == AP_UNREACHABLE)
+    return "unreachable";
+  if (!r->ok)
+    return "failed";
+  return r->verdict == AP_ALIVE ? "alive" : "ok";
+}
+
+/* A time in milliseconds as a JSON number, or null. */
+static void json_ms(FILE *f, const char *key, int have, uint64_t ns) {
+  if (have)
+    fprintf(f, ",\"%s\":%.3f", key, MS(ns));
+  else
+    fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_stats(FILE *f, const struct ap_stats *st) {
+  int got = st->received > 0;
+
+  fprintf(f, ",\"stats\":{\"sent\":%u,\"received\":%u,\"loss_pct\":%.1f",
+          st->sent, st->received,
+          st->sent ? 100.0 * (st->sent - st->received) / st->sent : 0.0);
+  json_ms(f, "rtt_min_ms", got, st->rtt_min_ns);
+  json_ms(f, "rtt_avg_ms", got, got ? st->rtt_sum_ns / st->received : 0);
+  json_ms(f, "rtt_max_ms", got, st->rtt_max_ns);
+  putc('}', f);
+}
+
+void ap_json_checks(FILE *f, const struct ap_result *r) {
+  const struct ap_check *c;
+  size_t i;
+
+  putc('[', f);
+  for (i = 0; i < r->nchecks; i++) {
+    c = &r->checks[i];
+    fprintf(f, "%s{\"port\":%u,\"service\":\"%s\",\"state\":\"%s\","
+            "\"pass\":%s,\"reason\":", i ? "," : "", c->port,
+            c->telnet ? "telnet" : "tcp", ap_check_state_name(c->state),
+            c->pass ? "true" : "false");
+    ap_json_str(f, c->reason);
+    fputs(",\"banner\":", f);
+    if (c->banner != NULL)
+      ap_json_bytes(f, c->banner, c->banner_len);
+    else
+      fputs("null", f);
+    putc('}', f);
+  }
+  putc(']', f);
+}
+
+void ap_json_result(FILE *f, const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+  char from[AP_ADDR_STRLEN];
+
+  fputs("{\"type\":\"target\",\"address\":", f);
+  ap_json_str(f, rec->addr);
+  if (rec->name != NULL) {
+    fputs(",\"name\":", f);
+    ap_json_str(f, rec->name);
+  }
+  fprintf(f, ",\"status\":\"%s\",\"verdict\":\"%s\",\"ok\":%s",
+          rec->status, ap_verdict_name(r->verdict),
+          r->ok ? "true" : "false");
+  json_ms(f, "rtt_ms", r->verdict == AP_ALIVE, r->rtt_ns);
+  fputs(",\"reason\":", f);
+  ap_json_str(f, r->reason);
+  fputs(",\"from\":", f);
+  ap_json_str(f, r->from ? ap_addr_format(r->from, from, sizeof(from))
+                         : NULL);
+  if (r->stats.sent > 0)
+    json_stats(f, &r->stats);
+  if (r->nchecks > 0) {
+    fputs(",\"checks\":", f);
+    ap_json_checks(f, r);
+  }
+  if (rec->prev != NULL) {
+    fputs(",\"previous\":", f);
+    ap_json_str(f, rec->prev);
+  }
+  fputs("}\n", f);
+}
+
+void ap_json_summary(FILE *f, const struct ap_totals *t) {
+  fprintf(f, "{\"type\":\"summary\",\"targets\":%llu,\"ok\":%llu,"
+          "\"alive\":%llu,\"unreachable\":%llu,\"not_pinged\":%llu,"
+          "\"unfinished\":%llu,\"unknown_names\":%llu",
+          (unsigned long long) t->targets, (unsigned long long) t->ok,
+          (unsigned long long) t->alive, (unsigned long long) t->unreachable,
+          (unsigned long long) t->not_pinged,
+          (unsigned long long) t->unfinished,
+          (unsigned long long) t->unresolved);
+  if (t->state)
+    fprintf(f, ",\"changed\":%llu", (unsigned long long) t->changed);
+  if (t->alive > 0)
+    fprintf(f, ",\"rtt_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f,"
+            "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f}", MS(t->rtt_min_ns),
+            MS(t->rtt_avg_ns), MS(t->rtt_max_ns), MS(t->rtt_p50_ns),
+            MS(t->rtt_p90_ns), MS(t->rtt_p99_ns));
+  else
+    fputs(",\"rtt_ms\":null", f);
+  fprintf(f, ",\"elapsed_s\":%.3f,\"stopped\":", SEC(t->elapsed_ns));
+  ap_json_str(f, t->stopped);
+  fputs("}\n", f);
+}
+
+void ap_csv_header(FILE *f) {
+  fputs("address,name,status,verdict,ok,rtt_ms,reason,from,sent,received,"
+        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous\r\n", f);
+}
+
+/* The checks as one CSV field holding their JSON array. */
+static void csv_checks(FILE *f, const struct ap_result *r) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m;
+
+  if (r->nchecks == 0)
+    return;
+  m = open_memstream(&buf, &len);
+  if (m == NULL) {
+    fputs("\"[]\"", f); /* out of memory: an honest empty list */
+    return;
+  }
+  ap_json_checks(m, r);
+  if (fclose(m) == 0)
+    ap_csv_field(f, buf);
+  free(buf);
+}
+
+void ap_csv_result(FILE *f, const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+  const struct ap_stats *st = &r->stats;
+  char from[AP_ADDR_STRLEN];
+
+  fprintf(f, "%s,", rec->addr);
+  ap_csv_field(f, rec->name);
+  fprintf(f, ",%s,%s,%d,", rec->status, ap_verdict_name(r->verdict),
+          r->ok != 0);
+  if (r->verdict == AP_ALIVE)
+    fprintf(f, "%.3f", MS(r->rtt_ns));
+  putc(',', f);
+  ap_csv_field(f, r->reason);
+  fprintf(f, ",%s,", r->from ? ap_addr_format(r->from, from, sizeof(from))
+                             : "");
+  if (st->sent > 0)
+    fprintf(f, "%u,%u", st->sent, st->received);
+  else
+    putc(',', f);
+  if (st->sent > 0 && st->received > 0)
+    fprintf(f, ",%.3f,%.3f,%.3f,", MS(st->rtt_min_ns),
+            MS(st->rtt_sum_ns / st->received), MS(st->rtt_max_ns));
+  else
+    fputs(",,,,", f);
+  csv_checks(f, r);
+  putc(',', f);
+  ap_csv_field(f, rec->prev);
+  fputs("\r\n", f);
+}
+
+static const char *const prom_help[AP_PROM_NFAMILIES][2] = {
+  { "aping_up", "Whether the target passed every check (1) or not (0)." },
+  { "aping_rtt_seconds", "Round-trip time of the target's first echo "
+                         "reply." },
+  { "aping_service_up", "Whether a service check of the target passed (1) "
+                        "or not (0)." }
+};
+
+void ap_prom_header(FILE *f, int family) {
+  fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", prom_help[family][0],
+          prom_help[family][1], prom_help[family][0]);
+}
+
+/* Starts a sample: the metric name and the target's labels, brace open. */
+static void prom_sample(FILE *f, int family, const struct ap_rec *rec) {
+  fprintf(f, "%s{target=\"", prom_help[family][0]);
+  ap_prom_label(f, rec->who);
+  fputs("\",address=\"", f);
+  ap_prom_label(f, rec->addr);
+  putc('"', f);
+}
+
+void ap_prom_result(FILE *const fam[AP_PROM_NFAMILIES],
+                    const struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+  size_t i;
+
+  if (r->verdict == AP_UNFINISHED)
+    return; /* no sample: unknown, not down */
+  prom_sample(fam[AP_PROM_UP], AP_PROM_UP, rec);
+  fprintf(fam[AP_PROM_UP], "} %d\n", r->ok != 0);
+  if (r->verdict == AP_ALIVE) {
+    prom_sample(fam[AP_PROM_RTT], AP_PROM_RTT, rec);
+    fprintf(fam[AP_PROM_RTT], "} %.9f\n", SEC(r->rtt_ns));
+  }
+  for (i = 0; i < r->nchecks; i++) {
+    prom_sample(fam[AP_PROM_SERVICE], AP_PROM_SERVICE, rec);
+    fprintf(fam[AP_PROM_SERVICE], ",port=\"%u\",service=\"%s\"} %d\n",
+            r->checks[i].port, r->checks[i].telnet ? "telnet" : "tcp",
+            r->checks[i].pass != 0);
+  }
+}
+
+static void prom_gauge(FILE *f, const char *name, const char *help,
+                       uint64_t v) {
+  fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %llu\n", name, help, name,
+          name, (unsigned long long) v);
+}
+
+void ap_prom_totals(FILE *f, const struct ap_totals *t) {
+  static const char *const v[] = { "alive", "unreachable", "not-pinged",
+                                   "unfinished" };
+  uint64_t n[] = { t->alive, t->unreachable, t->not_pinged, t->unfinished };
+  size_t i;
+
+  fputs("# HELP aping_targets Targets the run was to probe, by verdict.\n"
+        "# TYPE aping_targets gauge\n", f);
+  for (i = 0; i < 4; i++)
+    fprintf(f, "aping_targets{verdict=\"%s\"} %llu\n", v[i],
+            (unsigned long long) n[i]);
+  prom_gauge(f, "aping_targets_ok", "Targets that passed every check.",
+             t->ok);
+  prom_gauge(f, "aping_names_unresolved",
+             "Target names that could not be resolved.", t->unresolved);
+  if (t->state)
+    prom_gauge(f, "aping_targets_changed",
+               "Targets whose status differs from the previous run's.",
+               t->changed);
+  fprintf(f, "# HELP aping_probe_duration_seconds How long the run took.\n"
+          "# TYPE aping_probe_duration_seconds gauge\n"
+          "aping_probe_duration_seconds %.6f\n", SEC(t->elapsed_ns));
+}
+
+static uint64_t nagios_total(const struct ap_totals *t) {
+  return t->targets + t->unresolved;
+}
+
+static uint64_t nagios_failed(const struct ap_totals *t) {
+  return t->targets - t->ok - t->unfinished + t->unresolved;
+}
+
+/* --crit as given; with neither threshold given, any failure. */
+static struct ap_threshold nagios_crit(const struct ap_nagios *n) {
+  struct ap_threshold crit = n->crit;
+
+  if (!n->warn.set && !n->crit.set) {
+    crit.set = 1;
+    crit.percent = 0;
+    crit.value = 0;
+  }
+  return crit;
+}
+
+int ap_nagios_status(const struct ap_nagios *n, const struct ap_totals *t) {
+  uint64_t failed = nagios_failed(t), total = nagios_total(t);
+  struct ap_threshold crit = nagios_crit(n);
+
+  if (t->unfinished > 0)
+    return AP_NAGIOS_UNKNOWN;
+  if (ap_threshold_exceeded(&crit, failed, total))
+    return AP_NAGIOS_CRITICAL;
+  if (ap_threshold_exceeded(&n->warn, failed, total))
+    return AP_NAGIOS_WARNING;
+  return AP_NAGIOS_OK;
+}
+
+/* A threshold as perfdata wants it, or "" when it is unset or of the other
+ * kind (a count on the percentage, or the reverse). */
+static const char *perf_th(const struct ap_threshold *t, int percent,
+                           char *buf, size_t len) {
+  if (!t->set || t->percent != percent)
+    return "";
+  snprintf(buf, len, "%g", t->value);
+  return buf;
+}
+
+static void nagios_perfdata(FILE *f, const struct ap_nagios *n,
+                            const struct ap_totals *t) {
+  uint64_t failed = nagios_failed(t), total = nagios_total(t);
+  struct ap_threshold crit = nagios_crit(n);
+  char w[32], c[32];
+
+  fprintf(f, " | 'alive'=%llu;;;0;%llu", (unsigned long long) t->alive,
+          (unsigned long long) total);
+  fprintf(f, " 'failed'=%llu;%s;%s;0;%llu", (unsigned long long) failed,
+          perf_th(&n->warn, 0, w, sizeof(w)), perf_th(&crit, 0, c, sizeof(c)),
+          (unsigned long long) total);
+  fprintf(f, " 'failed_pct'=%.1f%%;%s;%s;0;100",
+          total ? 100.0 * (double) failed / (double) total : 0.0,
+          perf_th(&n->warn, 1, w, sizeof(w)),
+          perf_th(&crit, 1, c, sizeof(c)));
+  if (t->alive > 0)
+    fprintf(f, " 'rta'=%.6fs;;;0 'rtmin'=%.6fs;;;0 'rtmax'=%.6fs;;;0",
+            SEC(t->rtt_avg_ns), SEC(t->rtt_min_ns), SEC(t->rtt_max_ns));
+  fprintf(f, " 'time'=%.3fs;;;0\n", SEC(t->elapsed_ns));
+}
+
+int ap_nagios_line(FILE *f, const struct ap_nagios *n,
+                   const struct ap_totals *t) {
+  static const char *const word[] = { "OK", "WARNING", "CRITICAL",
+                                      "UNKNOWN" };
+  uint64_t failed = nagios_failed(t), total = nagios_total(t);
+  int st = ap_nagios_status(n, t);
+  size_t i;
+
+  fprintf(f, "APING %s - ", word[st]);
+  if (failed == 0)
+    fprintf(f, "%llu/%llu alive",
+            (unsigned long long) (total - t->unfinished),
+            (unsigned long long) total);
+  else
+    fprintf(f, "%llu/%llu unreachable", (unsigned long long) failed,
+            (unsigned long long) total);
+  if (t->unresolved > 0)
+    fprintf(f, " (%llu name%s not known)", (unsigned long long) t->unresolved,
+            t->unresolved == 1 ? "" : "s");
+  if (t->unfinished > 0)
+    fprintf(f, ", %llu unfinished (%s)", (unsigned long long) t->unfinished,
+            t->stopped ? t->stopped : "stopped");
+  if (t->state)
+    fprintf(f, "; %llu changed", (unsigned long long) t->changed);
+  for (i = 0; i < n->nlist; i++)
+    fprintf(f, "%s%s", i ? ", " : ": ", n->list[i]);
+  if (n->nlisted > n->nlist)
+    fprintf(f, " and %llu more", (unsigned long long) (n->nlisted - n->nlist));
+  nagios_perfdata(f, n, t);
+  return st;
+}

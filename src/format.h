@@ -1,0 +1,150 @@
+/* format.h - machine-readable records: JSON, CSV, Prometheus, Nagios.
+ *
+ * The escaping functions write one value to a stream and know nothing
+ * else; the record writers put one target's result, or the run's totals,
+ * into one format.  Nothing here keeps state between calls, so every
+ * record goes out as soon as its verdict is known.
+ */
+#ifndef AP_FORMAT_H
+#define AP_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "result.h"
+
+/* Writes len bytes as a JSON string, quotes included.  Valid UTF-8 goes
+ * through as it is; `"` and `\` are escaped; control characters, DEL, and
+ * every byte that is not part of valid UTF-8 (including NUL) become
+ * \u00XX, so any bytes give valid JSON and a byte of an invalid sequence
+ * reads back as the code point of the same number. */
+void ap_json_bytes(FILE *f, const void *s, size_t len);
+
+/* Writes s as a JSON string, or null when s is NULL. */
+void ap_json_str(FILE *f, const char *s);
+
+/* Writes s as one CSV field (RFC 4180): as it is, or in double quotes with
+ * inner quotes doubled when it holds a comma, a quote, CR or LF.  NULL is
+ * an empty field. */
+void ap_csv_field(FILE *f, const char *s);
+
+/* Writes s as the inside of a Prometheus label value: `\`, `"` and line
+ * feed escaped as the text exposition format wants. */
+void ap_prom_label(FILE *f, const char *s);
+
+/* A --warn or --crit threshold: more than `value` failed targets, or more
+ * than `value` percent of them. */
+struct ap_threshold {
+  int set;
+  int percent;
+  double value;
+};
+
+/* Parses "N" (a count) or "P%" (a percentage, 0 to 100, decimals
+ * allowed).  Returns 0 or UV_EINVAL. */
+int ap_threshold_parse(const char *s, struct ap_threshold *t);
+
+/* Whether failed out of total targets is beyond t (never, when unset). */
+int ap_threshold_exceeded(const struct ap_threshold *t, uint64_t failed,
+                          uint64_t total);
+
+/* Words for a verdict (enum ap_verdict) and a check state. */
+const char *ap_verdict_name(int verdict);
+const char *ap_check_state_name(int state);
+
+/* One target's record: its result, the name it was given by (or NULL),
+ * what it is shown as (the name, else the address), its address as text,
+ * its status (ap_status_name()), and with --state the status it had in the
+ * previous run ("new" when it had none), else NULL. */
+struct ap_rec {
+  const struct ap_result *r;
+  const char *name;
+  const char *who;
+  const char *addr;
+  const char *status;
+  const char *prev;
+};
+
+/* The target's status, as --state remembers it: "alive", "unreachable",
+ * "failed" (answered, or was not pinged, but a service check failed), or
+ * "ok" (not pinged, every service check passed); or "unfinished", which
+ * --state never stores. */
+const char *ap_status_name(const struct ap_result *r);
+
+/* JSON lines: one object per target, then one summary object. */
+void ap_json_result(FILE *f, const struct ap_rec *rec);
+void ap_json_checks(FILE *f, const struct ap_result *r);
+
+/* CSV: the header row, then one row per target. */
+void ap_csv_header(FILE *f);
+void ap_csv_result(FILE *f, const struct ap_rec *rec);
+
+/* The run's totals, for every format's closing record. */
+struct ap_totals {
+  uint64_t targets;    /* addresses this run (or shard) was to probe */
+  uint64_t ok;
+  uint64_t alive;
+  uint64_t unreachable;
+  uint64_t not_pinged;
+  uint64_t unfinished;
+  uint64_t unresolved; /* names that did not resolve */
+  int state;           /* --state in use: changed is meaningful */
+  uint64_t changed;
+  uint64_t rtt_min_ns; /* over alive targets; meaningless when alive = 0 */
+  uint64_t rtt_avg_ns;
+  uint64_t rtt_max_ns;
+  uint64_t rtt_p50_ns;
+  uint64_t rtt_p90_ns;
+  uint64_t rtt_p99_ns;
+  uint64_t elapsed_ns;
+  const char *stopped; /* NULL, "deadline", "SIGINT" or "SIGTERM" */
+};
+
+void ap_json_summary(FILE *f, const struct ap_totals *t);
+
+/* Prometheus text format.  The per-target families are written to three
+ * streams (one per family) so that each family's samples stay together;
+ * the caller puts each family's header (ap_prom_header) before them. */
+enum ap_prom_family {
+  AP_PROM_UP = 0,
+  AP_PROM_RTT,
+  AP_PROM_SERVICE,
+  AP_PROM_NFAMILIES
+};
+void ap_prom_header(FILE *f, int family);
+void ap_prom_result(FILE *const fam[AP_PROM_NFAMILIES],
+                    const struct ap_rec *rec);
+void ap_prom_totals(FILE *f, const struct ap_totals *t);
+
+/* Nagios / monitoring-plugin status. */
+enum ap_nagios_status {
+  AP_NAGIOS_OK = 0,
+  AP_NAGIOS_WARNING = 1,
+  AP_NAGIOS_CRITICAL = 2,
+  AP_NAGIOS_UNKNOWN = 3
+};
+
+#define AP_NAGIOS_LIST 10 /* failed targets named in the status line */
+
+struct ap_nagios {
+  struct ap_threshold warn;
+  struct ap_threshold crit;
+  /* The first failed (or, with --state, changed) targets, "who" or
+   * "who (was status)", and how many there were in all. */
+  char list[AP_NAGIOS_LIST][300];
+  size_t nlist;
+  uint64_t nlisted;
+};
+
+/* The status the totals come to: UNKNOWN when some target is unfinished,
+ * else CRITICAL or WARNING as the failed targets (not OK, or names that
+ * did not resolve) cross the thresholds; with neither threshold given,
+ * any failed target is CRITICAL. */
+int ap_nagios_status(const struct ap_nagios *n, const struct ap_totals *t);
+
+/* Writes the status line with its performance data; returns the status. */
+int ap_nagios_line(FILE *f, const struct ap_nagios *n,
+                   const struct ap_totals *t);
+
+#endif

@@ -1,0 +1,237 @@
+/* svc.c - see svc.h. */
+#include "svc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "banner.h"
+#include "engine.h"
+
+#define NS_PER_S 1000000000ULL
+#define BURST_NS 5000000ULL /* the rate's bucket holds 5 ms of starts */
+#define GATE_WAIT_MS 5      /* retry after this when the combiner is full */
+
+/* How many connections the open-file limit allows, with reserve
+ * descriptors left for others, after raising the soft limit as far as
+ * needed and permitted. */
+static unsigned fd_room(unsigned want, unsigned reserve) {
+  struct rlimit rl;
+  rlim_t keep = (rlim_t) reserve + AP_SVC_FD_RESERVE;
+  rlim_t need = (rlim_t) want + keep;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+    return want;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need
+                      ? need : rl.rlim_max;
+    (void) setrlimit(RLIMIT_NOFILE, &rl);
+    (void) getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+    return want;
+  if (rl.rlim_cur <= keep + 1)
+    return 1;
+  return (unsigned) (rl.rlim_cur - keep);
+}
+
+int ap_svc_init(struct ap_svc *s, uv_loop_t *loop, const struct ap_tset *set,
+                struct ap_order *order, struct ap_combine *comb,
+                const struct ap_svc_cfg *cfg) {
+  memset(s, 0, sizeof(*s));
+  if (cfg->nchecks == 0 || cfg->max_conns == 0 || cfg->rate < 0 ||
+      cfg->tcp.cap == 0 || cfg->tcp.timeout_ms == 0 ||
+      cfg->nchecks != comb->nchecks)
+    return UV_EINVAL;
+  s->loop = loop;
+  s->set = set;
+  s->order = order;
+  s->comb = comb;
+  s->cfg = *cfg;
+  s->cfg.max_conns = fd_room(cfg->max_conns, cfg->fd_reserve);
+  return 0;
+}
+
+static void pump(struct ap_svc *s);
+
+static void timer_cb(uv_timer_t *t) {
+  pump(t->data);
+}
+
+/* Closes the timer once no connection is left: the loop can then end. */
+static void wind_down(struct ap_svc *s) {
+  if (s->active == 0 && !s->timer_closed) {
+    s->timer_closed = 1;
+    uv_close((uv_handle_t *) &s->timer, NULL);
+  }
+}
+
+static void finish(struct ap_svc *s, int status) {
+  struct ap_svc_conn *k;
+
+  if (status != 0 && s->status == 0)
+    s->status = status;
+  if (!s->closing) {
+    s->closing = 1;
+    uv_timer_stop(&s->timer);
+    for (k = s->live; k != NULL; k = k->next)
+      ap_tcp_cancel(&k->tcp);
+  }
+  wind_down(s);
+}
+
+/* Whether the banner passes --expect.  b is NUL-terminated. */
+static int matches(const regex_t *re, const uint8_t *b, size_t len) {
+  regmatch_t m[1];
+
+  m[0].rm_so = 0;
+  m[0].rm_eo = (regoff_t) len;
+  return regexec(re, (const char *) b, 1, m, REG_STARTEND) == 0;
+}
+
+/* Turns a finished connection into a check for the combiner, handing it
+ * the banner.  Returns 0 or UV_ENOMEM. */
+static int report(struct ap_svc *s, struct ap_svc_conn *k) {
+  const struct ap_svc_check *sc = &s->cfg.checks[k->check];
+  struct ap_tcp *t = &k->tcp;
+  struct ap_check c;
+  size_t off, len = t->len;
+
+  memset(&c, 0, sizeof(c));
+  c.port = sc->port;
+  c.telnet = sc->mode == AP_TCP_TELNET;
+  c.state = t->state;
+  c.reason = t->reason;
+  c.pass = t->state == AP_CHECK_OPEN;
+  if (t->buf != NULL) {
+    off = ap_banner_trim(t->buf, &len);
+    memmove(t->buf, t->buf + off, len);
+    t->buf[len] = '\0';
+    c.banner = t->buf;
+    c.banner_len = len;
+    t->buf = NULL;
+    if (c.pass && s->cfg.expect != NULL &&
+        !matches(s->cfg.expect, c.banner, len)) {
+      c.pass = 0;
+      c.reason = "banner does not match";
+    }
+  }
+  s->reported++;
+  return ap_combine_check(s->comb, k->idx, &k->addr, k->check, &c);
+}
+
+static void conn_done(struct ap_tcp *t) {
+  struct ap_svc_conn *k = ap_container_of(t, struct ap_svc_conn, tcp);
+  struct ap_svc *s = k->svc;
+  int err = 0;
+
+  if (k->prev != NULL)
+    k->prev->next = k->next;
+  else
+    s->live = k->next;
+  if (k->next != NULL)
+    k->next->prev = k->prev;
+  s->active--;
+  if (!t->canceled && !s->closing)
+    err = report(s, k);
+  free(t->buf);
+  free(k);
+  if (err != 0)
+    finish(s, err);
+  else if (s->closing)
+    wind_down(s);
+  else
+    pump(s);
+}
+
+static int start_one(struct ap_svc *s) {
+  struct ap_svc_conn *k = calloc(1, sizeof(*k));
+
+  if (k == NULL)
+    return UV_ENOMEM;
+  k->svc = s;
+  k->idx = s->idx;
+  k->addr = s->addr;
+  k->check = s->next_check;
+  k->next = s->live;
+  if (s->live != NULL)
+    s->live->prev = k;
+  s->live = k;
+  s->active++;
+  s->started++;
+  ap_tcp_start(&k->tcp, s->loop, &s->addr, s->cfg.checks[k->check].port,
+               s->cfg.checks[k->check].mode, &s->cfg.tcp, conn_done);
+  return 0;
+}
+
+/* Takes a token for one start.  Returns 0, or the ms to wait for one. */
+static uint64_t token(struct ap_svc *s) {
+  uint64_t now;
+  double burst;
+
+  if (s->cfg.rate <= 0)
+    return 0;
+  now = uv_hrtime();
+  burst = s->cfg.rate * (double) BURST_NS / NS_PER_S;
+  s->tokens += (double) (now - s->last_ns) * s->cfg.rate / NS_PER_S;
+  if (s->tokens > (burst < 1 ? 1 : burst))
+    s->tokens = burst < 1 ? 1 : burst;
+  s->last_ns = now;
+  if (s->tokens >= 1) {
+    s->tokens -= 1;
+    return 0;
+  }
+  return (uint64_t) ((1 - s->tokens) * 1000 / s->cfg.rate) + 1;
+}
+
+/* Starts checks while there are slots, tokens and targets. */
+static void pump(struct ap_svc *s) {
+  uint64_t wait;
+  int err;
+
+  while (!s->closing && s->active < s->cfg.max_conns) {
+    if (!s->have_target) {
+      if (s->cfg.ahead_limit > 0 &&
+          s->comb->checks_ahead >= s->cfg.ahead_limit) {
+        uv_timer_start(&s->timer, timer_cb, GATE_WAIT_MS, 0);
+        return;
+      }
+      if (!ap_order_next(s->order, &s->idx))
+        break;
+      ap_tset_at(s->set, s->idx, &s->addr);
+      s->have_target = 1;
+      s->next_check = 0;
+    }
+    wait = token(s);
+    if (wait > 0) {
+      uv_timer_start(&s->timer, timer_cb, wait, 0);
+      return;
+    }
+    err = start_one(s);
+    if (err != 0) {
+      finish(s, err);
+      return;
+    }
+    if (++s->next_check == s->cfg.nchecks)
+      s->have_target = 0;
+  }
+  if (!s->closing && !s->have_target && s->active == 0 &&
+      s->order->left == 0)
+    finish(s, 0);
+}
+
+int ap_svc_start(struct ap_svc *s) {
+  int err = uv_timer_init(s->loop, &s->timer);
+
+  if (err != 0)
+    return err;
+  s->timer.data = s;
+  s->last_ns = uv_hrtime();
+  s->tokens = 1;
+  pump(s);
+  return 0;
+}
+
+void ap_svc_stop(struct ap_svc *s) {
+  finish(s, UV_ECANCELED);
+}

@@ -1,0 +1,97 @@
+/* svc.h - the scheduler of service checks.
+ *
+ * It takes targets from an order (the same order the ping scan uses, so
+ * that both work through the targets together), starts each target's
+ * checks as connection slots free up, at most max_conns at once and at
+ * most `rate` starts a second, and reports every check to the combiner.
+ * It holds back new targets while `ahead_limit` targets have all their
+ * checks done but still wait for their ping verdict.
+ *
+ * Memory: one struct ap_svc_conn (about 2 KiB) plus the banner buffer per
+ * connection open, nothing per target.
+ */
+#ifndef AP_SVC_H
+#define AP_SVC_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "combine.h"
+#include "order.h"
+#include "target.h"
+#include "tcp.h"
+
+/* File descriptors left for everything else (and cfg.fd_reserve more)
+ * when the number of connections is bounded by RLIMIT_NOFILE. */
+#define AP_SVC_FD_RESERVE 32
+
+/* One check of every target: a port and how to check it. */
+struct ap_svc_check {
+  uint16_t port;
+  int mode; /* enum ap_tcp_mode */
+};
+
+struct ap_svc_cfg {
+  const struct ap_svc_check *checks;
+  size_t nchecks;
+  struct ap_tcp_cfg tcp;
+  const regex_t *expect; /* a banner must match it to pass, or NULL */
+  unsigned max_conns;    /* connections at once (1 or more) */
+  unsigned fd_reserve;   /* descriptors others hold at once (ping(8)
+                            children), beyond AP_SVC_FD_RESERVE */
+  double rate;           /* connection starts a second, 0 for no limit */
+  size_t ahead_limit;    /* see above; 0 for no limit */
+};
+
+struct ap_svc;
+
+struct ap_svc_conn {
+  struct ap_tcp tcp;
+  struct ap_svc *svc;
+  uint64_t idx;
+  struct ap_addr addr;
+  size_t check; /* index in cfg.checks */
+  struct ap_svc_conn *prev, *next;
+};
+
+struct ap_svc {
+  uv_loop_t *loop;
+  uv_timer_t timer; /* waits for the rate or the combiner */
+  const struct ap_tset *set;
+  struct ap_order *order;
+  struct ap_combine *comb;
+  struct ap_svc_cfg cfg;
+  uint64_t idx;       /* the target whose checks are being started */
+  struct ap_addr addr;
+  size_t next_check;  /* its next check to start */
+  int have_target;
+  unsigned active;    /* connections open */
+  struct ap_svc_conn *live;
+  double tokens;
+  uint64_t last_ns;
+  uint64_t started;   /* checks started */
+  uint64_t reported;  /* checks reported to the combiner */
+  int closing;
+  int timer_closed;
+  int status;         /* 0, or the UV_E* code that ended the checks */
+};
+
+/* Prepares the checks of the targets that order gives (the order is the
+ * caller's and must outlive the run).  cfg->max_conns is lowered to what
+ * RLIMIT_NOFILE allows (raising the soft limit towards the hard one first);
+ * s->cfg.max_conns says what it came to.  Returns 0 or UV_EINVAL. */
+int ap_svc_init(struct ap_svc *s, uv_loop_t *loop, const struct ap_tset *set,
+                struct ap_order *order, struct ap_combine *comb,
+                const struct ap_svc_cfg *cfg);
+
+/* Starts checking.  The loop runs until every check is reported or the
+ * checks are stopped; then s->status says how it ended. */
+int ap_svc_start(struct ap_svc *s);
+
+/* Stops early (a signal, an error elsewhere): open connections are closed
+ * and their checks are not reported. */
+void ap_svc_stop(struct ap_svc *s);
+
+#endif

@@ -1,0 +1,438 @@
+/* test-format.c - escaping, thresholds and the record writers. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "format.h"
+#include "tap.h"
+
+/* A memory stream and what was written to it. */
+static char *buf;
+static size_t len;
+
+static FILE *mem(void) {
+  free(buf);
+  buf = NULL;
+  len = 0;
+  return open_memstream(&buf, &len);
+}
+
+static const char *done(FILE *f) {
+  fclose(f);
+  return buf;
+}
+
+static const char *json(const void *s, size_t n) {
+  FILE *f = mem();
+
+  ap_json_bytes(f, s, n);
+  return done(f);
+}
+
+static void test_json_escape(void) {
+  EXPECT(strcmp(json("abc", 3), "\"abc\"") == 0);
+  EXPECT(strcmp(json("a\"b\\c/", 6), "\"a\\\"b\\\\c/\"") == 0);
+  EXPECT(strcmp(json("\n\r\t\b\f", 5), "\"\\n\\r\\t\\b\\f\"") == 0);
+  EXPECT(strcmp(json("\x01\x1f\x7f", 3), "\"\\u0001\\u001f\\u007f\"") == 0);
+  /* NUL is data, not the end. */
+  EXPECT(strcmp(json("a\0b", 3), "\"a\\u0000b\"") == 0);
+  EXPECT(strcmp(json("", 0), "\"\"") == 0);
+}
+
+static void test_json_utf8(void) {
+  /* Valid UTF-8 of every length goes through untouched. */
+  EXPECT(strcmp(json("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9),
+                "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"") == 0);
+  EXPECT(strcmp(json("\xf4\x8f\xbf\xbf", 4), "\"\xf4\x8f\xbf\xbf\"") == 0);
+  /* Invalid: a lone continuation byte, an overlong '/', a surrogate, a
+   * code point over U+10FFFF, a byte never used, a truncated sequence. */
+  EXPECT(strcmp(json("\x80", 1), "\"\\u0080\"") == 0);
+  EXPECT(strcmp(json("\xc0\xaf", 2), "\"\\u00c0\\u00af\"") == 0);
+  EXPECT(strcmp(json("\xe0\x80\xaf", 3), "\"\\u00e0\\u0080\\u00af\"") == 0);
+  EXPECT(strcmp(json("\xed\xa0\x80", 3), "\"\\u00ed\\u00a0\\u0080\"") == 0);
+  EXPECT(strcmp(json("\xf4\x90\x80\x80", 4),
+                "\"\\u00f4\\u0090\\u0080\\u0080\"") == 0);
+  EXPECT(strcmp(json("\xff", 1), "\"\\u00ff\"") == 0);
+  EXPECT(strcmp(json("a\xe2\x82", 3), "\"a\\u00e2\\u0082\"") == 0);
+  /* After a bad byte, a good sequence is still kept. */
+  EXPECT(strcmp(json("\xe2\xc3\xa9", 3), "\"\\u00e2\xc3\xa9\"") == 0);
+}
+
+/* Any bytes at all: the output is printable ASCII or UTF-8, with no raw
+ * control byte and no unescaped quote inside. */
+static void test_json_any_bytes(void) {
+  unsigned char in[64];
+  const unsigned char *p;
+  int round, i, bad = 0;
+
+  srand(1);
+  for (round = 0; round < 2000; round++) {
+    for (i = 0; i < 64; i++)
+      in[i] = (unsigned char) rand();
+    p = (const unsigned char *) json(in, sizeof(in));
+    if (p[0] != '"' || p[len - 1] != '"')
+      bad++;
+    for (i = 1; (size_t) i < len - 1; i++) {
+      if (p[i] < 0x20 || p[i] == 0x7f || p[i] == 0xc0 || p[i] == 0xc1 ||
+          p[i] >= 0xf5)
+        bad++;
+      if (p[i] == '"' && p[i - 1] != '\\')
+        bad++;
+    }
+  }
+  EXPECT(bad == 0);
+}
+
+static const char *csv(const char *s) {
+  FILE *f = mem();
+
+  ap_csv_field(f, s);
+  return done(f);
+}
+
+static void test_csv_quoting(void) {
+  EXPECT(strcmp(csv("plain text"), "plain text") == 0);
+  EXPECT(strcmp(csv(NULL), "") == 0);
+  EXPECT(strcmp(csv(""), "") == 0);
+  EXPECT(strcmp(csv("a,b"), "\"a,b\"") == 0);
+  EXPECT(strcmp(csv("say \"hi\""), "\"say \"\"hi\"\"\"") == 0);
+  EXPECT(strcmp(csv("two\nlines"), "\"two\nlines\"") == 0);
+  EXPECT(strcmp(csv("cr\r"), "\"cr\r\"") == 0);
+  EXPECT(strcmp(csv("\""), "\"\"\"\"") == 0);
+}
+
+static void test_prom_label(void) {
+  FILE *f = mem();
+
+  ap_prom_label(f, "a\\b\"c\nd e");
+  EXPECT(strcmp(done(f), "a\\\\b\\\"c\\nd e") == 0);
+}
+
+static void test_threshold_parse(void) {
+  static const char *const bad[] = { "", "-1", "5.5", "101%", "abc", "0x10",
+                                     "1e3", "%", "5%%", "5 ", " 5", "nan",
+                                     "inf", "1.2.3" };
+  struct ap_threshold t;
+  size_t i;
+
+  EXPECT(ap_threshold_parse("0", &t) == 0 && t.set && !t.percent &&
+         t.value == 0);
+  EXPECT(ap_threshold_parse("25", &t) == 0 && !t.percent && t.value == 25);
+  EXPECT(ap_threshold_parse("10%", &t) == 0 && t.percent && t.value == 10);
+  EXPECT(ap_threshold_parse("12.5%", &t) == 0 && t.value == 12.5);
+  EXPECT(ap_threshold_parse("100%", &t) == 0);
+  EXPECT(ap_threshold_parse("0%", &t) == 0);
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    if (ap_threshold_parse(bad[i], &t) != UV_EINVAL)
+      printf("# '%s' accepted\n", bad[i]);
+    EXPECT(ap_threshold_parse(bad[i], &t) == UV_EINVAL);
+  }
+}
+
+static void test_threshold_exceeded(void) {
+  struct ap_threshold t;
+
+  memset(&t, 0, sizeof(t));
+  EXPECT(!ap_threshold_exceeded(&t, 1000, 1000)); /* unset: never */
+  ap_threshold_parse("2", &t);
+  EXPECT(!ap_threshold_exceeded(&t, 2, 10));
+  EXPECT(ap_threshold_exceeded(&t, 3, 10));
+  ap_threshold_parse("10%", &t);
+  EXPECT(!ap_threshold_exceeded(&t, 1, 10));
+  EXPECT(ap_threshold_exceeded(&t, 2, 10));
+  EXPECT(!ap_threshold_exceeded(&t, 0, 0));
+  ap_threshold_parse("0", &t);
+  EXPECT(!ap_threshold_exceeded(&t, 0, 10));
+  EXPECT(ap_threshold_exceeded(&t, 1, 10));
+}
+
+/* A target with everything: -c statistics and two service checks, one
+ * with a banner holding NUL, a quote, CR LF and invalid UTF-8. */
+static const uint8_t banner[] = "SSH-2.0\0\"x\"\r\n\xff";
+static struct ap_check checks[2];
+static struct ap_result res;
+static struct ap_addr from;
+
+static void full_result(void) {
+  memset(&res, 0, sizeof(res));
+  memset(checks, 0, sizeof(checks));
+  ap_addr_parse("192.0.2.7", &res.addr);
+  res.ok = 0;
+  res.verdict = AP_ALIVE;
+  res.rtt_ns = 1234567;
+  res.stats.sent = 4;
+  res.stats.received = 3;
+  res.stats.rtt_min_ns = 1000000;
+  res.stats.rtt_max_ns = 3000000;
+  res.stats.rtt_sum_ns = 6000000;
+  checks[0].port = 22;
+  checks[0].state = AP_CHECK_OPEN;
+  checks[0].pass = 1;
+  checks[0].banner = banner;
+  checks[0].banner_len = sizeof(banner) - 1;
+  checks[1].port = 23;
+  checks[1].telnet = 1;
+  checks[1].state = AP_CHECK_FILTERED;
+  checks[1].reason = "timeout";
+  res.checks = checks;
+  res.nchecks = 2;
+}
+
+static struct ap_rec rec_of(const struct ap_result *r, const char *name) {
+  static char addr[AP_ADDR_STRLEN];
+  struct ap_rec rec;
+
+  memset(&rec, 0, sizeof(rec));
+  rec.r = r;
+  rec.name = name;
+  rec.addr = ap_addr_format(&r->addr, addr, sizeof(addr));
+  rec.who = name ? name : rec.addr;
+  rec.status = ap_status_name(r);
+  return rec;
+}
+
+static void test_json_record(void) {
+  struct ap_rec rec;
+  FILE *f;
+
+  full_result();
+  rec = rec_of(&res, "db-1.example");
+  rec.prev = "alive";
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strcmp(done(f),
+    "{\"type\":\"target\",\"address\":\"192.0.2.7\",\"name\":\"db-1.example\","
+    "\"status\":\"failed\",\"verdict\":\"alive\",\"ok\":false,"
+    "\"rtt_ms\":1.235,\"reason\":null,\"from\":null,"
+    "\"stats\":{\"sent\":4,\"received\":3,\"loss_pct\":25.0,"
+    "\"rtt_min_ms\":1.000,\"rtt_avg_ms\":2.000,\"rtt_max_ms\":3.000},"
+    "\"checks\":[{\"port\":22,\"service\":\"tcp\",\"state\":\"open\","
+    "\"pass\":true,\"reason\":null,"
+    "\"banner\":\"SSH-2.0\\u0000\\\"x\\\"\\r\\n\\u00ff\"},"
+    "{\"port\":23,\"service\":\"telnet\",\"state\":\"filtered\","
+    "\"pass\":false,\"reason\":\"timeout\",\"banner\":null}],"
+    "\"previous\":\"alive\"}\n") == 0);
+}
+
+static void test_json_unreachable_record(void) {
+  struct ap_result r;
+  struct ap_rec rec;
+  FILE *f;
+
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("2001:db8::9", &r.addr);
+  ap_addr_parse("2001:db8::1", &from);
+  r.verdict = AP_UNREACHABLE;
+  r.reason = "host unreachable";
+  r.from = &from;
+  rec = rec_of(&r, NULL);
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strcmp(done(f),
+    "{\"type\":\"target\",\"address\":\"2001:db8::9\","
+    "\"status\":\"unreachable\",\"verdict\":\"unreachable\",\"ok\":false,"
+    "\"rtt_ms\":null,\"reason\":\"host unreachable\","
+    "\"from\":\"2001:db8::1\"}\n") == 0);
+  r.verdict = AP_UNFINISHED;
+  r.reason = NULL;
+  r.from = NULL;
+  rec = rec_of(&r, NULL);
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strstr(done(f), "\"status\":\"unfinished\",\"verdict\":"
+                         "\"unfinished\",\"ok\":false") != NULL);
+}
+
+static void test_json_summary(void) {
+  struct ap_totals t;
+  FILE *f;
+
+  memset(&t, 0, sizeof(t));
+  t.targets = 3;
+  t.ok = t.alive = 2;
+  t.unfinished = 1;
+  t.rtt_min_ns = 1000000;
+  t.rtt_avg_ns = 1500000;
+  t.rtt_max_ns = 2000000;
+  t.rtt_p50_ns = t.rtt_p90_ns = t.rtt_p99_ns = 2000000;
+  t.elapsed_ns = 2500000000ULL;
+  t.stopped = "SIGINT";
+  t.state = 1;
+  t.changed = 1;
+  f = mem();
+  ap_json_summary(f, &t);
+  EXPECT(strcmp(done(f),
+    "{\"type\":\"summary\",\"targets\":3,\"ok\":2,\"alive\":2,"
+    "\"unreachable\":0,\"not_pinged\":0,\"unfinished\":1,"
+    "\"unknown_names\":0,\"changed\":1,\"rtt_ms\":{\"min\":1.000,"
+    "\"avg\":1.500,\"max\":2.000,\"p50\":2.000,\"p90\":2.000,"
+    "\"p99\":2.000},\"elapsed_s\":2.500,\"stopped\":\"SIGINT\"}\n") == 0);
+}
+
+static void test_csv_record(void) {
+  struct ap_rec rec;
+  FILE *f;
+
+  f = mem();
+  ap_csv_header(f);
+  EXPECT(strcmp(done(f), "address,name,status,verdict,ok,rtt_ms,reason,"
+                         "from,sent,received,rtt_min_ms,rtt_avg_ms,"
+                         "rtt_max_ms,checks,previous\r\n") == 0);
+  full_result();
+  rec = rec_of(&res, "a,b");
+  f = mem();
+  ap_csv_result(f, &rec);
+  EXPECT(strcmp(done(f),
+    "192.0.2.7,\"a,b\",failed,alive,0,1.235,,,4,3,1.000,2.000,3.000,"
+    "\"[{\"\"port\"\":22,\"\"service\"\":\"\"tcp\"\",\"\"state\"\":"
+    "\"\"open\"\",\"\"pass\"\":true,\"\"reason\"\":null,\"\"banner\"\":"
+    "\"\"SSH-2.0\\u0000\\\"\"x\\\"\"\\r\\n\\u00ff\"\"},{\"\"port\"\":23,"
+    "\"\"service\"\":\"\"telnet\"\",\"\"state\"\":\"\"filtered\"\","
+    "\"\"pass\"\":false,\"\"reason\"\":\"\"timeout\"\",\"\"banner\"\":"
+    "null}]\",\r\n") == 0);
+  memset(&res, 0, sizeof(res));
+  ap_addr_parse("192.0.2.8", &res.addr);
+  res.verdict = AP_UNREACHABLE;
+  rec = rec_of(&res, NULL);
+  rec.prev = "new";
+  f = mem();
+  ap_csv_result(f, &rec);
+  EXPECT(strcmp(done(f),
+                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new\r\n") == 0);
+}
+
+static void test_prom_record(void) {
+  FILE *fam[AP_PROM_NFAMILIES];
+  char *b[AP_PROM_NFAMILIES];
+  size_t l[AP_PROM_NFAMILIES];
+  struct ap_rec rec;
+  int i;
+
+  full_result();
+  rec = rec_of(&res, "we\"ird");
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    fam[i] = open_memstream(&b[i], &l[i]);
+  ap_prom_result(fam, &rec);
+  res.verdict = AP_UNFINISHED; /* writes nothing */
+  ap_prom_result(fam, &rec);
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    fclose(fam[i]);
+  EXPECT(strcmp(b[AP_PROM_UP], "aping_up{target=\"we\\\"ird\","
+                "address=\"192.0.2.7\"} 0\n") == 0);
+  EXPECT(strcmp(b[AP_PROM_RTT], "aping_rtt_seconds{target=\"we\\\"ird\","
+                "address=\"192.0.2.7\"} 0.001234567\n") == 0);
+  EXPECT(strcmp(b[AP_PROM_SERVICE],
+                "aping_service_up{target=\"we\\\"ird\",address=\"192.0.2.7\","
+                "port=\"22\",service=\"tcp\"} 1\n"
+                "aping_service_up{target=\"we\\\"ird\",address=\"192.0.2.7\","
+                "port=\"23\",service=\"telnet\"} 0\n") == 0);
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    free(b[i]);
+}
+
+static struct ap_totals nag_totals(uint64_t targets, uint64_t ok) {
+  struct ap_totals t;
+
+  memset(&t, 0, sizeof(t));
+  t.targets = targets;
+  t.ok = t.alive = ok;
+  t.unreachable = targets - ok;
+  t.rtt_min_ns = 100000;
+  t.rtt_avg_ns = 684000;
+  t.rtt_max_ns = 3105000;
+  t.elapsed_ns = 1527000000;
+  return t;
+}
+
+static void test_nagios_status(void) {
+  struct ap_nagios n;
+  struct ap_totals t;
+
+  memset(&n, 0, sizeof(n));
+  t = nag_totals(254, 254);
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
+  t = nag_totals(254, 253); /* default: any failure is critical */
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
+  ap_threshold_parse("2", &n.warn);
+  ap_threshold_parse("10%", &n.crit);
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
+  t = nag_totals(254, 251);
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_WARNING);
+  t = nag_totals(254, 228); /* 26 of 254 is over 10% */
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
+  /* A name that did not resolve counts as a failed target: 3 of 13. */
+  t = nag_totals(10, 10);
+  t.unresolved = 3;
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
+  t.unresolved = 1;
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
+  t = nag_totals(10, 9); /* unfinished: unknown, whatever else */
+  t.unreachable = 0;
+  t.unfinished = 1;
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_UNKNOWN);
+  memset(&n, 0, sizeof(n));
+  ap_threshold_parse("1", &n.warn); /* --warn alone: never critical */
+  t = nag_totals(10, 0);
+  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_WARNING);
+}
+
+static void test_nagios_line(void) {
+  struct ap_nagios n;
+  struct ap_totals t;
+  FILE *f;
+  int i;
+
+  memset(&n, 0, sizeof(n));
+  t = nag_totals(254, 254);
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_OK);
+  EXPECT(strcmp(done(f), "APING OK - 254/254 alive | 'alive'=254;;;0;254 "
+                "'failed'=0;;0;0;254 'failed_pct'=0.0%;;;0;100 "
+                "'rta'=0.000684s;;;0 'rtmin'=0.000100s;;;0 "
+                "'rtmax'=0.003105s;;;0 'time'=1.527s;;;0\n") == 0);
+  t = nag_totals(10, 7);
+  t.unreachable = 0;
+  t.unfinished = 3;
+  t.stopped = "SIGTERM";
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_UNKNOWN);
+  EXPECT(strncmp(done(f), "APING UNKNOWN - 7/10 alive, 3 unfinished "
+                 "(SIGTERM) | 'alive'=7;;;0;10 'failed'=0;;0;0;10 ", 75) ==
+         0);
+  t = nag_totals(254, 241);
+  ap_threshold_parse("5", &n.warn);
+  ap_threshold_parse("20%", &n.crit);
+  for (i = 0; i < 13; i++) {
+    if (n.nlist < AP_NAGIOS_LIST)
+      snprintf(n.list[n.nlist++], sizeof(n.list[0]), "192.0.2.%d", i + 1);
+    n.nlisted++;
+  }
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_WARNING);
+  EXPECT(strncmp(done(f), "APING WARNING - 13/254 unreachable: 192.0.2.1, "
+                 "192.0.2.2, 192.0.2.3, 192.0.2.4, 192.0.2.5, 192.0.2.6, "
+                 "192.0.2.7, 192.0.2.8, 192.0.2.9, 192.0.2.10 and 3 more | "
+                 "'alive'=241;;;0;254 'failed'=13;5;;0;254 "
+                 "'failed_pct'=5.1%;;20;0;100 ", 196) == 0);
+}
+
+int main(void) {
+  RUN(test_json_escape);
+  RUN(test_json_utf8);
+  RUN(test_json_any_bytes);
+  RUN(test_csv_quoting);
+  RUN(test_prom_label);
+  RUN(test_threshold_parse);
+  RUN(test_threshold_exceeded);
+  RUN(test_json_record);
+  RUN(test_json_unreachable_record);
+  RUN(test_json_summary);
+  RUN(test_csv_record);
+  RUN(test_prom_record);
+  RUN(test_nagios_status);
+  RUN(test_nagios_line);
+  free(buf);
+  return tap_done();
+}

@@ -1,0 +1,218 @@
+/* test-state.c - atomic files, the lock, and the --state file format. */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "atomic.h"
+#include "state.h"
+#include "tap.h"
+
+static char dir[64];
+
+static void path(char *buf, size_t len, const char *name) {
+  snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static void put_file(const char *name, const char *text, size_t n) {
+  char p[128];
+  FILE *f;
+
+  path(p, sizeof(p), name);
+  f = fopen(p, "w");
+  fwrite(text, 1, n, f);
+  fclose(f);
+}
+
+/* The file's contents (static buffer), or "" when it is missing. */
+static const char *file(const char *name) {
+  static char text[4096];
+  char p[128];
+  size_t n = 0;
+  FILE *f;
+
+  path(p, sizeof(p), name);
+  f = fopen(p, "r");
+  if (f != NULL) {
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+  }
+  text[n] = '\0';
+  return text;
+}
+
+static int files_in_dir(void) {
+  struct dirent *e;
+  DIR *d = opendir(dir);
+  int n = 0;
+
+  while ((e = readdir(d)) != NULL)
+    n += e->d_name[0] != '.' || strlen(e->d_name) > 2;
+  closedir(d);
+  return n;
+}
+
+static void test_atomic_replace(void) {
+  struct ap_atomic a;
+  struct stat st;
+  char p[128];
+  mode_t old = umask(022);
+
+  put_file("out", "old\n", 4);
+  path(p, sizeof(p), "out");
+  EXPECT(ap_atomic_open(&a, p) == 0);
+  fputs("new\n", a.f);
+  fflush(a.f);
+  /* Until the commit, readers see the old file. */
+  EXPECT(strcmp(file("out"), "old\n") == 0);
+  EXPECT(files_in_dir() == 2);
+  EXPECT(ap_atomic_commit(&a) == 0);
+  EXPECT(strcmp(file("out"), "new\n") == 0);
+  EXPECT(files_in_dir() == 1);
+  EXPECT(stat(p, &st) == 0 && (st.st_mode & 0777) == 0644);
+  umask(old);
+}
+
+static void test_atomic_abort(void) {
+  struct ap_atomic a;
+  char p[128];
+
+  put_file("out", "old\n", 4);
+  path(p, sizeof(p), "out");
+  EXPECT(ap_atomic_open(&a, p) == 0);
+  fputs("half", a.f);
+  ap_atomic_abort(&a);
+  EXPECT(strcmp(file("out"), "old\n") == 0);
+  EXPECT(files_in_dir() == 1);
+  memset(&a, 0, sizeof(a));
+  ap_atomic_abort(&a); /* harmless when never opened */
+  EXPECT(ap_atomic_open(&a, "/nonexistent/dir/out") == UV_ENOENT);
+}
+
+static void test_lock(void) {
+  char p[128];
+
+  path(p, sizeof(p), "lock");
+  EXPECT(ap_lock_take(p) == 0);
+  /* flock belongs to the open file: a second open, even in this process,
+   * is refused while the first is held. */
+  EXPECT(ap_lock_take(p) == UV_EBUSY);
+  EXPECT(ap_lock_take("/nonexistent/dir/lock") == UV_ENOENT);
+}
+
+/* Parses text; returns the result and leaves the reason in err. */
+static char err[160];
+static struct ap_state st;
+
+static int parse(const char *text) {
+  char *copy = strdup(text);
+
+  ap_state_release(&st);
+  err[0] = '\0';
+  return ap_state_parse(&st, copy, strlen(text), err, sizeof(err));
+}
+
+static void test_state_parse_good(void) {
+  EXPECT(parse("aping-state 1\nalive 192.0.2.7\nunreachable gw.example\n"
+               "failed 2001:db8::1\nok db\nend 4\n") == 0);
+  EXPECT(st.n == 4);
+  EXPECT(strcmp(ap_state_find(&st, "192.0.2.7"), "alive") == 0);
+  EXPECT(strcmp(ap_state_find(&st, "gw.example"), "unreachable") == 0);
+  EXPECT(strcmp(ap_state_find(&st, "2001:db8::1"), "failed") == 0);
+  EXPECT(strcmp(ap_state_find(&st, "db"), "ok") == 0);
+  EXPECT(ap_state_find(&st, "192.0.2.8") == NULL);
+  EXPECT(parse("aping-state 1\nend 0\n") == 0 && st.n == 0);
+}
+
+static void expect_bad(const char *text, const char *why) {
+  int r = parse(text);
+
+  if (r != UV_EINVAL || strstr(err, why) == NULL)
+    printf("# '%s': got %d '%s', wanted '%s'\n", text, r, err, why);
+  EXPECT(r == UV_EINVAL && strstr(err, why) != NULL);
+}
+
+static void test_state_parse_bad(void) {
+  char *nul;
+
+  expect_bad("", "empty file");
+  expect_bad("root:x:0:0:root:/root:/bin/bash\n", "not an aping state file");
+  expect_bad("aping-state 2\nend 0\n", "unsupported version '2'");
+  expect_bad("aping-state 1\nalive 192.0.2.7\n", "truncated");
+  expect_bad("aping-state 1\nalive 192.0.2.7\nend 0", "line 3: no newline");
+  expect_bad("aping-state 1\nalive 192.0.2.7\nend 2\n", "'end 2' but 1");
+  expect_bad("aping-state 1\nend 0\nalive x\n", "line 3: text after");
+  expect_bad("aping-state 1\nup 192.0.2.7\nend 1\n", "line 2: unknown "
+             "status 'up'");
+  expect_bad("aping-state 1\nalive\nend 1\n", "line 2: not 'STATUS TARGET'");
+  expect_bad("aping-state 1\nalive a b\nend 1\n", "line 2: not");
+  expect_bad("aping-state 1\nalive a\nend x\n", "line 3: bad count 'x'");
+  expect_bad("aping-state 1\nalive a\nok a\nend 2\n", "'a' is listed twice");
+  ap_state_release(&st);
+  nul = malloc(17);
+  memcpy(nul, "aping-state 1\n\0\n", 17); /* a NUL inside, and the end */
+  EXPECT(ap_state_parse(&st, nul, 16, err, sizeof(err)) == UV_EINVAL);
+  EXPECT(strstr(err, "NUL") != NULL);
+}
+
+static void test_state_round_trip(void) {
+  char p[128];
+
+  path(p, sizeof(p), "state");
+  unlink(p);
+  ap_state_release(&st);
+  /* No file yet: the first run, with nothing known. */
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == 0 && st.n == 0);
+  EXPECT(ap_state_begin(&st, p) == 0);
+  ap_state_put(&st, "192.0.2.7", "alive");
+  ap_state_put(&st, "gw.example", "unreachable");
+  EXPECT(strcmp(file("state"), "") == 0); /* nothing in place yet */
+  EXPECT(ap_state_commit(&st) == 0);
+  EXPECT(strcmp(file("state"), "aping-state 1\nalive 192.0.2.7\n"
+                "unreachable gw.example\nend 2\n") == 0);
+  ap_state_release(&st);
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == 0 && st.n == 2);
+  EXPECT(strcmp(ap_state_find(&st, "gw.example"), "unreachable") == 0);
+  /* A new file that is dropped leaves the old one as it was. */
+  EXPECT(ap_state_begin(&st, p) == 0);
+  ap_state_put(&st, "192.0.2.7", "unreachable");
+  ap_state_release(&st);
+  EXPECT(strstr(file("state"), "alive 192.0.2.7\n") != NULL);
+  EXPECT(files_in_dir() == 1);
+  /* A foreign file is refused, and left alone. */
+  put_file("state", "hello\n", 6);
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == UV_EINVAL);
+  EXPECT(strcmp(file("state"), "hello\n") == 0);
+  ap_state_release(&st);
+  EXPECT(ap_state_load(&st, dir, err, sizeof(err)) == UV_EISDIR);
+  ap_state_release(&st);
+}
+
+static void rm(const char *name) {
+  char p[128];
+
+  path(p, sizeof(p), name);
+  unlink(p);
+}
+
+int main(void) {
+  snprintf(dir, sizeof(dir), "/tmp/aping-test-state.XXXXXX");
+  if (mkdtemp(dir) == NULL)
+    return 1;
+  RUN(test_atomic_replace);
+  RUN(test_atomic_abort);
+  rm("out");
+  RUN(test_state_round_trip);
+  RUN(test_lock);
+  RUN(test_state_parse_good);
+  RUN(test_state_parse_bad);
+  ap_state_release(&st);
+  rm("state");
+  rm("lock");
+  rmdir(dir);
+  return tap_done();
+}

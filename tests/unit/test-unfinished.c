@@ -1,0 +1,158 @@
+/* test-unfinished.c - after a stopped scan, every target without a verdict
+ * is reported once as unfinished, in order, and only the shard's own. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "scan.h"
+#include "tap.h"
+
+/* Answers even last octets at once; odd ones never. */
+static int even_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+                     uint64_t now) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if ((ap_addr_v4(&p[i].addr) & 1) == 0)
+      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+  return (int) n;
+}
+
+static void no_close(struct ap_engine *e) {
+  (void) e;
+}
+
+static const struct ap_engine_ops even_ops = { "even", even_send, no_close };
+
+static uint8_t seen[256];  /* per index: 1 verdict, 2 unfinished */
+static uint64_t last_pos;  /* order check: positions must increase */
+static int in_order;
+
+static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
+  (void) s;
+  seen[r->idx] += r->verdict == AP_ALIVE ? 1 : 100;
+}
+
+static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
+  struct ap_addr a;
+
+  (void) s;
+  ap_tset_at(s->set, r->idx, &a);
+  if (r->verdict != AP_UNFINISHED || r->ok || ap_addr_cmp(&a, &r->addr) != 0)
+    seen[r->idx] += 100;
+  seen[r->idx] += 2;
+}
+
+static void stop_cb(uv_timer_t *t) {
+  ap_scan_stop(t->data);
+  uv_close((uv_handle_t *) t, NULL);
+}
+
+/* Scans 192.0.2.1-254 (shard i of k), stops it after 30 ms, and walks
+ * the unfinished targets. */
+static void scan_and_stop(uint64_t shard, uint64_t nshards) {
+  struct ap_scan_cfg cfg = { 60000, 0, 1, 0 };
+  struct ap_engine eng = { &even_ops, NULL };
+  struct ap_order order, again;
+  struct ap_addr lo, hi, a;
+  struct ap_tset set;
+  struct ap_scan s;
+  uv_timer_t stop;
+  uv_loop_t loop;
+  uint64_t i, idx, verdicts = 0, unfinished = 0;
+
+  memset(seen, 0, sizeof(seen));
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.2.254", &hi);
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 1, 7, shard, nshards);
+  uv_loop_init(&loop);
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &eng, &cfg, verdict_cb) == 0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_timer_init(&loop, &stop);
+  stop.data = &s;
+  uv_timer_start(&stop, stop_cb, 30, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT(s.status == UV_ECANCELED);
+  ap_order_init(&again, set.count, 1, 7, shard, nshards);
+  ap_scan_each_unfinished(&s, &again, unfinished_cb);
+
+  /* Every index of the shard has exactly one of the two; odd octets are
+   * the unfinished ones; other shards' indices have neither. */
+  ap_order_init(&again, set.count, 1, 7, shard, nshards);
+  while (ap_order_next(&again, &idx)) {
+    ap_tset_at(&set, idx, &a);
+    EXPECT(seen[idx] == ((ap_addr_v4(&a) & 1) ? 2 : 1));
+    verdicts += seen[idx] == 1;
+    unfinished += seen[idx] == 2;
+    seen[idx] = 0;
+  }
+  for (i = 0; i < 256; i++)
+    EXPECT(seen[i] == 0);
+  EXPECT(verdicts == s.ndone);
+  EXPECT(unfinished == s.total - s.ndone);
+  EXPECT(unfinished > 0);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+}
+
+static void test_unfinished_once_each(void) {
+  scan_and_stop(1, 1);
+}
+
+static void test_unfinished_only_own_shard(void) {
+  scan_and_stop(2, 3);
+}
+
+/* The walk follows the order: with a sequential order, the unfinished
+ * indices come in increasing order. */
+static void order_cb(struct ap_scan *s, const struct ap_result *r) {
+  (void) s;
+  if (r->idx < last_pos)
+    in_order = 0;
+  last_pos = r->idx;
+}
+
+static void test_unfinished_in_order(void) {
+  struct ap_scan_cfg cfg = { 60000, 0, 1, 0 };
+  struct ap_engine eng = { &even_ops, NULL };
+  struct ap_order order, again;
+  struct ap_addr lo, hi;
+  struct ap_tset set;
+  struct ap_scan s;
+  uv_timer_t stop;
+  uv_loop_t loop;
+
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.2.254", &hi);
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 0, 0, 1, 1);
+  uv_loop_init(&loop);
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &eng, &cfg, verdict_cb) == 0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_timer_init(&loop, &stop);
+  stop.data = &s;
+  uv_timer_start(&stop, stop_cb, 10, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ap_order_init(&again, set.count, 0, 0, 1, 1);
+  in_order = 1;
+  last_pos = 0;
+  ap_scan_each_unfinished(&s, &again, order_cb);
+  EXPECT(in_order);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+}
+
+int main(void) {
+  RUN(test_unfinished_once_each);
+  RUN(test_unfinished_only_own_shard);
+  RUN(test_unfinished_in_order);
+  return tap_done();
+}
