@@ -33,14 +33,50 @@ static char *tmp_name(const char *path) {
   return t;
 }
 
+/* Opens a path that is not a regular file (/dev/null, a FIFO, a terminal)
+ * for writing in place: renaming over it would replace a device node. */
+static int open_direct(struct ap_atomic *a) {
+  int fd = open(a->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0 || (a->f = fdopen(fd, "w")) == NULL) {
+    int err = uv_translate_sys_error(errno);
+    if (fd >= 0)
+      close(fd);
+    release(a);
+    return err;
+  }
+  return 0;
+}
+
+/* Where the output goes: through a symbolic link to its target, so that
+ * the link survives.  Sets *st and returns 1 when that path exists. */
+static int resolve_path(struct ap_atomic *a, struct stat *st) {
+  char *real;
+
+  if (lstat(a->path, st) != 0)
+    return 0;
+  if (S_ISLNK(st->st_mode) && (real = realpath(a->path, NULL)) != NULL) {
+    free(a->path);
+    a->path = real;
+    return stat(a->path, st) == 0;
+  }
+  return 1;
+}
+
 int ap_atomic_open(struct ap_atomic *a, const char *path) {
-  mode_t mask;
-  int fd, err;
+  struct stat st;
+  mode_t mode, mask;
+  int fd, err, exists;
 
   memset(a, 0, sizeof(*a));
   a->path = strdup(path);
-  a->tmp = tmp_name(path);
-  if (a->path == NULL || a->tmp == NULL) {
+  if (a->path == NULL)
+    return UV_ENOMEM;
+  exists = resolve_path(a, &st);
+  if (exists && !S_ISREG(st.st_mode))
+    return open_direct(a);
+  a->tmp = tmp_name(a->path);
+  if (a->tmp == NULL) {
     release(a);
     return UV_ENOMEM;
   }
@@ -52,8 +88,10 @@ int ap_atomic_open(struct ap_atomic *a, const char *path) {
   }
   mask = umask(0);
   umask(mask);
+  /* A file that is replaced keeps its mode; a new one gets the umask's. */
+  mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
   a->f = fdopen(fd, "w");
-  if (a->f == NULL || fchmod(fd, 0666 & ~mask) != 0) {
+  if (a->f == NULL || fchmod(fd, mode) != 0) {
     err = uv_translate_sys_error(errno);
     if (a->f == NULL)
       close(fd);
@@ -82,11 +120,16 @@ int ap_atomic_commit(struct ap_atomic *a) {
   int err = 0;
 
   errno = 0;
-  if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0)
+  if (fflush(a->f) != 0 || ferror(a->f) ||
+      (a->tmp != NULL && fsync(fileno(a->f)) != 0))
     err = uv_translate_sys_error(errno ? errno : EIO);
   if (fclose(a->f) != 0 && err == 0)
     err = uv_translate_sys_error(errno);
   a->f = NULL;
+  if (a->tmp == NULL) { /* written in place */
+    release(a);
+    return err;
+  }
   if (err == 0 && rename(a->tmp, a->path) != 0)
     err = uv_translate_sys_error(errno);
   if (err != 0) {

@@ -13,7 +13,8 @@
 struct ap_atomic {
   FILE *f;    /* the temporary file, open for writing */
   char *path; /* the file it will replace */
-  char *tmp;  /* its own name: ".NAME.XXXXXX" next to path */
+  char *tmp;  /* its own name: ".NAME.XXXXXX" next to path, or NULL when
+                 path is not a regular file and is written in place */
 };
 
 /* Creates the temporary file for path, readable as a new file would be

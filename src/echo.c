@@ -12,6 +12,7 @@
 
 #include "priv.h"
 #include "scan.h"
+#include "siphash.h"
 
 #define RCVBUF (4 << 20)
 #define SNDBUF (1 << 20)
@@ -65,7 +66,9 @@ static void open_family(struct ap_echo_sock *k, int family,
   k->fd = -1;
   k->kind = AP_ECHO_NONE;
   memcpy(k->key.key, key, 16);
-  k->key.ident = (uint16_t) (key[0] << 8 | key[1]);
+  /* The identifier is derived from the key, never a copy of key bytes:
+   * everyone on the path sees it. */
+  k->key.ident = (uint16_t) ap_siphash(key, "ident", 5);
   (void) ap_priv_raise();
   k->fd = socket(family, SOCK_RAW | flags, proto);
   if (k->fd >= 0) {
@@ -181,6 +184,17 @@ static const struct sock_extended_err *ext_err(struct msghdr *h) {
 /* A datagram socket receives ICMP errors about its probes on its error
  * queue: our own request comes back with the error's type, code and
  * sender attached. */
+/* Only errors that say the probe did not arrive count, as on raw sockets:
+ * destination unreachable and time exceeded, not redirects, source quench,
+ * parameter problems or packet too big. */
+static int explained(const struct sock_extended_err *ee) {
+  if (ee->ee_origin == SO_EE_ORIGIN_ICMP)
+    return ee->ee_type == 3 || ee->ee_type == 11;
+  if (ee->ee_origin == SO_EE_ORIGIN_ICMP6)
+    return ee->ee_type == 1 || ee->ee_type == 3;
+  return 0;
+}
+
 static int drain_errors(struct ap_echo_sock *k) {
   uint8_t pkt[PKTMAX], ctl[512];
   struct sockaddr_storage dst;
@@ -204,8 +218,7 @@ static int drain_errors(struct ap_echo_sock *k) {
       return errno == EAGAIN || errno == EWOULDBLOCK ? count : -1;
     count++;
     ee = ext_err(&h);
-    if (ee == NULL || (ee->ee_origin != SO_EE_ORIGIN_ICMP &&
-                       ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+    if (ee == NULL || !explained(ee))
       continue;
     memset(&m, 0, sizeof(m));
     if (ap_addr_from_sockaddr(&m.target, (struct sockaddr *) &dst) != 0 ||
@@ -286,7 +299,7 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
   struct mmsghdr msg[BATCH];
   struct iovec iov[BATCH];
   size_t i, off = 0;
-  int r;
+  int r, retried = 0;
 
   memset(msg, 0, m * sizeof(msg[0]));
   for (i = 0; i < m; i++) {
@@ -302,14 +315,22 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
     if (r > 0) {
       off += (size_t) r;
       k->echo->sent += (uint64_t) r;
+      retried = 0;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
       break;
+    } else if (k->kind == AP_ECHO_DGRAM && !retried && errno != EINTR) {
+      /* A datagram socket reports an earlier probe's ICMP error on the
+       * next send, too: read the error queue, where that error belongs to
+       * its own target, and try this probe once more. */
+      (void) drain_errors(k);
+      retried = 1;
     } else if (errno != EINTR) {
       /* This destination is refused (no route, a firewall, broadcast):
        * that is its verdict, and the rest of the batch goes on. */
       ap_scan_fail(k->echo->base.scan, &p[off].addr,
                    uv_strerror(uv_translate_sys_error(errno)), NULL);
       off++;
+      retried = 0;
     }
   }
   return off;
