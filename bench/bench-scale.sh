@@ -68,7 +68,7 @@ echo "/15: fping $t ms: $(tail -n 1 "$BENCH_TMP/err")"
 
 S=()
 for i in $(seq "$RUNS"); do
-  timed t "$APING" -q -s -r 0 --rate 0 --shard 1/16 127.0.0.0/8
+  timed t "$APING" -q -s -r 0 --rate 0 --seed 1 --shard 1/16 127.0.0.0/8
   S+=("$t")
   rss=$t_rss
   alive=$(grep -o '[0-9]* alive' "$BENCH_TMP/err")

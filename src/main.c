@@ -225,7 +225,8 @@ static const char help_text[] =
     "                      probe in a random permutation (default) or in\n"
     "                      address order\n"
     "  --seed N            make the random order reproducible\n"
-    "  --shard I/N         probe only slice I of N of the order\n"
+    "  --shard I/N         probe only slice I of N of the order (shards\n"
+    "                      share one order: the --seed, by default 0)\n"
     "Output:\n"
     "  -a                  print only alive targets, one per line\n"
     "  -u                  print only unreachable targets, one per line\n"
@@ -371,6 +372,9 @@ static void bad_option(char **argv, int c) {
     die_usage("option '%s' needs a value%s",
               optopt ? opt_name(optopt, name, sizeof(name)) : argv[optind - 1],
               "");
+  if (optopt >= 256) /* a long option given a value it does not take */
+    die_usage("option '%s' does not take a value%s",
+              opt_name(optopt, name, sizeof(name)), "");
   if (optopt)
     snprintf(name, sizeof(name), "-%c", optopt);
   die_usage("unknown option '%s'%s", optopt ? name : argv[optind - 1], "");
@@ -654,6 +658,11 @@ static int add_spec(struct targets *t, const char *spec, const char *where,
     return add_name(t, spec);
   }
   v4 = ap_addr_is_v4(&lo);
+  if (exclude && v4 && strchr(spec, '/') != NULL)
+    /* Targets skip a block's network and broadcast addresses, as fping
+     * does; an exclusion covers the whole block. */
+    ap_addr_block(&lo, 96 + (unsigned) strtoul(strchr(spec, '/') + 1, NULL,
+                                               10), &lo, &hi);
   if (!exclude && ((t->o->family == 4 && !v4) || (t->o->family == 6 && v4))) {
     fprintf(stderr, "aping: %starget '%s' is not IPv%d, as -%d asks (exit "
             "%d)\n", pre, spec, t->o->family, t->o->family, EX_USAGE);
@@ -1236,7 +1245,11 @@ static int plugin_exit(int rc) {
 static uint64_t order_seed(const struct opts *o, uint64_t now) {
   uint64_t seed = o->seed;
 
-  if (!o->have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+  /* Shards of one sweep must share one order: without --seed they all
+   * use seed 0 rather than each a random one. */
+  if (o->have_seed || o->nshards > 1)
+    return seed;
+  if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
     seed = now;
   return seed;
 }

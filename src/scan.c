@@ -187,10 +187,17 @@ void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
   r.verdict = AP_UNREACHABLE;
   r.reason = reason;
   r.from = from;
-  /* With -c the statistics so far go with the verdict. */
+  /* With -c the statistics so far go with the verdict, and a target that
+   * has answered stays alive: the error is only its reason for the rest. */
   t = ap_tally_find(&s->tally, idx);
-  if (t != NULL)
+  if (t != NULL) {
     r.stats = t->stats;
+    if (r.stats.received > 0) {
+      r.verdict = AP_ALIVE;
+      r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
+    }
+  }
+  r.ok = r.verdict == AP_ALIVE;
   settle(s, &r);
 }
 

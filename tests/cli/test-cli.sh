@@ -47,6 +47,8 @@ bad_input "three-part address" "'192.0.2'" 192.0.2
 bad_input "garbage target" "'a\$b'" 'a$b'
 bad_input "unknown option" "'--frobnicate'" --frobnicate 127.0.0.1
 bad_input "unknown short option" "'-Z'" -Z 127.0.0.1
+bad_input "value for an option that takes none" "'--any' does not take a value" \
+  --any=yes 127.0.0.1
 bad_input "missing argument" "'-t' needs a value" 127.0.0.1 -t
 bad_input "missing long argument" "'--rate' needs a value" 127.0.0.1 --rate
 bad_input "non-numeric -t" "'soon'" -t soon 127.0.0.1

@@ -59,6 +59,18 @@ expect test "$(sed '/^$/d' "$tmp/all" | wc -l)" -eq 254
 what="... in slices of 50 or 51"
 expect test "$(sort -u "$tmp/sizes" | tr '\n' ' ')" = "50 51 "
 
+: >"$tmp/noseed"
+for i in 1 2 3; do
+  scan -a --shard "$i/3" 198.18.1.0/26
+  printf '%s\n' "$OUT" | sed '/^$/d' >>"$tmp/noseed"
+done
+what="shards without --seed share one order too: 62 targets, once each"
+expect test "$(sort -u "$tmp/noseed" | wc -l)" -eq 62 -a "$(wc -l <"$tmp/noseed")" -eq 62
+
+scan -a 198.18.0.0/23 --exclude 198.18.1.0/24
+what="an excluded block loses its network and broadcast addresses too"
+expect test "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" = "198.18.0.1 198.18.0.2 "
+
 scan --order sequential -a -r 0 198.18.1.0/29
 what="--order sequential probes in address order"
 expect test "$(printf '%s\n' "$OUT" | tr '\n' ' ')" = \
