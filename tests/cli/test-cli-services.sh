@@ -6,18 +6,6 @@
 set -u
 . "$(dirname "$0")/../tap.sh"
 
-bad_input() {
-  local what=$1 needle=$2
-  shift 2
-  run_aping "$@"
-  if [ "$RC" -eq 3 ] && [ -z "$OUT" ] && [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] &&
-     [[ $ERR == *"$needle"* ]]; then
-    tap_ok "$what"
-  else
-    tap_not_ok "$what"
-    echo "# exit $RC, stdout '$OUT', stderr '$ERR' (wanted '$needle')"
-  fi
-}
 
 run_aping -h
 for opt in --tcp --banner --banner-bytes --telnet --expect --any -j \
