@@ -6,15 +6,9 @@
 # ping beside the checks.  Runs alternate between tools; medians of RUNS.
 set -eu
 cd "$(dirname "$0")/.."
-. tests/lab/lab.sh
 . bench/lib.sh
-RUNS=${RUNS:-5}
-BENCH_TMP=$(mktemp -d)
-BENCH_OUT=$BENCH_TMP/out
-lab_up >/dev/null
-trap 'rm -rf "$BENCH_TMP"; lab_down' EXIT
+bench_setup
 lab_services_up
-APING=$PWD/aping
 HOSTS=198.19.0.0-198.19.15.255 # 4096 addresses; nmap: 198.19.0.0/20
 A=() Z=() P=() N=() AR=() NR=()
 for i in $(seq "$RUNS"); do

@@ -4,14 +4,8 @@
 # with theirs.  Runs alternate between tools; medians of RUNS runs.
 set -eu
 cd "$(dirname "$0")/.."
-. tests/lab/lab.sh
 . bench/lib.sh
-RUNS=${RUNS:-5}
-BENCH_TMP=$(mktemp -d)
-BENCH_OUT=$BENCH_TMP/out
-lab_up >/dev/null
-trap 'rm -rf "$BENCH_TMP"; lab_down' EXIT
-APING=$PWD/aping
+bench_setup
 # fping takes one -g block per run: give it the same 508 addresses in a file.
 for n in 1 2; do for i in $(seq 1 254); do echo "198.18.$n.$i"; done; done \
   >"$BENCH_TMP/hosts"

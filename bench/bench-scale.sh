@@ -11,14 +11,8 @@
 # command runs through lab_exec.
 set -eu
 cd "$(dirname "$0")/.."
-. tests/lab/lab.sh
 . bench/lib.sh
-RUNS=${RUNS:-5}
-BENCH_TMP=$(mktemp -d)
-BENCH_OUT=$BENCH_TMP/out
-lab_up >/dev/null
-trap 'rm -rf "$BENCH_TMP"; lab_down' EXIT
-APING=$PWD/aping
+bench_setup
 cc -O2 -o "$BENCH_TMP/bareloop" bench/bareloop.c
 gw=$(ip netns exec "$LAB_NET" cat /sys/class/net/to-scan/address)
 : >"$BENCH_TMP/blacklist" # zmap: nothing excluded; the lab is all there is

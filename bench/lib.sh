@@ -1,4 +1,19 @@
-# bench/lib.sh - helpers for the benchmarks.  Source it after lab.sh.
+# bench/lib.sh - helpers for the benchmarks.  Source it from the top of
+# the tree; it sources the lab.
+
+. tests/lab/lab.sh
+
+# bench_setup: builds the lab (torn down on exit), a scratch directory
+# BENCH_TMP with BENCH_OUT for the measured command's output, RUNS (default
+# 5) and APING.
+bench_setup() {
+  RUNS=${RUNS:-5}
+  BENCH_TMP=$(mktemp -d)
+  BENCH_OUT=$BENCH_TMP/out
+  APING=$PWD/aping
+  lab_up >/dev/null
+  trap 'rm -rf "$BENCH_TMP"; lab_down' EXIT
+}
 
 # timed VAR CMD...: runs CMD (through lab_exec: inside the lab only) with
 # its stdout to $BENCH_OUT, and stores the wall time in ms in VAR and the

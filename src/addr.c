@@ -21,10 +21,6 @@ int ap_addr_is_v4(const struct ap_addr *a) {
   return a->hi == 0 && (a->lo >> 32) == 0xffff;
 }
 
-int ap_addr_family(const struct ap_addr *a) {
-  return ap_addr_is_v4(a) ? AF_INET : AF_INET6;
-}
-
 static uint64_t load_be64(const uint8_t *p) {
   uint64_t v = 0;
   int i;

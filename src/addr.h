@@ -21,7 +21,6 @@ struct ap_addr {
 void ap_addr_from_v4(struct ap_addr *a, uint32_t v4);
 uint32_t ap_addr_v4(const struct ap_addr *a);
 int ap_addr_is_v4(const struct ap_addr *a);
-int ap_addr_family(const struct ap_addr *a);
 
 void ap_addr_from_bytes(struct ap_addr *a, const uint8_t b[16]);
 void ap_addr_to_bytes(const struct ap_addr *a, uint8_t b[16]);

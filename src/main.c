@@ -643,7 +643,7 @@ static int add_spec(struct targets *t, const char *spec, const char *where,
   int kind, v4;
 
   snprintf(pre, sizeof(pre), "%s%s", where ? where : "", where ? ": " : "");
-  kind = ap_target_parse(spec, &lo, &hi, err, sizeof(err));
+  kind = ap_target_parse(spec, exclude, &lo, &hi, err, sizeof(err));
   if (kind < 0) {
     fprintf(stderr, "aping: %sbad target '%s': %s (exit %d)\n", pre, spec,
             err, EX_USAGE);
@@ -658,11 +658,6 @@ static int add_spec(struct targets *t, const char *spec, const char *where,
     return add_name(t, spec);
   }
   v4 = ap_addr_is_v4(&lo);
-  if (exclude && v4 && strchr(spec, '/') != NULL)
-    /* Targets skip a block's network and broadcast addresses, as fping
-     * does; an exclusion covers the whole block. */
-    ap_addr_block(&lo, 96 + (unsigned) strtoul(strchr(spec, '/') + 1, NULL,
-                                               10), &lo, &hi);
   if (!exclude && ((t->o->family == 4 && !v4) || (t->o->family == 6 && v4))) {
     fprintf(stderr, "aping: %starget '%s' is not IPv%d, as -%d asks (exit "
             "%d)\n", pre, spec, t->o->family, t->o->family, EX_USAGE);

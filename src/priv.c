@@ -60,16 +60,6 @@ int ap_priv_drop(void) {
   return err;
 }
 
-int ap_priv_any(void) {
-  cap_t caps = cap_get_proc(), none = cap_init();
-  int any = 1;
-
-  if (caps != NULL && none != NULL)
-    any = cap_compare(caps, none) != 0;
-  cap_free(caps);
-  cap_free(none);
-  return any;
-}
 
 #else /* !HAVE_LIBCAP: the same through the raw system calls */
 
@@ -109,13 +99,5 @@ int ap_priv_drop(void) {
   return set_caps(d);
 }
 
-int ap_priv_any(void) {
-  struct __user_cap_data_struct d[2];
-
-  if (get_caps(d) != 0)
-    return 1;
-  return (d[0].effective | d[0].permitted | d[1].effective |
-          d[1].permitted) != 0;
-}
 
 #endif

@@ -18,7 +18,4 @@ int ap_priv_raise(void);
  * code, which the caller must treat as fatal. */
 int ap_priv_drop(void);
 
-/* Whether the process still has any effective or permitted capability. */
-int ap_priv_any(void);
-
 #endif

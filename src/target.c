@@ -75,7 +75,7 @@ static int parse_literal(const char *s, struct ap_addr *a, char *err,
   return UV_EINVAL;
 }
 
-static int parse_cidr(char *s, char *slash, struct ap_addr *lo,
+static int parse_cidr(char *s, char *slash, int whole, struct ap_addr *lo,
                       struct ap_addr *hi, char *err, size_t errlen) {
   struct ap_addr a;
   unsigned bits, max;
@@ -97,7 +97,7 @@ static int parse_cidr(char *s, char *slash, struct ap_addr *lo,
   ap_addr_block(&a, bits + (128 - max), lo, hi);
   /* As fping does, an IPv4 block shorter than /31 leaves out its network
    * and broadcast addresses, which hosts do not answer as themselves. */
-  if (max == 32 && bits < 31) {
+  if (max == 32 && bits < 31 && !whole) {
     ap_addr_add(lo, 1);
     ap_addr_dec(hi);
   }
@@ -150,8 +150,8 @@ static int valid_name(const char *s) {
                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 }
 
-int ap_target_parse(const char *spec, struct ap_addr *lo, struct ap_addr *hi,
-                    char *err, size_t errlen) {
+int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
+                    struct ap_addr *hi, char *err, size_t errlen) {
   char buf[AP_SPEC_MAX];
   char *p;
 
@@ -166,7 +166,7 @@ int ap_target_parse(const char *spec, struct ap_addr *lo, struct ap_addr *hi,
   }
   p = strchr(buf, '/');
   if (p != NULL)
-    return parse_cidr(buf, p, lo, hi, err, errlen);
+    return parse_cidr(buf, p, whole, lo, hi, err, errlen);
   if (ap_addr_parse(buf, lo) == 0) {
     *hi = *lo;
     return AP_TARGET_RANGE;

@@ -36,9 +36,11 @@ enum ap_target_kind {
  * hex, the last group of an IPv6 address), or a host name.  For a
  * range it fills *lo and *hi and returns AP_TARGET_RANGE; for something that
  * can only be a host name it returns AP_TARGET_NAME.  On error it returns
- * UV_EINVAL and writes a reason (no capital, no full stop) into err. */
-int ap_target_parse(const char *spec, struct ap_addr *lo, struct ap_addr *hi,
-                    char *err, size_t errlen);
+ * UV_EINVAL and writes a reason (no capital, no full stop) into err.
+ * An IPv4 block shorter than /31 leaves out its network and broadcast
+ * addresses, as fping does, unless whole is set (for exclusions). */
+int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
+                    struct ap_addr *hi, char *err, size_t errlen);
 
 void ap_tset_init(struct ap_tset *s);
 void ap_tset_release(struct ap_tset *s);

@@ -283,8 +283,8 @@ static void test_truncated(void) {
   EXPECT(st.rtt_min_ns == 33000 && st.rtt_max_ns == 55000);
   EXPECT(st.rtt_sum_ns == 2 * 44000 && first == 33000);
   /* More reply lines than requests (a lie, or duplicates unmarked). */
-  parse(&p, "64 bytes from 1.2.3.4: time=1 ms\n64 bytes from 1.2.3.4: "
-            "time=3 ms\n64 bytes from 1.2.3.4: time=2ms\n");
+  parse(&p, "64 bytes from 192.0.2.4: time=1 ms\n64 bytes from 192.0.2.4: "
+            "time=3 ms\n64 bytes from 192.0.2.4: time=2ms\n");
   ap_pingout_stats(&p, 1, &st, &first);
   EXPECT(p.replies == 3 && st.received == 1 && first == 1000000);
   EXPECT(st.rtt_sum_ns == 2000000 && st.rtt_max_ns == 3000000);
@@ -315,13 +315,13 @@ static void test_lies(void) {
   EXPECT(!p.rtt);
   parse(&p, "round-trip min/avg/max = 99999999/99999999/99999999 ms\n");
   EXPECT(!p.rtt);
-  parse(&p, "64 bytes from 1.2.3.4: icmp_seq=1 time=-1 ms\n"
-            "64 bytes from 1.2.3.4: icmp_seq=1 time=1. ms\n"
-            "64 bytes from 1.2.3.4: icmp_seq=1 time=1.5 s\n"
-            "64 bytes from 1.2.3.4: icmp_seq=1 time=\n"
-            "bytes from 1.2.3.4: icmp_seq=1 time=1 ms\n");
+  parse(&p, "64 bytes from 192.0.2.4: icmp_seq=1 time=-1 ms\n"
+            "64 bytes from 192.0.2.4: icmp_seq=1 time=1. ms\n"
+            "64 bytes from 192.0.2.4: icmp_seq=1 time=1.5 s\n"
+            "64 bytes from 192.0.2.4: icmp_seq=1 time=\n"
+            "bytes from 192.0.2.4: icmp_seq=1 time=1 ms\n");
   EXPECT(p.replies == 0);
-  parse(&p, "64 bytes from 1.2.3.4: icmp_seq=1 time=1.1234567891 ms\n");
+  parse(&p, "64 bytes from 192.0.2.4: icmp_seq=1 time=1.1234567891 ms\n");
   EXPECT(p.replies == 1 && p.first_ns == 1123456);
 }
 
@@ -354,7 +354,7 @@ static void test_garbage(void) {
   ap_pingout_feed(&p, junk, sizeof(junk));
   ap_pingout_feed(&p, " packets transmitted, 1 received\n", 33);
   EXPECT(!p.summary && p.replies == 0);
-  ap_pingout_feed(&p, "64 bytes from 1.2.3.4: time=0.5 ms\r\n", 36);
+  ap_pingout_feed(&p, "64 bytes from 192.0.2.4: time=0.5 ms\r\n", 36);
   ap_pingout_feed(&p, "1 packets transmitted, 1 received\0 x\n", 37);
   ap_pingout_feed(&p, "rtt min/avg/max/mdev = 0.5/0.5/0.5/0 ms\r\n", 41);
   ap_pingout_end(&p);

@@ -10,7 +10,7 @@ static char err[128];
 
 static int parse(const char *s, const char *lo, const char *hi) {
   struct ap_addr a, b, x, y;
-  int k = ap_target_parse(s, &a, &b, err, sizeof(err));
+  int k = ap_target_parse(s, 0, &a, &b, err, sizeof(err));
 
   if (k != AP_TARGET_RANGE)
     return 0;
@@ -19,18 +19,27 @@ static int parse(const char *s, const char *lo, const char *hi) {
   return ap_addr_cmp(&a, &x) == 0 && ap_addr_cmp(&b, &y) == 0;
 }
 
+/* As an exclusion: a block covers every address. */
+static int whole_block(const char *s, const char *lo, const char *hi) {
+  struct ap_addr a, b, x, y;
+
+  return ap_target_parse(s, 1, &a, &b, err, sizeof(err)) == AP_TARGET_RANGE &&
+         ap_addr_parse(lo, &x) == 0 && ap_addr_parse(hi, &y) == 0 &&
+         ap_addr_cmp(&a, &x) == 0 && ap_addr_cmp(&b, &y) == 0;
+}
+
 static int bad(const char *s, const char *why) {
   struct ap_addr a, b;
 
   err[0] = '\0';
-  return ap_target_parse(s, &a, &b, err, sizeof(err)) == UV_EINVAL &&
+  return ap_target_parse(s, 0, &a, &b, err, sizeof(err)) == UV_EINVAL &&
          strstr(err, why) != NULL;
 }
 
 static int name(const char *s) {
   struct ap_addr a, b;
 
-  return ap_target_parse(s, &a, &b, err, sizeof(err)) == AP_TARGET_NAME;
+  return ap_target_parse(s, 0, &a, &b, err, sizeof(err)) == AP_TARGET_NAME;
 }
 
 static void test_addresses(void) {
@@ -50,6 +59,7 @@ static void test_cidr(void) {
   EXPECT(parse("192.0.2.77/24", "192.0.2.1", "192.0.2.254"));
   EXPECT(parse("192.0.2.0/30", "192.0.2.1", "192.0.2.2"));
   EXPECT(parse("192.0.2.0/31", "192.0.2.0", "192.0.2.1"));
+  EXPECT(whole_block("192.0.2.0/24", "192.0.2.0", "192.0.2.255"));
   EXPECT(parse("192.0.2.9/32", "192.0.2.9", "192.0.2.9"));
   EXPECT(parse("10.0.0.0/8", "10.0.0.1", "10.255.255.254"));
   EXPECT(parse("2001:db8::/120", "2001:db8::", "2001:db8::ff"));
@@ -93,7 +103,7 @@ static void test_names(void) {
 static void add(struct ap_tset *s, const char *spec) {
   struct ap_addr lo, hi;
 
-  if (ap_target_parse(spec, &lo, &hi, err, sizeof(err)) == AP_TARGET_RANGE)
+  if (ap_target_parse(spec, 0, &lo, &hi, err, sizeof(err)) == AP_TARGET_RANGE)
     ap_tset_add(s, &lo, &hi);
 }
 
