@@ -354,7 +354,8 @@ static void test_garbage(void) {
   ap_pingout_feed(&p, junk, sizeof(junk));
   ap_pingout_feed(&p, " packets transmitted, 1 received\n", 33);
   EXPECT(!p.summary && p.replies == 0);
-  ap_pingout_feed(&p, "64 bytes from 192.0.2.4: time=0.5 ms\r\n", 36);
+  ap_pingout_feed(&p, "64 bytes from 192.0.2.4: time=0.5 ms\r\n",
+                  strlen("64 bytes from 192.0.2.4: time=0.5 ms\r\n"));
   ap_pingout_feed(&p, "1 packets transmitted, 1 received\0 x\n", 37);
   ap_pingout_feed(&p, "rtt min/avg/max/mdev = 0.5/0.5/0.5/0 ms\r\n", 41);
   ap_pingout_end(&p);
