@@ -295,7 +295,8 @@ void ap_csv_result(FILE *f, const struct ap_rec *rec) {
   const struct ap_stats *st = &r->stats;
   char from[AP_ADDR_STRLEN];
 
-  fprintf(f, "%s,", rec->addr);
+  ap_csv_field(f, rec->addr);
+  putc(',', f);
   ap_csv_field(f, rec->name);
   fprintf(f, ",%s,%s,%d,", rec->status, ap_verdict_name(r->verdict),
           r->ok != 0);

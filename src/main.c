@@ -153,8 +153,25 @@ struct targets {
   size_t capnames;
   struct ap_names shown;
   uint64_t unresolved;
+  struct ap_resolve res; /* the lookups; kept while any is abandoned */
+  size_t pending;        /* names left unanswered by a stopped run */
   int oom;
   const struct opts *o;
+};
+
+/* What ends a run early: SIGINT, SIGTERM and --deadline.  They are
+ * watched from before the first name lookup until the output is written,
+ * and stop whatever is under way then: the lookups, then the pings and
+ * service checks.  None of them keeps the loop alive. */
+struct guard {
+  uv_signal_t sig[2];
+  uv_timer_t deadline;
+  int deadline_on;
+  int signum;       /* the signal that stopped the run, or 0 */
+  int deadline_hit; /* --deadline stopped the run */
+  /* Stops what is under way; returns whether it still was. */
+  int (*stop)(void *ctx);
+  void *ctx;
 };
 
 static const char usage_text[] =
@@ -746,21 +763,34 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
             uv_strerror(status));
 }
 
-/* Resolves the queued names into the set, all at once on the loop. */
-static int resolve(struct targets *t, uv_loop_t *loop) {
-  struct ap_resolve r;
+/* g->stop while names resolve: whatever is still unanswered stays so,
+ * and the loop returns at once rather than wait for lookups that the
+ * resolver may hold for seconds. */
+static int resolve_stop(void *ctx) {
+  struct targets *t = ctx;
+
+  t->pending = ap_resolve_stop(&t->res);
+  uv_stop(t->res.loop);
+  return 1;
+}
+
+/* Resolves the queued names into the set, all at once on the loop, until
+ * g stops it. */
+static int resolve(struct targets *t, uv_loop_t *loop, struct guard *g) {
   int family = t->o->family == 4 ? AF_INET
                : t->o->family == 6 ? AF_INET6 : AF_UNSPEC;
 
-  memset(&r, 0, sizeof(r));
-  r.data = t;
-  if (ap_resolve_start(&r, loop, t->names, t->nnames, family,
+  t->res.data = t;
+  if (ap_resolve_start(&t->res, loop, t->names, t->nnames, family,
                        RESOLVE_INFLIGHT, resolved_cb) != 0) {
     fprintf(stderr, "aping: out of memory\n");
     return EX_SYSTEM;
   }
+  g->stop = resolve_stop;
+  g->ctx = t;
   uv_run(loop, UV_RUN_DEFAULT);
-  ap_resolve_release(&r);
+  g->stop = NULL;
+  ap_resolve_release(&t->res);
   ap_names_sort(&t->shown);
   if (t->oom) {
     fprintf(stderr, "aping: out of memory\n");
@@ -941,8 +971,7 @@ static int use_exec(struct ap_exec *x, const struct ap_echo *echo,
 struct run {
   struct ap_scan scan;
   struct ap_out out;
-  uv_signal_t sig[2];
-  int signum;
+  const struct guard *guard; /* what stopped the run, if anything did */
   /* What the signal and deadline watchers and the progress line need of a
    * run, of pings alone or with service checks: the results it is to give,
    * those given so far, and how to stop it (returning whether it was still
@@ -955,9 +984,6 @@ struct run {
   struct ap_state state;   /* --state */
   struct ap_progress progress;
   int clear_progress;      /* progress and verdicts share a terminal */
-  uv_timer_t deadline;
-  int deadline_on;
-  int deadline_hit;
 };
 
 /* Hands one target's result to the output, out of the progress line's
@@ -980,32 +1006,74 @@ static int scan_stop(struct run *run) {
   return was;
 }
 
-static void signal_cb(uv_signal_t *h, int signum) {
-  struct run *run = h->data;
+/* g->stop of a run of pings or service checks. */
+static int run_stop(void *ctx) {
+  struct run *run = ctx;
 
-  run->signum = signum;
-  run->stop(run);
+  return run->stop(run);
 }
 
-static void watch_signals(struct run *run, uv_loop_t *loop) {
+/* Hands g over to a run that is about to start. */
+static void guard_run(struct guard *g, struct run *run) {
+  run->guard = g;
+  g->stop = run_stop;
+  g->ctx = run;
+}
+
+static void signal_cb(uv_signal_t *h, int signum) {
+  struct guard *g = h->data;
+
+  g->signum = signum;
+  if (g->stop != NULL)
+    g->stop(g->ctx);
+}
+
+static void deadline_cb(uv_timer_t *h) {
+  struct guard *g = h->data;
+
+  if (g->stop != NULL && g->stop(g->ctx))
+    g->deadline_hit = 1;
+}
+
+/* Starts watching SIGINT, SIGTERM and the --deadline (counted from
+ * aping's start). */
+static void guard_start(struct guard *g, uv_loop_t *loop,
+                        const struct opts *o) {
   static const int which[2] = { SIGINT, SIGTERM };
+  uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
   int i;
 
   for (i = 0; i < 2; i++) {
-    uv_signal_init(loop, &run->sig[i]);
-    run->sig[i].data = run;
-    uv_signal_start(&run->sig[i], signal_cb, which[i]);
-    /* The scan, not a signal watcher, decides when the loop is done. */
-    uv_unref((uv_handle_t *) &run->sig[i]);
+    uv_signal_init(loop, &g->sig[i]);
+    g->sig[i].data = g;
+    uv_signal_start(&g->sig[i], signal_cb, which[i]);
+    /* What runs, not a watcher, decides when the loop is done. */
+    uv_unref((uv_handle_t *) &g->sig[i]);
+  }
+  if (o->deadline_ms > 0 && uv_timer_init(loop, &g->deadline) == 0) {
+    g->deadline_on = 1;
+    g->deadline.data = g;
+    uv_timer_start(&g->deadline, deadline_cb,
+                   spent < o->deadline_ms ? o->deadline_ms - spent : 0, 0);
+    uv_unref((uv_handle_t *) &g->deadline);
   }
 }
 
-static void unwatch_signals(struct run *run, uv_loop_t *loop) {
+/* Closes the watchers.  With lookups abandoned the loop never runs out,
+ * so it turns once: enough for the close callbacks. */
+static void guard_close(struct guard *g, uv_loop_t *loop, int abandoned) {
   int i;
 
   for (i = 0; i < 2; i++)
-    uv_close((uv_handle_t *) &run->sig[i], NULL);
-  uv_run(loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *) &g->sig[i], NULL);
+  if (g->deadline_on)
+    uv_close((uv_handle_t *) &g->deadline, NULL);
+  g->deadline_on = 0;
+  uv_run(loop, abandoned ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
+}
+
+static int guard_stopped(const struct guard *g) {
+  return g->signum != 0 || g->deadline_hit;
 }
 
 /* ---- Output formats and unattended runs ---- */
@@ -1113,13 +1181,6 @@ static int open_output(struct run *run, struct targets *t,
   return rc;
 }
 
-static void deadline_cb(uv_timer_t *h) {
-  struct run *run = h->data;
-
-  if (run->stop(run))
-    run->deadline_hit = 1;
-}
-
 static void progress_count_cb(struct ap_progress *p, uint64_t *done,
                               uint64_t *total, uint64_t *alive) {
   struct run *run = ap_container_of(p, struct run, progress);
@@ -1129,31 +1190,19 @@ static void progress_count_cb(struct ap_progress *p, uint64_t *done,
   *alive = run->out.alive;
 }
 
-/* Starts the --deadline timer (counted from aping's start) and the
- * progress display.  Neither keeps the loop alive. */
+/* Starts the progress display, which does not keep the loop alive. */
 static void start_watchers(struct run *run, uv_loop_t *loop,
                            const struct opts *o) {
-  uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
-
-  if (o->deadline_ms > 0 && uv_timer_init(loop, &run->deadline) == 0) {
-    run->deadline_on = 1;
-    run->deadline.data = run;
-    uv_timer_start(&run->deadline, deadline_cb,
-                   spent < o->deadline_ms ? o->deadline_ms - spent : 0, 0);
-    uv_unref((uv_handle_t *) &run->deadline);
-  }
   if (when_on(o->progress, STDERR_FILENO) &&
       ap_progress_start(&run->progress, loop, stderr, progress_count_cb) == 0)
     run->clear_progress = o->outfile == NULL && isatty(STDOUT_FILENO);
 }
 
-/* Closes what start_watchers() started; the loop must run once more. */
-static void stop_watchers(struct run *run) {
+/* Closes what start_watchers() started and lets the loop finish. */
+static void stop_watchers(struct run *run, uv_loop_t *loop) {
   ap_progress_close(&run->progress);
   run->clear_progress = 0;
-  if (run->deadline_on)
-    uv_close((uv_handle_t *) &run->deadline, NULL);
-  run->deadline_on = 0;
+  uv_run(loop, UV_RUN_DEFAULT);
 }
 
 static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
@@ -1175,14 +1224,15 @@ static void report_unfinished(struct run *run, const struct targets *t,
  * once the output is there.  Returns 0 or an exit status. */
 static int close_output(struct run *run, const struct targets *t,
                         const struct opts *o, uint64_t elapsed_ns) {
-  const char *stopped = run->signum == SIGINT    ? "SIGINT"
-                        : run->signum == SIGTERM ? "SIGTERM"
-                        : run->deadline_hit      ? "deadline" : NULL;
+  const struct guard *g = run->guard;
+  const char *stopped = g->signum == SIGINT    ? "SIGINT"
+                        : g->signum == SIGTERM ? "SIGTERM"
+                        : g->deadline_hit      ? "deadline" : NULL;
   const char *what = o->outfile;
   int err;
 
-  err = ap_out_end(&run->out, run->total, t->unresolved, elapsed_ns,
-                   stopped);
+  err = ap_out_end(&run->out, run->total + t->pending, t->unresolved,
+                   elapsed_ns, stopped);
   if (err == 0 && o->outfile != NULL)
     err = ap_atomic_commit(&run->file);
   if (err == 0 && o->state != NULL) {
@@ -1203,10 +1253,12 @@ static int close_output(struct run *run, const struct targets *t,
 /* The exit status of a run that got to the end of its output. */
 static int exit_status(const struct run *run, const struct targets *t,
                        const struct opts *o) {
+  int signum = run->guard->signum;
+
   if (o->format == AP_FORMAT_NAGIOS)
-    return run->signum != 0 ? AP_NAGIOS_UNKNOWN : run->out.status;
-  if (run->signum != 0)
-    return 128 + run->signum;
+    return signum != 0 ? AP_NAGIOS_UNKNOWN : run->out.status;
+  if (signum != 0)
+    return 128 + signum;
   if (run->out.unfinished > 0)
     return EX_DEADLINE;
   if (t->unresolved > 0)
@@ -1251,7 +1303,8 @@ static uint64_t order_seed(const struct opts *o, uint64_t now) {
 
 /* Probes every target with p's engine.  Returns an exit status. */
 static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
-                 const struct pinger *p, const struct opts *o) {
+                 const struct pinger *p, const struct opts *o,
+                 struct guard *g) {
   struct ap_order order;
   struct ap_scan_cfg cfg;
   uint64_t start = uv_hrtime(), seed = order_seed(o, start);
@@ -1276,11 +1329,11 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   run->total = run->scan.total;
   run->ndone = &run->scan.ndone;
   run->stop = scan_stop;
-  watch_signals(run, loop);
+  guard_run(g, run);
   start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
-  stop_watchers(run);
-  unwatch_signals(run, loop);
+  g->stop = NULL;
+  stop_watchers(run, loop);
   err = run->scan.status;
   if (err == UV_ECANCELED)
     report_unfinished(run, t, o, seed);
@@ -1472,7 +1525,8 @@ static int svc_run_end(struct svc_run *sr, const struct targets *t,
 /* Pings with p's engine (unless -m none) and checks the services of every
  * target.  Returns an exit status. */
 static int probe_services(uv_loop_t *loop, struct targets *t,
-                          const struct pinger *p, const struct opts *o) {
+                          const struct pinger *p, const struct opts *o,
+                          struct guard *g) {
   static struct svc_run sr;
   struct run *run = &sr.base;
   uint64_t start = uv_hrtime(), seed = order_seed(o, start);
@@ -1503,11 +1557,11 @@ static int probe_services(uv_loop_t *loop, struct targets *t,
   if (o->verbose)
     fprintf(stderr, "aping: TCP: at most %u connections at once\n",
             sr.svc.cfg.max_conns);
-  watch_signals(run, loop);
+  guard_run(g, run);
   start_watchers(run, loop, o);
   uv_run(loop, UV_RUN_DEFAULT);
-  stop_watchers(run);
-  unwatch_signals(run, loop);
+  g->stop = NULL;
+  stop_watchers(run, loop);
   return svc_run_end(&sr, t, o, seed, start);
 }
 
@@ -1522,24 +1576,50 @@ static void release_targets(struct targets *t) {
   ap_names_release(&t->shown);
 }
 
-/* Resolves names, checks what there is to probe, chooses how to ping,
- * and probes it. */
-static int run_targets(struct targets *t, struct ap_echo *echo,
-                       const struct opts *o, uv_loop_t *loop) {
-  static struct run run;
+/* After a stop while names were still resolving nothing is probed: every
+ * target is unfinished, and so is every name still unanswered, shown by
+ * name without an address.  Returns an exit status. */
+static int report_stopped(struct run *run, struct targets *t,
+                          const struct opts *o, struct guard *g) {
+  struct ap_order order;
+  struct ap_result r;
+  uint64_t idx;
+  size_t i;
+  int err;
+
+  ap_order_init(&order, t->set.count, o->random,
+                order_seed(o, uv_hrtime()), o->shard, o->nshards);
+  run->guard = g;
+  run->total = order.left;
+  err = open_output(run, t, o);
+  if (err != 0)
+    return err;
+  while (ap_order_next(&order, &idx)) {
+    memset(&r, 0, sizeof(r));
+    r.idx = idx;
+    r.verdict = AP_UNFINISHED;
+    ap_tset_at(&t->set, idx, &r.addr);
+    ap_out_result(&run->out, &r);
+  }
+  for (i = 0; i < t->nnames; i++)
+    if (!ap_resolve_answered(&t->res, i))
+      ap_out_unfinished_name(&run->out, t->names[i]);
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  if (o->summary)
+    ap_out_summary(&run->out, stderr, run->total + t->pending,
+                   t->unresolved, uv_hrtime() - o->start_ns);
+  err = close_output(run, t, o, uv_hrtime() - o->start_ns);
+  return err != 0 ? err : exit_status(run, t, o);
+}
+
+/* Checks what there is to probe, chooses how to ping, and probes it. */
+static int probe_all(struct run *run, struct targets *t,
+                     struct ap_echo *echo, const struct opts *o,
+                     uv_loop_t *loop, struct guard *g) {
   static struct ap_exec exec;
   struct pinger p = { echo, NULL };
-  int rc;
+  int rc = 0;
 
-  rc = take_lock(o);
-  if (rc == 0)
-    rc = collect(t, o);
-  if (rc == 0)
-    rc = resolve(t, loop);
-  if (rc == 0)
-    rc = finish_set(t);
-  if (rc != 0)
-    return rc;
   if (t->set.count == 0) {
     if (t->unresolved > 0)
       return EX_NONAME;
@@ -1554,12 +1634,47 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
     rc = check_sockets(echo, &t->set, o->verbose);
   }
   if (rc == 0 && (o->ports.n > 0 || o->telnet_port != 0))
-    rc = probe_services(loop, t, &p, o);
+    rc = probe_services(loop, t, &p, o, g);
   else if (rc == 0)
-    rc = probe(&run, loop, t, &p, o);
+    rc = probe(run, loop, t, &p, o, g);
   if (p.exec != NULL)
     ap_exec_release(&exec);
   return rc;
+}
+
+/* Gathers the targets, resolves their names and probes them, stopping
+ * early on SIGINT, SIGTERM or the --deadline.  Returns an exit status. */
+static int run_targets(struct targets *t, struct ap_echo *echo,
+                       const struct opts *o, uv_loop_t *loop) {
+  static struct guard g;
+  static struct run run;
+  int rc;
+
+  rc = take_lock(o);
+  if (rc == 0)
+    rc = collect(t, o);
+  if (rc != 0)
+    return rc;
+  guard_start(&g, loop, o);
+  rc = resolve(t, loop, &g);
+  if (rc == 0)
+    rc = finish_set(t);
+  if (rc == 0 && guard_stopped(&g))
+    rc = report_stopped(&run, t, o, &g);
+  else if (rc == 0)
+    rc = probe_all(&run, t, echo, o, loop, &g);
+  guard_close(&g, loop, ap_resolve_abandoned(&t->res));
+  return rc;
+}
+
+/* Flushes standard output and gives the exit status: with --format
+ * nagios, the plugin's. */
+static int finish(int rc, const struct opts *o) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
+    rc = EX_SYSTEM;
+  }
+  return o->format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
 }
 
 int main(int argc, char **argv) {
@@ -1590,6 +1705,13 @@ int main(int argc, char **argv) {
   memset(&t, 0, sizeof(t));
   t.o = &o;
   rc = run_targets(&t, &echo, &o, &loop);
+  /* Lookups a stop abandoned still use the names and the loop, and exit()
+   * would wait for them (libuv joins its pool's threads): end now. */
+  if (ap_resolve_abandoned(&t.res)) {
+    rc = finish(rc, &o);
+    fflush(stderr);
+    _exit(rc);
+  }
   ap_echo_discard(&echo);
   release_targets(&t);
   free(o.files);
@@ -1600,9 +1722,5 @@ int main(int argc, char **argv) {
     regfree(&o.expect);
   if (uv_loop_close(&loop) != 0)
     fprintf(stderr, "aping: warning: event loop not closed cleanly\n");
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
-    rc = EX_SYSTEM;
-  }
-  return o.format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
+  return finish(rc, &o);
 }

@@ -312,6 +312,28 @@ static int shown(const struct ap_out *o, const struct ap_result *r) {
   return (o->show == AP_SHOW_ALIVE) == (r->ok != 0);
 }
 
+/* Counts a record, remembers it with --state and writes it out. */
+static void emit(struct ap_out *o, struct ap_rec *rec) {
+  const struct ap_result *r = rec->r;
+
+  rec->status = ap_status_name(r);
+  count(o, r);
+  if (o->state != NULL && !track(o, rec, &rec->prev))
+    return;
+  switch (o->format) {
+  case AP_FORMAT_TEXT: text_result(o, rec); return;
+  case AP_FORMAT_NAGIOS: nagios_note(&o->nagios, rec); return;
+  }
+  if (!shown(o, r))
+    return;
+  if (o->format == AP_FORMAT_JSON)
+    ap_json_result(o->f, rec);
+  else if (o->format == AP_FORMAT_CSV)
+    ap_csv_result(o->f, rec);
+  else
+    ap_prom_result(o->spool, rec);
+}
+
 void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   char abuf[AP_ADDR_STRLEN];
   struct ap_rec rec;
@@ -321,22 +343,20 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   rec.name = ap_names_find(o->names, &r->addr);
   rec.addr = ap_addr_format(&r->addr, abuf, sizeof(abuf));
   rec.who = rec.name ? rec.name : rec.addr;
-  rec.status = ap_status_name(r);
-  count(o, r);
-  if (o->state != NULL && !track(o, &rec, &rec.prev))
-    return;
-  switch (o->format) {
-  case AP_FORMAT_TEXT: text_result(o, &rec); return;
-  case AP_FORMAT_NAGIOS: nagios_note(&o->nagios, &rec); return;
-  }
-  if (!shown(o, r))
-    return;
-  if (o->format == AP_FORMAT_JSON)
-    ap_json_result(o->f, &rec);
-  else if (o->format == AP_FORMAT_CSV)
-    ap_csv_result(o->f, &rec);
-  else
-    ap_prom_result(o->spool, &rec);
+  emit(o, &rec);
+}
+
+void ap_out_unfinished_name(struct ap_out *o, const char *name) {
+  struct ap_result r;
+  struct ap_rec rec;
+
+  memset(&r, 0, sizeof(r));
+  r.verdict = AP_UNFINISHED;
+  memset(&rec, 0, sizeof(rec));
+  rec.r = &r;
+  rec.name = name;
+  rec.who = name;
+  emit(o, &rec);
 }
 
 static void totals(const struct ap_out *o, struct ap_totals *t,

@@ -99,6 +99,10 @@ int ap_out_begin(struct ap_out *o);
  * --state, records its status in the new state file. */
 void ap_out_result(struct ap_out *o, const struct ap_result *r);
 
+/* Prints a host name whose lookup a stopped run left unanswered: an
+ * unfinished target with no address (null in JSON, empty in CSV). */
+void ap_out_unfinished_name(struct ap_out *o, const char *name);
+
 /* Writes what a format puts after the last verdict: the JSON summary
  * object, the prom totals and the families kept aside, the Nagios line
  * (whose status goes to o->status).  stopped is NULL, "deadline",

@@ -26,9 +26,11 @@ static void pump(struct ap_resolve *r) {
     if (err != 0) {
       /* The callback will not run: report here and free the slot. */
       r->free_slot[r->nfree++] = (size_t) (q - r->req);
+      r->answered[q->i] = 1;
       r->cb(r, q->i, err, NULL);
       continue;
     }
+    q->busy = 1;
     r->inflight++;
   }
 }
@@ -42,6 +44,7 @@ static void got_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
   struct addrinfo *ai;
   int found = 0;
 
+  q->busy = 0;
   r->inflight--;
   r->free_slot[r->nfree++] = (size_t) (q - r->req);
   if (status == 0) {
@@ -49,10 +52,13 @@ static void got_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
       found = ap_addr_from_sockaddr(&a, ai->ai_addr) == 0;
     uv_freeaddrinfo(res);
   }
-  if (status == UV_ECANCELED)
+  /* After ap_resolve_stop() the names left are the caller's to report:
+   * a cancelled or late answer is dropped. */
+  if (r->stopped)
     return;
   if (status == 0 && !found)
     status = UV_EAI_NODATA;
+  r->answered[q->i] = 1;
   r->cb(r, q->i, status, status == 0 ? &a : NULL);
   pump(r);
 }
@@ -75,7 +81,8 @@ int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,
     return 0;
   r->req = calloc(r->nreq, sizeof(*r->req));
   r->free_slot = calloc(r->nreq, sizeof(*r->free_slot));
-  if (r->req == NULL || r->free_slot == NULL) {
+  r->answered = calloc(n, 1);
+  if (r->req == NULL || r->free_slot == NULL || r->answered == NULL) {
     ap_resolve_release(r);
     return UV_ENOMEM;
   }
@@ -85,9 +92,38 @@ int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,
   return 0;
 }
 
+size_t ap_resolve_stop(struct ap_resolve *r) {
+  size_t i, left = 0;
+
+  if (!r->stopped) {
+    r->stopped = 1;
+    r->next = r->n; /* pump() starts nothing more */
+    /* Cancelling works only on a lookup that has not started; one that
+     * has (UV_EBUSY) is left to finish on its own, unheard. */
+    for (i = 0; i < r->nreq; i++)
+      if (r->req[i].busy)
+        uv_cancel((uv_req_t *) &r->req[i].req);
+  }
+  for (i = 0; i < r->n; i++)
+    left += !r->answered[i];
+  return left;
+}
+
+int ap_resolve_answered(const struct ap_resolve *r, size_t i) {
+  return r->answered != NULL && r->answered[i];
+}
+
+int ap_resolve_abandoned(const struct ap_resolve *r) {
+  return r->stopped && r->inflight > 0;
+}
+
 void ap_resolve_release(struct ap_resolve *r) {
+  if (ap_resolve_abandoned(r))
+    return;
   free(r->req);
   free(r->free_slot);
+  free(r->answered);
   r->req = NULL;
   r->free_slot = NULL;
+  r->answered = NULL;
 }

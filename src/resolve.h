@@ -3,6 +3,10 @@
  * uv_getaddrinfo() runs each lookup on libuv's thread pool, so the loop
  * never blocks; at most `inflight` lookups are queued at a time so that a
  * file of ten thousand names does not queue ten thousand requests.
+ *
+ * A lookup that has started on the pool cannot be interrupted (the C
+ * library's resolver may wait seconds for a dead server), so stopping
+ * early abandons such lookups: see ap_resolve_stop().
  */
 #ifndef AP_RESOLVE_H
 #define AP_RESOLVE_H
@@ -23,6 +27,7 @@ struct ap_resolve_req {
   uv_getaddrinfo_t req;
   struct ap_resolve *r;
   size_t i;
+  int busy; /* a lookup is under way in this slot */
 };
 
 struct ap_resolve {
@@ -38,6 +43,8 @@ struct ap_resolve {
   size_t nreq;
   size_t *free_slot;
   size_t nfree;
+  unsigned char *answered; /* per name: its callback has run */
+  int stopped;             /* ap_resolve_stop() was called */
 };
 
 /* Starts resolving names[0..n) with at most max_inflight lookups at once.
@@ -47,7 +54,24 @@ int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,
                      char *const *names, size_t n, int family,
                      size_t max_inflight, ap_resolve_cb cb);
 
-/* Frees what ap_resolve_start() allocated, after the loop ran out. */
+/* Stops resolving: names not yet started never will be, lookups still
+ * queued are cancelled, and lookups already running are abandoned.  No
+ * callback runs after this.  Returns how many names are left without an
+ * answer (ap_resolve_answered() tells which).  While lookups are abandoned
+ * (ap_resolve_abandoned()), the pool still uses r, its requests and the
+ * names: they must stay allocated and the loop unclosed until the process
+ * ends, which must then be by _exit(), since libuv joins its pool's
+ * threads at exit(). */
+size_t ap_resolve_stop(struct ap_resolve *r);
+
+/* Whether name i has had its callback. */
+int ap_resolve_answered(const struct ap_resolve *r, size_t i);
+
+/* Whether lookups that ap_resolve_stop() abandoned may still be running. */
+int ap_resolve_abandoned(const struct ap_resolve *r);
+
+/* Frees what ap_resolve_start() allocated, once the loop ran out; after
+ * ap_resolve_stop() abandoned lookups it frees nothing (see there). */
 void ap_resolve_release(struct ap_resolve *r);
 
 #endif

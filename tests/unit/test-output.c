@@ -315,6 +315,46 @@ static void test_state_changes(void) {
   rmdir(dir);
 }
 
+/* A name whose lookup a stopped run left unanswered: unfinished, by name,
+ * with no address; listed in full listings only; no Prometheus sample;
+ * --state keeps its old status. */
+static void test_unfinished_name(void) {
+  char *copy = strdup("aping-state 1\nalive slow.test\nend 1\n"), err[80];
+  struct ap_state st;
+  const char *s;
+
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  ap_out_unfinished_name(&out, "slow.test");
+  EXPECT(strcmp(finish(1, "deadline"), "slow.test is unfinished\n") == 0);
+  EXPECT(out.unfinished == 1 && out.ok == 0);
+  start(AP_FORMAT_TEXT, AP_SHOW_UNREACH);
+  ap_out_unfinished_name(&out, "slow.test");
+  EXPECT(strcmp(finish(1, "deadline"), "") == 0);
+  start(AP_FORMAT_JSON, AP_SHOW_ALL);
+  ap_out_unfinished_name(&out, "slow.test");
+  s = finish(1, "SIGINT");
+  EXPECT(count_lines(s, "{\"type\":\"target\",\"address\":null,"
+                        "\"name\":\"slow.test\",\"status\":\"unfinished\","
+                        "\"verdict\":\"unfinished\",\"ok\":false,") == 1);
+  start(AP_FORMAT_CSV, AP_SHOW_ALL);
+  ap_out_unfinished_name(&out, "slow,test");
+  s = finish(1, NULL);
+  EXPECT(count_lines(s, ",\"slow,test\",unfinished,unfinished,0,") == 1);
+  start(AP_FORMAT_PROM, AP_SHOW_ALL);
+  ap_out_unfinished_name(&out, "slow.test");
+  s = finish(1, NULL);
+  EXPECT(strstr(s, "slow.test") == NULL);
+  EXPECT(count_lines(s, "aping_targets{verdict=\"unfinished\"} 1") == 1);
+  EXPECT(ap_state_parse(&st, copy, strlen(copy), err, sizeof(err)) == 0);
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.state = &st;
+  ap_out_unfinished_name(&out, "slow.test");
+  EXPECT(strcmp(finish(1, NULL), "slow.test is unfinished (was alive)\n")
+         == 0);
+  EXPECT(out.changed == 0);
+  ap_state_release(&st);
+}
+
 static void test_summary(void) {
   char *text = NULL;
   size_t n = 0;
@@ -358,6 +398,7 @@ int main(void) {
   RUN(test_prom);
   RUN(test_nagios);
   RUN(test_state_changes);
+  RUN(test_unfinished_name);
   RUN(test_summary);
   ap_names_release(&names);
   free(buf);
