@@ -27,7 +27,11 @@ check "getcap shows cap_net_raw=ep on $APING" \
 set -e
 lab_up
 set +e
-tmp=$(mktemp -d /tmp/aping-pkgtest.XXXXXX)
+# A scratch directory where setuid works (not on a nosuid mount).
+for base in "${TMPDIR:-/tmp}" /var/tmp /usr/local/src; do
+  findmnt -no OPTIONS -T "$base" 2>/dev/null | grep -qw nosuid || break
+done
+tmp=$(mktemp -d "$base/aping-pkgtest.XXXXXX")
 chmod 755 "$tmp"
 trap 'lab_down; rm -rf "$tmp"' EXIT
 
