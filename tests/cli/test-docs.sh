@@ -69,13 +69,15 @@ done
 usage_opts=$(printf "%s\n" $opts | sort -u)
 syn_opts=$(grep '^\.Op Fl' <<<"$synopsis" | man_opts |
   sed "s/^-$cluster\$/$(sed 's/./-&\\n/g' <<<"$cluster")/" | grep . | sort -u)
-check "the manual's SYNOPSIS shows options" test "$(wc -l <<<"$syn_opts")" -ge 30
+check "the manual's SYNOPSIS shows options" \
+  test "$(wc -l <<<"$syn_opts")" -ge 30
 for opt in $syn_opts; do
   check "the usage line has $opt (from the SYNOPSIS)" \
     grep -qxF -- "$opt" <<<"$usage_opts"
 done
 doc_opts=$(grep '^\.It .*Fl ' <<<"$options" | man_opts)
-check "the manual's OPTIONS explain options" test "$(wc -l <<<"$doc_opts")" -ge 30
+check "the manual's OPTIONS explain options" \
+  test "$(wc -l <<<"$doc_opts")" -ge 30
 for opt in $doc_opts; do
   check "aping -h has $opt (from the manual's OPTIONS)" \
     grep -qE -- "(^|[ ,[])$opt([] ,=[|]|$)" <<<"$all_help"
@@ -84,7 +86,8 @@ done
 # The page itself: clean for mandoc's linter, and it renders.
 if command -v mandoc >/dev/null 2>&1; then
   check "mandoc -Tlint -W warning prints nothing" \
-    sh -c 'out=$(mandoc -Tlint -W warning "$1" 2>&1); echo "$out"; test -z "$out"' \
+    sh -c 'out=$(mandoc -Tlint -W warning "$1" 2>&1)
+      echo "$out"; test -z "$out"' \
     sh "$page"
   check "mandoc renders the page with its sections" \
     sh -c 'out=$(mandoc -Tutf8 "$1" | col -b) && for s in NAME SYNOPSIS \

@@ -22,7 +22,7 @@ check "LICENSE is the ISC licence of the aping authors" \
     grep -q "Permission to use, copy, modify, and distribute" "$1"' \
   sh "$top/LICENSE"
 check "debian/copyright is DEP-5 with License: ISC" \
-  sh -c 'head -1 "$1" | grep -q "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" &&
+  sh -c 'head -1 "$1" | grep -q "^Format: https://.*/copyright-format/1.0/$" &&
     grep -q "^License: ISC$" "$1"' sh "$deb/copyright"
 check "the .deb depends on libcap2-bin" \
   grep -qE '^Depends: libcap2-bin, \$\{misc:Depends\}, \$\{shlibs:Depends\}$' \
@@ -32,7 +32,8 @@ check "debian/rules asks for hardening=+all" \
 check "the spec installs the binary with %caps(cap_net_raw=ep)" \
   grep -qx '%caps(cap_net_raw=ep) %{_bindir}/aping' "$spec"
 check "the spec ships the licence, the manual and the completion" \
-  sh -c 'grep -qx "%license LICENSE" "$1" && grep -q "^%{_mandir}/man1/aping.1" "$1" &&
+  sh -c 'grep -qx "%license LICENSE" "$1" &&
+    grep -q "^%{_mandir}/man1/aping.1" "$1" &&
     grep -qx "%{_datadir}/bash-completion/completions/aping" "$1"' sh "$spec"
 check "the postinst is valid sh" sh -n "$deb/postinst"
 

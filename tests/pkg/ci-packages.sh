@@ -30,7 +30,8 @@ make deb
 test -f "$deb" && test -f "$changes"
 
 step "lintian"
-lint=$(lintian "$changes" "$deb" 2>&1 | grep -v '^running with root privileges' || true)
+lint=$(lintian "$changes" "$deb" 2>&1 |
+  grep -v '^running with root privileges' || true)
 printf '%s\n' "$lint"
 if grep -qE '^[EW]: ' <<<"$lint"; then
   echo "ci-packages: lintian reports errors or warnings" >&2
@@ -45,7 +46,7 @@ fi
 trap 'apt-get remove -y aping >/dev/null 2>&1 || true' EXIT
 apt-get install -y "./$deb"
 getcap /usr/bin/aping | grep -q 'cap_net_raw[=+]ep' || {
-  echo "ci-packages: /usr/bin/aping lacks cap_net_raw: $(getcap /usr/bin/aping)" >&2
+  echo "ci-packages: no cap_net_raw: $(getcap /usr/bin/aping)" >&2
   exit 1
 }
 
@@ -67,7 +68,8 @@ step "rpmlint"
 lint=$(rpmlint --ignore-unused-rpmlintrc -r packaging/rpm/aping.rpmlintrc \
   packaging/rpm/aping.spec "$rpm" 2>&1 || true)
 printf '%s\n' "$lint"
-if grep -qE '^[^ ]+: [EW]: ' <<<"$lint" || ! grep -q ' 0 errors, 0 warnings' <<<"$lint"; then
+if grep -qE '^[^ ]+: [EW]: ' <<<"$lint" ||
+   ! grep -q ' 0 errors, 0 warnings' <<<"$lint"; then
   echo "ci-packages: rpmlint reports errors or warnings" >&2
   exit 1
 fi

@@ -108,7 +108,8 @@ status_of() {
 dropped() {
   local nobody
   nobody=$(id -u nobody)
-  grep -qE "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" <<<"$1" &&
+  local s='[[:space:]]+'
+  grep -qE "^Uid:$s$nobody$s$nobody$s$nobody$s$nobody\$" <<<"$1" &&
     grep -qE '^CapPrm:[[:space:]]+0+$' <<<"$1" &&
     grep -qE '^CapEff:[[:space:]]+0+$' <<<"$1"
 }
@@ -129,7 +130,8 @@ printf '%s\n' "$st" | sed 's/^/# /'
 
 # What the package carries besides the binary.
 check "man aping renders the installed page" \
-  sh -c 'MANWIDTH=80 man aping 2>/dev/null | col -b | grep -q "^SECURITY CONSIDERATIONS"'
+  sh -c 'MANWIDTH=80 man aping 2>/dev/null | col -b |
+    grep -q "^SECURITY CONSIDERATIONS"'
 check "the licence is in /usr/share/doc/aping/copyright" \
   grep -q '^License: ISC' /usr/share/doc/aping/copyright
 check "the bash completion is installed and completes --fo" \
