@@ -6,6 +6,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 WITH_LIBCAP ?= auto
@@ -76,20 +77,35 @@ fuzz: $(FUZZ_TARGETS)
 	  rm -rf "$$d"; \
 	done
 
+# No file capability here: setcap needs root and a file system that keeps
+# it, and packages set it in their own way (postinst, %caps); see the manual.
 install: aping
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 aping $(DESTDIR)$(BINDIR)/aping
 	install -m 0644 man/aping.1 $(DESTDIR)$(MANDIR)/man1/aping.1
+	install -m 0644 contrib/bash-completion/aping $(DESTDIR)$(BASHCOMPDIR)/aping
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/aping $(DESTDIR)$(MANDIR)/man1/aping.1
+	rm -f $(DESTDIR)$(BINDIR)/aping $(DESTDIR)$(MANDIR)/man1/aping.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/aping
+
+# Packages, left in dist/: each is built from a copy of the source files
+# (no built objects) in a scratch directory; see packaging/build.sh.
+deb:
+	@sh packaging/build.sh deb
+
+rpm:
+	@sh packaging/build.sh rpm
 
 clean:
 	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -rf dist
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   iproute2 iputils-ping fping nmap python3 procps util-linux time busybox \
-  python3-prometheus-client
+  python3-prometheus-client mandoc man-db bash-completion \
+  debhelper dpkg-dev fakeroot lintian rpm rpmlint
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -99,4 +115,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check bench fuzz install uninstall clean deps
+.PHONY: all check bench fuzz install uninstall clean deps deb rpm
