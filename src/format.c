@@ -445,6 +445,9 @@ static void nagios_perfdata(FILE *f, const struct ap_nagios *n,
 
   fprintf(f, " | 'alive'=%llu;;;0;%llu", (unsigned long long) t->alive,
           (unsigned long long) total);
+  if (n->services)
+    fprintf(f, " 'ok'=%llu;;;0;%llu", (unsigned long long) t->ok,
+            (unsigned long long) total);
   fprintf(f, " 'failed'=%llu;%s;%s;0;%llu", (unsigned long long) failed,
           perf_th(&n->warn, 0, w, sizeof(w)), perf_th(&crit, 0, c, sizeof(c)),
           (unsigned long long) total);
@@ -468,12 +471,12 @@ int ap_nagios_line(FILE *f, const struct ap_nagios *n,
 
   fprintf(f, "APING %s - ", word[st]);
   if (failed == 0)
-    fprintf(f, "%llu/%llu alive",
-            (unsigned long long) (total - t->unfinished),
-            (unsigned long long) total);
+    fprintf(f, "%llu/%llu %s", (unsigned long long) (total - t->unfinished),
+            (unsigned long long) total, n->services ? "ok" : "alive");
   else
-    fprintf(f, "%llu/%llu unreachable", (unsigned long long) failed,
-            (unsigned long long) total);
+    fprintf(f, "%llu/%llu %s", (unsigned long long) failed,
+            (unsigned long long) total,
+            n->services ? "failed" : "unreachable");
   if (t->unresolved > 0)
     fprintf(f, " (%llu name%s not known)", (unsigned long long) t->unresolved,
             t->unresolved == 1 ? "" : "s");

@@ -130,6 +130,10 @@ enum ap_nagios_status {
 struct ap_nagios {
   struct ap_threshold warn;
   struct ap_threshold crit;
+  /* Service checks ran (--tcp, --telnet): a target's status is more than
+   * its ping, so the line counts targets that are OK or failed rather
+   * than alive or unreachable, and the perfdata adds 'ok'. */
+  int services;
   /* The first failed (or, with --state, changed) targets, "who" or
    * "who (was status)", and how many there were in all. */
   char list[AP_NAGIOS_LIST][300];

@@ -1169,6 +1169,7 @@ static int open_output(struct run *run, struct targets *t,
     run->out.color = colour(o);
     run->out.state = o->state != NULL ? &run->state : NULL;
     run->out.nagios = o->nagios;
+    run->out.nagios.services = o->ports.n > 0 || o->telnet_port != 0;
     err = ap_out_begin(&run->out);
     if (err != 0) {
       fprintf(stderr, "aping: cannot write output: %s (exit %d)\n",

@@ -159,8 +159,8 @@ what="-m none --format prom: aping_service_up for the port"
 expect grep -qx 'aping_service_up{target="198.18.1.5",address="198.18.1.5",port="22",service="tcp"} 1' <<<"$OUT"
 
 scan -m none --tcp 22,80 --format nagios "$LAB_UP4" 198.18.1.6
-what="-m none --format nagios: a closed port is a failure: CRITICAL, exit 2"
-expect grep -qE '^APING CRITICAL - 2/2 unreachable' <<<"$OUT"
+what="-m none --format nagios: a closed port fails the target (it is not 'unreachable'): CRITICAL, exit 2"
+expect grep -qE "^APING CRITICAL - 2/2 failed: .* \| 'alive'=0;;;0;2 'ok'=0;;;0;2 " <<<"$OUT"
 expect test "$RC" -eq 2
 
 state=$tmp/svc.state
@@ -244,7 +244,7 @@ expect grep -qE '^ +2 unfinished$' <<<"$ERR"
 scan -m none -t 30000 -r 0 --deadline 1.5 --format nagios --tcp 22 \
   198.18.1.1-2 198.18.2.1-2
 what="--deadline with checks, nagios: UNKNOWN, 2 unfinished, exit 3"
-expect grep -qE '^APING UNKNOWN - 2/4 alive, 2 unfinished \(deadline\)' <<<"$OUT"
+expect grep -qE '^APING UNKNOWN - 2/4 ok, 2 unfinished \(deadline\)' <<<"$OUT"
 expect test "$RC" -eq 3
 
 tap_done

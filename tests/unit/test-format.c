@@ -416,6 +416,21 @@ static void test_nagios_line(void) {
                  "192.0.2.7, 192.0.2.8, 192.0.2.9, 192.0.2.10 and 3 more | "
                  "'alive'=241;;;0;254 'failed'=13;5;;0;254 "
                  "'failed_pct'=5.1%;;20;0;100 ", 196) == 0);
+  /* With service checks the line counts OK and failed targets: a host
+   * that answers but whose port is closed is not "unreachable". */
+  memset(&n, 0, sizeof(n));
+  n.services = 1;
+  t = nag_totals(5, 4);
+  t.alive = 0;
+  t.not_pinged = 5;
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_CRITICAL);
+  EXPECT(strncmp(done(f), "APING CRITICAL - 1/5 failed | 'alive'=0;;;0;5 "
+                 "'ok'=4;;;0;5 'failed'=1;;0;0;5 ", 77) == 0);
+  t = nag_totals(5, 5);
+  f = mem();
+  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_OK);
+  EXPECT(strncmp(done(f), "APING OK - 5/5 ok | ", 20) == 0);
 }
 
 int main(void) {
