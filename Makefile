@@ -110,6 +110,10 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 	[ $$rc -eq 0 ] && echo "check-asan: ok, no sanitizer report" || \
 	  { echo "check-asan: FAIL: test failures"; exit 1; }
 
+# The unit tests and scans in the lab under valgrind (as root, for the lab).
+check-valgrind: aping $(UNIT_TESTS)
+	@sh tests/run.sh tests/valgrind/test-valgrind.sh
+
 # libFuzzer targets for the pure parsers (needs clang; not part of check):
 # builds tests/fuzz/fuzz-<name> from src/<name>.c, then runs each for
 # FUZZ_SECONDS (default 60) with a scratch corpus directory seeded from
@@ -169,4 +173,4 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check check-asan asan bench fuzz install uninstall clean deps deb rpm
+.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall clean deps deb rpm
