@@ -2,11 +2,16 @@
 #include "state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
+
+#include "tfile.h"
 
 static const char *const words[] = { "alive", "unreachable", "failed", "ok" };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
@@ -93,6 +98,12 @@ static int parse_lines(struct ap_state *s, char *p, char *err,
       return UV_EINVAL;
     }
     *nl = '\0';
+    /* Nothing of a line reaches an error message (or a terminal) unless
+     * it is text: UTF-8 with no control character. */
+    if (ap_tfile_check(p, (size_t) (nl - p), why, sizeof(why)) != 0) {
+      snprintf(err, errlen, "line %zu: %s", lineno, why);
+      return UV_EINVAL;
+    }
     r = lineno == 1 ? parse_header(p, why, sizeof(why))
                     : parse_line(p, &s->v[s->n], &is_end, &end, why,
                                  sizeof(why));
@@ -175,16 +186,43 @@ static int slurp(FILE *f, char **text, size_t *len) {
   return 0;
 }
 
+/* Opens path for reading, which must be a regular file: a FIFO would
+ * block the open, a device such as /dev/zero the reading.  Returns 0 or a
+ * negative UV_E* code (UV_EINVAL, with the reason in err, for a file that
+ * is not regular). */
+static int open_regular(const char *path, FILE **f, char *err,
+                        size_t errlen) {
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r = 0;
+
+  if (fd < 0)
+    return uv_translate_sys_error(errno);
+  if (fstat(fd, &st) != 0 || fcntl(fd, F_SETFL, 0) != 0)
+    r = uv_translate_sys_error(errno);
+  else if (S_ISDIR(st.st_mode))
+    r = UV_EISDIR;
+  else if (!S_ISREG(st.st_mode))
+    r = UV_EINVAL;
+  if (r == UV_EINVAL)
+    snprintf(err, errlen, "not a regular file");
+  if (r == 0 && (*f = fdopen(fd, "r")) == NULL)
+    r = uv_translate_sys_error(errno);
+  if (r != 0)
+    close(fd);
+  return r;
+}
+
 int ap_state_load(struct ap_state *s, const char *path, char *err,
                   size_t errlen) {
-  FILE *f = fopen(path, "re");
+  FILE *f = NULL;
   char *text = NULL;
   size_t len = 0;
   int r;
 
   memset(s, 0, sizeof(*s));
-  if (f == NULL)
-    return errno == ENOENT ? 0 : uv_translate_sys_error(errno);
+  r = open_regular(path, &f, err, errlen);
+  if (r != 0)
+    return r == UV_ENOENT ? 0 : r;
   errno = 0;
   r = slurp(f, &text, &len);
   fclose(f);
