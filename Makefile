@@ -114,26 +114,50 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 check-valgrind: aping $(UNIT_TESTS)
 	@sh tests/run.sh tests/valgrind/test-valgrind.sh
 
-# libFuzzer targets for the pure parsers (needs clang; not part of check):
-# builds tests/fuzz/fuzz-<name> from src/<name>.c, then runs each for
-# FUZZ_SECONDS (default 60) with a scratch corpus directory seeded from
-# tests/fuzz/corpus, so that the seeds in the tree are never written to.
+# libFuzzer targets for the parsers of outside input (needs clang; not part
+# of check): tests/fuzz/fuzz-NAME.c, linked with the sources FUZZ_SRC_NAME
+# lists, starts from the seeds in tests/fuzz/corpus/NAME/.  `make fuzz`
+# runs each in turn for FUZZ_SECONDS (default 60) with a scratch corpus
+# directory first, so that the seeds in the tree are never written to, and
+# stops at the first crash, leak, timeout (FUZZ_TIMEOUT seconds on one
+# input) or memory blow-up; `make fuzz-run-NAME` runs one.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_TARGETS = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
+FUZZ_SRC_pingout = src/pingout.c
+FUZZ_SRC_telnet = src/telnet.c
+FUZZ_SRC_target = src/target.c src/addr.c
+FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c
+FUZZ_SRC_icmp = src/icmp.c src/siphash.c src/addr.c
+FUZZ_SRC_state = src/state.c src/tfile.c src/atomic.c
+# Inputs longer than a target file's line limit, so that it is crossed.
+FUZZ_LEN_tfile = 16384
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/%.c src/*.h
-	$(FUZZ_CC) $(AP_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< src/$*.c
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/*.c src/*.h
+	$(FUZZ_CC) $(AP_CFLAGS) $(UV_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< \
+	  $(FUZZ_SRC_$*) $(UV_LIBS)
 
-fuzz: $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do \
-	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
-	  d=$$(mktemp -d) || exit 1; \
-	  ./$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    "$$d" tests/fuzz/corpus || { rm -rf "$$d"; exit 1; }; \
-	  rm -rf "$$d"; \
-	done
+fuzz-run-%: tests/fuzz/fuzz-%
+	@echo "== fuzz-$* ($(FUZZ_SECONDS) s)"
+	@mkdir -p build/fuzz; d=$$(mktemp -d) || exit 1; \
+	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) \
+	  -timeout=$(FUZZ_TIMEOUT) -max_len=$(or $(FUZZ_LEN_$*),4096) \
+	  -print_final_stats=1 -artifact_prefix=build/fuzz/fuzz-$*- \
+	  "$$d" tests/fuzz/corpus/$* \
+	  >"$$d.log" 2>&1; rc=$$?; \
+	grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss)' \
+	  "$$d.log"; \
+	if [ $$rc -ne 0 ]; then \
+	  tail -n 60 "$$d.log"; echo "fuzz-$*: FAIL (exit $$rc)"; \
+	else echo "fuzz-$*: ok"; fi; \
+	rm -rf "$$d" "$$d.log"; exit $$rc
+
+fuzz: $(patsubst %,fuzz-run-%,$(FUZZ_NAMES))
+	@echo "fuzz: ok, $(words $(FUZZ_NAMES)) targets, $(FUZZ_SECONDS) s each"
 
 # No file capability here: setcap needs root and a file system that keeps
 # it, and packages set it in their own way (postinst, %caps); see the manual.
