@@ -141,6 +141,9 @@ tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/*.c src/*.h
 	$(FUZZ_CC) $(AP_CFLAGS) $(UV_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< \
 	  $(FUZZ_SRC_$*) $(UV_LIBS)
 
+# Kept: made through fuzz-run-NAME, they would go as intermediate files.
+.SECONDARY: $(FUZZ_TARGETS)
+
 fuzz-run-%: tests/fuzz/fuzz-%
 	@echo "== fuzz-$* ($(FUZZ_SECONDS) s)"
 	@mkdir -p build/fuzz; d=$$(mktemp -d) || exit 1; \
@@ -197,4 +200,5 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall clean deps deb rpm
+.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
+  clean deps deb rpm

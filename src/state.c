@@ -29,6 +29,22 @@ const char *ap_state_word(int status) {
   return status >= 0 && (size_t) status < NWORDS ? words[status] : NULL;
 }
 
+/* Copies at most max bytes of the text s into buf (room for max + 1),
+ * cut where a UTF-8 character begins, so that the quote in an error
+ * message stays valid text. */
+static const char *quote(char *buf, const char *s, size_t max) {
+  size_t n = strlen(s);
+
+  if (n > max) {
+    n = max;
+    while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+      n--;
+  }
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return buf;
+}
+
 static int entry_cmp(const void *a, const void *b) {
   const struct ap_state_entry *x = a, *y = b;
 
@@ -38,14 +54,14 @@ static int entry_cmp(const void *a, const void *b) {
 /* Checks the header line.  Returns 0 or UV_EINVAL with the reason. */
 static int parse_header(const char *line, char *err, size_t errlen) {
   size_t m = strlen(AP_STATE_MAGIC);
-  char want[32];
+  char want[32], q[24];
 
   snprintf(want, sizeof(want), "%s %d", AP_STATE_MAGIC, AP_STATE_VERSION);
   if (strcmp(line, want) == 0)
     return 0;
   if (strncmp(line, AP_STATE_MAGIC, m) == 0 && line[m] == ' ')
-    snprintf(err, errlen, "unsupported version '%.20s' (this aping reads %d)",
-             line + m + 1, AP_STATE_VERSION);
+    snprintf(err, errlen, "unsupported version '%s' (this aping reads %d)",
+             quote(q, line + m + 1, 20), AP_STATE_VERSION);
   else
     snprintf(err, errlen, "not an aping state file (no '%s' line first)",
              want);
@@ -55,7 +71,7 @@ static int parse_header(const char *line, char *err, size_t errlen) {
 /* Parses "STATUS TARGET" into e, or the "end N" trailer into *end. */
 static int parse_line(char *line, struct ap_state_entry *e, int *is_end,
                       uint64_t *end, char *err, size_t errlen) {
-  char *key = strchr(line, ' '), *stop;
+  char *key = strchr(line, ' '), *stop, q[44];
 
   if (key == NULL || key[1] == '\0' || strpbrk(key + 1, " \t\r") != NULL) {
     snprintf(err, errlen, "not 'STATUS TARGET'");
@@ -67,14 +83,14 @@ static int parse_line(char *line, struct ap_state_entry *e, int *is_end,
     errno = 0;
     *end = strtoull(key, &stop, 10);
     if (*stop != '\0' || errno != 0 || key[0] < '0' || key[0] > '9') {
-      snprintf(err, errlen, "bad count '%.40s'", key);
+      snprintf(err, errlen, "bad count '%s'", quote(q, key, 40));
       return UV_EINVAL;
     }
     return 0;
   }
   e->status = ap_state_status(line);
   if (e->status < 0) {
-    snprintf(err, errlen, "unknown status '%.40s'", line);
+    snprintf(err, errlen, "unknown status '%s'", quote(q, line, 40));
     return UV_EINVAL;
   }
   e->key = key;
@@ -128,6 +144,7 @@ static int parse_lines(struct ap_state *s, char *p, char *err,
 int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
                    size_t errlen) {
   size_t lines = 1, i;
+  char q[104];
   int r;
 
   memset(s, 0, sizeof(*s));
@@ -147,7 +164,8 @@ int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
   qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
   for (i = 1; i < s->n; i++)
     if (strcmp(s->v[i - 1].key, s->v[i].key) == 0) {
-      snprintf(err, errlen, "'%.100s' is listed twice", s->v[i].key);
+      snprintf(err, errlen, "'%s' is listed twice",
+               quote(q, s->v[i].key, 100));
       return UV_EINVAL;
     }
   return 0;

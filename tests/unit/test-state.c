@@ -161,6 +161,13 @@ static void test_state_parse_bad(void) {
   expect_bad("aping-state 1\nalive gr\xc3\xbcn\nend x\xff\n", "line 3: not "
              "valid UTF-8");
   EXPECT(parse("aping-state 1\nalive gr\xc3\xbcn.example\nend 1\n") == 0);
+  /* A quote cut short is cut between characters (found by fuzz-state:
+   * "%.20s" split the u-umlaut, and the message was not UTF-8). */
+  expect_bad("aping-state 1!alive g1.alive gr\xc3\xbcn\nend 0\n",
+             "unsupported version '1!alive g1.alive gr' (this");
+  expect_bad("aping-state 1\nalive a\nend 12345678901234567890"
+             "1234567890123456789\xc3\xbc\n",
+             "bad count '123456789012345678901234567890123456789'");
   ap_state_release(&st);
   nul = malloc(17);
   memcpy(nul, "aping-state 1\n\0\n", 17); /* a NUL inside, and the end */

@@ -78,7 +78,8 @@ out_has "... 7 unreachable" 7 ' is unreachable'
 scan 0 "ICMP -c 3 -s, names from /etc/hosts, --format json" -c 3 -s \
   --format json lab-host lab-host6 198.18.3.1
 printf '198.18.1.1-4 # comment\n2001:db8:1::10\n' >"$tmp/targets"
-scan 5 "-f FILE, --state FILE (first run: exit 5, all new)" -f "$tmp/targets" --state "$tmp/st"
+scan 5 "-f FILE, --state FILE (first run: exit 5, all new)" \
+  -f "$tmp/targets" --state "$tmp/st"
 scan 0 "... the second run reads the state file" -f "$tmp/targets" \
   --state "$tmp/st"
 scan 1 "TCP and Telnet: open, closed, filtered, banners" -m none -t 1000 \
