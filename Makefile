@@ -59,10 +59,12 @@ bench: aping
 # AddressSanitizer and UndefinedBehaviorSanitizer: ./aping-asan and the unit
 # tests, built apart in build/asan/ so that they never mix with the normal
 # objects.  A sanitizer report ends the program (-fno-sanitize-recover) and
-# goes to a log file under build/asan/log/ rather than to standard error,
-# where a test that expects aping to fail could mistake it for the failure
-# it wanted: check-asan runs the whole suite against ./aping-asan and then
-# fails if any report was written, whatever the tests said.
+# goes to a log file rather than to standard error, where a test that
+# expects aping to fail could mistake it for the failure it wanted:
+# check-asan runs the whole suite against ./aping-asan and then fails if
+# any report was written, whatever the tests said.  The log directory is
+# a fresh one in TMPDIR, open to all (mode 1777), since the lab tests also
+# run aping as nobody.  LeakSanitizer runs at every exit() of aping.
 ASAN_CC ?= $(CC)
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
   -fno-sanitize-recover=all
@@ -70,13 +72,14 @@ ASAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
   $(ASAN_FLAGS)
 ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC))
 ASAN_UNIT = $(patsubst tests/unit/%,build/asan/%,$(UNIT_TESTS))
-ASAN_LOG = build/asan/log
-# detect_leaks: LeakSanitizer at exit, on by default on x86-64 Linux but
-# said here so that a platform default cannot turn it off silently.
+# What check-asan runs: the whole suite unless told otherwise.
+ASAN_TESTS = $(ASAN_UNIT) tests/cli/test-*.sh tests/lab/test-*.sh
+# detect_leaks is the default on x86-64 Linux, said here so that another
+# platform's default cannot turn it off silently.
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86:$\
-log_path=$(CURDIR)/$(ASAN_LOG)/asan:$(ASAN_OPTIONS) \
+log_path=$$log/asan:$(ASAN_OPTIONS) \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:$\
-log_path=$(CURDIR)/$(ASAN_LOG)/ubsan:$(UBSAN_OPTIONS)
+log_path=$$log/ubsan:$(UBSAN_OPTIONS)
 
 build/asan/%.o: src/%.c src/*.h
 	@mkdir -p build/asan
@@ -98,17 +101,19 @@ build/asan/bin/aping: aping-asan
 asan: aping-asan
 
 check-asan: build/asan/bin/aping $(ASAN_UNIT)
-	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
-	@$(ASAN_ENV) APING=$(CURDIR)/build/asan/bin/aping sh tests/run.sh \
-	  $(ASAN_UNIT) \
-	  tests/cli/test-*.sh tests/lab/test-*.sh; rc=$$?; \
-	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
-	  for f in $(ASAN_LOG)/*; do echo "== $$f"; cat "$$f"; done; \
-	  echo "check-asan: FAIL: $$(ls $(ASAN_LOG) | wc -l) sanitizer report(s)"; \
-	  exit 1; \
+	@log=$$(mktemp -d "$${TMPDIR:-/tmp}/aping-asan-log.XXXXXX") && \
+	chmod 1777 "$$log" || exit 1; \
+	$(ASAN_ENV) APING=$(CURDIR)/build/asan/bin/aping sh tests/run.sh \
+	  $(ASAN_TESTS); rc=$$?; \
+	n=$$(ls "$$log" | wc -l); \
+	for f in "$$log"/*; do [ -e "$$f" ] && echo "== $$f" && cat "$$f"; done; \
+	rm -rf "$$log"; \
+	if [ "$$n" -gt 0 ]; then \
+	  echo "check-asan: FAIL: $$n sanitizer report(s)"; exit 1; \
+	elif [ "$$rc" -ne 0 ]; then \
+	  echo "check-asan: FAIL: the suite failed"; exit 1; \
 	fi; \
-	[ $$rc -eq 0 ] && echo "check-asan: ok, no sanitizer report" || \
-	  { echo "check-asan: FAIL: test failures"; exit 1; }
+	echo "check-asan: ok, no sanitizer report"
 
 # The unit tests and scans in the lab under valgrind (as root, for the lab).
 check-valgrind: aping $(UNIT_TESTS)

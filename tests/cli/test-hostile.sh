@@ -54,6 +54,11 @@ bad_input "--exclude-file: invalid UTF-8" \
 bad_input "--exclude-file -: a terminal escape" "aping: -:2: $escape" \
   --exclude-file - 127.0.0.1 <"$tmp/escape"
 
+bad_input "-f: a directory" "aping: cannot read '$tmp': Is a directory" \
+  -f "$tmp"
+bad_input "-f: a missing file" "aping: cannot open '$tmp/none': No such file" \
+  -f "$tmp/none"
+
 # The error names the first bad line, and nothing after it is read: a bad
 # specification before the bad bytes is what is reported.
 printf '127.0.0.1\n300.0.0.1\n\0\n' >"$tmp/bad-then-nul"
