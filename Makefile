@@ -35,7 +35,7 @@ LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
   src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
   src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
   src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
-  src/pingout.c src/exec.c
+  src/pingout.c src/exec.c src/tfile.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -56,26 +56,116 @@ check: aping $(UNIT_TESTS)
 bench: aping
 	@bash bench/run.sh
 
-# libFuzzer targets for the pure parsers (needs clang; not part of check):
-# builds tests/fuzz/fuzz-<name> from src/<name>.c, then runs each for
-# FUZZ_SECONDS (default 60) with a scratch corpus directory seeded from
-# tests/fuzz/corpus, so that the seeds in the tree are never written to.
+# AddressSanitizer and UndefinedBehaviorSanitizer: ./aping-asan and the unit
+# tests, built apart in build/asan/ so that they never mix with the normal
+# objects.  A sanitizer report ends the program (-fno-sanitize-recover) and
+# goes to a log file rather than to standard error, where a test that
+# expects aping to fail could mistake it for the failure it wanted:
+# check-asan runs the whole suite against ./aping-asan and then fails if
+# any report was written, whatever the tests said.  The log directory is
+# a fresh one in TMPDIR, open to all (mode 1777), since the lab tests also
+# run aping as nobody.  LeakSanitizer runs at every exit() of aping.
+ASAN_CC ?= $(CC)
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+  -fno-sanitize-recover=all
+ASAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+  $(ASAN_FLAGS)
+ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC))
+ASAN_UNIT = $(patsubst tests/unit/%,build/asan/%,$(UNIT_TESTS))
+# What check-asan runs: the whole suite unless told otherwise.
+ASAN_TESTS = $(ASAN_UNIT) tests/cli/test-*.sh tests/lab/test-*.sh
+# detect_leaks is the default on x86-64 Linux, said here so that another
+# platform's default cannot turn it off silently.
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86:$\
+log_path=$$log/asan:$(ASAN_OPTIONS) \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:$\
+log_path=$$log/ubsan:$(UBSAN_OPTIONS)
+
+build/asan/%.o: src/%.c src/*.h
+	@mkdir -p build/asan
+	$(ASAN_CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+aping-asan: build/asan/main.o $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ build/asan/main.o $(ASAN_OBJ) \
+	  $(LIBS)
+
+build/asan/test-%: tests/unit/test-%.c tests/unit/tap.h $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(ASAN_OBJ) $(LIBS)
+
+# The tests find a running aping by its process name, so check-asan runs
+# a copy called aping.
+build/asan/bin/aping: aping-asan
+	@mkdir -p build/asan/bin
+	cp aping-asan $@
+
+asan: aping-asan
+
+check-asan: build/asan/bin/aping $(ASAN_UNIT)
+	@log=$$(mktemp -d "$${TMPDIR:-/tmp}/aping-asan-log.XXXXXX") && \
+	chmod 1777 "$$log" || exit 1; \
+	$(ASAN_ENV) APING=$(CURDIR)/build/asan/bin/aping sh tests/run.sh \
+	  $(ASAN_TESTS); rc=$$?; \
+	n=$$(ls "$$log" | wc -l); \
+	for f in "$$log"/*; do [ -e "$$f" ] && echo "== $$f" && cat "$$f"; done; \
+	rm -rf "$$log"; \
+	if [ "$$n" -gt 0 ]; then \
+	  echo "check-asan: FAIL: $$n sanitizer report(s)"; exit 1; \
+	elif [ "$$rc" -ne 0 ]; then \
+	  echo "check-asan: FAIL: the suite failed"; exit 1; \
+	fi; \
+	echo "check-asan: ok, no sanitizer report"
+
+# The unit tests and scans in the lab under valgrind (as root, for the lab).
+check-valgrind: aping $(UNIT_TESTS)
+	@sh tests/run.sh tests/valgrind/test-valgrind.sh
+
+# libFuzzer targets for the parsers of outside input (needs clang; not part
+# of check): tests/fuzz/fuzz-NAME.c, linked with the sources FUZZ_SRC_NAME
+# lists, starts from the seeds in tests/fuzz/corpus/NAME/.  `make fuzz`
+# runs each in turn for FUZZ_SECONDS (default 60) with a scratch corpus
+# directory first, so that the seeds in the tree are never written to, and
+# stops at the first crash, leak, timeout (FUZZ_TIMEOUT seconds on one
+# input) or memory blow-up; `make fuzz-run-NAME` runs one.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_TARGETS = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
+FUZZ_SRC_pingout = src/pingout.c
+FUZZ_SRC_telnet = src/telnet.c
+FUZZ_SRC_target = src/target.c src/addr.c
+FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c
+FUZZ_SRC_icmp = src/icmp.c src/siphash.c src/addr.c
+FUZZ_SRC_state = src/state.c src/tfile.c src/atomic.c
+# Inputs longer than a target file's line limit, so that it is crossed.
+FUZZ_LEN_tfile = 16384
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/%.c src/*.h
-	$(FUZZ_CC) $(AP_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< src/$*.c
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/*.c src/*.h
+	$(FUZZ_CC) $(AP_CFLAGS) $(UV_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< \
+	  $(FUZZ_SRC_$*) $(UV_LIBS)
 
-fuzz: $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do \
-	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
-	  d=$$(mktemp -d) || exit 1; \
-	  ./$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    "$$d" tests/fuzz/corpus || { rm -rf "$$d"; exit 1; }; \
-	  rm -rf "$$d"; \
-	done
+# Kept: made through fuzz-run-NAME, they would go as intermediate files.
+.SECONDARY: $(FUZZ_TARGETS)
+
+fuzz-run-%: tests/fuzz/fuzz-%
+	@echo "== fuzz-$* ($(FUZZ_SECONDS) s)"
+	@mkdir -p build/fuzz; d=$$(mktemp -d) || exit 1; \
+	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) \
+	  -timeout=$(FUZZ_TIMEOUT) -max_len=$(or $(FUZZ_LEN_$*),4096) \
+	  -print_final_stats=1 -artifact_prefix=build/fuzz/fuzz-$*- \
+	  "$$d" tests/fuzz/corpus/$* \
+	  >"$$d.log" 2>&1; rc=$$?; \
+	grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss)' \
+	  "$$d.log"; \
+	if [ $$rc -ne 0 ]; then \
+	  tail -n 60 "$$d.log"; echo "fuzz-$*: FAIL (exit $$rc)"; \
+	else echo "fuzz-$*: ok"; fi; \
+	rm -rf "$$d" "$$d.log"; exit $$rc
+
+fuzz: $(patsubst %,fuzz-run-%,$(FUZZ_NAMES))
+	@echo "fuzz: ok, $(words $(FUZZ_NAMES)) targets, $(FUZZ_SECONDS) s each"
 
 # No file capability here: setcap needs root and a file system that keeps
 # it, and packages set it in their own way (postinst, %caps); see the manual.
@@ -99,13 +189,14 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
-	rm -rf dist
+	rm -f aping aping-asan src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -rf dist build
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   iproute2 iputils-ping fping nmap python3 procps util-linux time busybox \
   python3-prometheus-client mandoc man-db bash-completion \
-  debhelper dpkg-dev fakeroot lintian rpm rpmlint
+  debhelper dpkg-dev fakeroot lintian rpm rpmlint \
+  clang libclang-rt-14-dev valgrind
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -115,4 +206,5 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check bench fuzz install uninstall clean deps deb rpm
+.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
+  clean deps deb rpm

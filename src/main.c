@@ -33,6 +33,7 @@
 #include "state.h"
 #include "svc.h"
 #include "target.h"
+#include "tfile.h"
 
 #define AP_VERSION "0.1.0"
 
@@ -691,12 +692,30 @@ static int add_spec(struct targets *t, const char *spec, const char *where,
   return 0;
 }
 
-/* Reads specifications from a file, one or more per line, '#' starting a
- * comment.  Returns 0, -1 after printing why, or -2 when out of memory. */
+/* What read_file() hands each specification of a file to. */
+struct file_ctx {
+  struct targets *t;
+  const char *path;
+  int exclude;
+};
+
+static int file_spec_cb(struct ap_tfile *f, const char *spec) {
+  struct file_ctx *c = f->data;
+  char where[300];
+
+  snprintf(where, sizeof(where), "%s:%" PRIu64, c->path, f->lineno);
+  return add_spec(c->t, spec, where, c->exclude);
+}
+
+/* Reads specifications from a file (tfile.h), in pieces: however long a
+ * line is, no more of it than AP_TFILE_LINE_MAX bytes is held.  Returns 0,
+ * -1 after printing why, or -2 when out of memory. */
 static int read_file(struct targets *t, const char *path, int exclude) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  char *line = NULL, *tok, *save, where[280];
-  size_t cap = 0, lineno = 0;
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+  struct file_ctx c = { t, path, exclude };
+  struct ap_tfile tf;
+  char buf[4096];
+  size_t n;
   int r = 0;
 
   if (f == NULL) {
@@ -704,23 +723,24 @@ static int read_file(struct targets *t, const char *path, int exclude) {
             strerror(errno), EX_USAGE);
     return -1;
   }
-  while (r == 0 && getline(&line, &cap, f) >= 0) {
-    lineno++;
-    line[strcspn(line, "#")] = '\0';
-    snprintf(where, sizeof(where), "%s:%zu", path, lineno);
-    for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL && r == 0;
-         tok = strtok_r(NULL, " \t\r\n", &save))
-      r = add_spec(t, tok, where, exclude);
-  }
+  ap_tfile_init(&tf, file_spec_cb, &c);
+  while (r == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+    r = ap_tfile_feed(&tf, buf, n);
   if (r == 0 && ferror(f)) {
     fprintf(stderr, "aping: cannot read '%s': %s (exit %d)\n", path,
             strerror(errno), EX_USAGE);
     r = -1;
+  } else if (r == 0) {
+    r = ap_tfile_end(&tf);
   }
-  free(line);
+  if (r == UV_EINVAL)
+    fprintf(stderr, "aping: %s:%" PRIu64 ": %s (exit %d)\n", path,
+            tf.lineno, tf.why, EX_USAGE);
   if (f != stdin)
     fclose(f);
-  return r;
+  if (r == UV_ECANCELED)
+    return tf.cb_err;
+  return r == 0 ? 0 : -1;
 }
 
 /* Gathers targets and exclusions from argv and files.  Returns 0 or an

@@ -2,11 +2,16 @@
 #include "state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
+
+#include "tfile.h"
 
 static const char *const words[] = { "alive", "unreachable", "failed", "ok" };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
@@ -24,6 +29,22 @@ const char *ap_state_word(int status) {
   return status >= 0 && (size_t) status < NWORDS ? words[status] : NULL;
 }
 
+/* Copies at most max bytes of the text s into buf (room for max + 1),
+ * cut where a UTF-8 character begins, so that the quote in an error
+ * message stays valid text. */
+static const char *quote(char *buf, const char *s, size_t max) {
+  size_t n = strlen(s);
+
+  if (n > max) {
+    n = max;
+    while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+      n--;
+  }
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return buf;
+}
+
 static int entry_cmp(const void *a, const void *b) {
   const struct ap_state_entry *x = a, *y = b;
 
@@ -33,14 +54,14 @@ static int entry_cmp(const void *a, const void *b) {
 /* Checks the header line.  Returns 0 or UV_EINVAL with the reason. */
 static int parse_header(const char *line, char *err, size_t errlen) {
   size_t m = strlen(AP_STATE_MAGIC);
-  char want[32];
+  char want[32], q[24];
 
   snprintf(want, sizeof(want), "%s %d", AP_STATE_MAGIC, AP_STATE_VERSION);
   if (strcmp(line, want) == 0)
     return 0;
   if (strncmp(line, AP_STATE_MAGIC, m) == 0 && line[m] == ' ')
-    snprintf(err, errlen, "unsupported version '%.20s' (this aping reads %d)",
-             line + m + 1, AP_STATE_VERSION);
+    snprintf(err, errlen, "unsupported version '%s' (this aping reads %d)",
+             quote(q, line + m + 1, 20), AP_STATE_VERSION);
   else
     snprintf(err, errlen, "not an aping state file (no '%s' line first)",
              want);
@@ -50,7 +71,7 @@ static int parse_header(const char *line, char *err, size_t errlen) {
 /* Parses "STATUS TARGET" into e, or the "end N" trailer into *end. */
 static int parse_line(char *line, struct ap_state_entry *e, int *is_end,
                       uint64_t *end, char *err, size_t errlen) {
-  char *key = strchr(line, ' '), *stop;
+  char *key = strchr(line, ' '), *stop, q[44];
 
   if (key == NULL || key[1] == '\0' || strpbrk(key + 1, " \t\r") != NULL) {
     snprintf(err, errlen, "not 'STATUS TARGET'");
@@ -62,14 +83,14 @@ static int parse_line(char *line, struct ap_state_entry *e, int *is_end,
     errno = 0;
     *end = strtoull(key, &stop, 10);
     if (*stop != '\0' || errno != 0 || key[0] < '0' || key[0] > '9') {
-      snprintf(err, errlen, "bad count '%.40s'", key);
+      snprintf(err, errlen, "bad count '%s'", quote(q, key, 40));
       return UV_EINVAL;
     }
     return 0;
   }
   e->status = ap_state_status(line);
   if (e->status < 0) {
-    snprintf(err, errlen, "unknown status '%.40s'", line);
+    snprintf(err, errlen, "unknown status '%s'", quote(q, line, 40));
     return UV_EINVAL;
   }
   e->key = key;
@@ -93,6 +114,12 @@ static int parse_lines(struct ap_state *s, char *p, char *err,
       return UV_EINVAL;
     }
     *nl = '\0';
+    /* Nothing of a line reaches an error message (or a terminal) unless
+     * it is text: UTF-8 with no control character. */
+    if (ap_tfile_check(p, (size_t) (nl - p), why, sizeof(why)) != 0) {
+      snprintf(err, errlen, "line %zu: %s", lineno, why);
+      return UV_EINVAL;
+    }
     r = lineno == 1 ? parse_header(p, why, sizeof(why))
                     : parse_line(p, &s->v[s->n], &is_end, &end, why,
                                  sizeof(why));
@@ -117,6 +144,7 @@ static int parse_lines(struct ap_state *s, char *p, char *err,
 int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
                    size_t errlen) {
   size_t lines = 1, i;
+  char q[104];
   int r;
 
   memset(s, 0, sizeof(*s));
@@ -136,7 +164,8 @@ int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
   qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
   for (i = 1; i < s->n; i++)
     if (strcmp(s->v[i - 1].key, s->v[i].key) == 0) {
-      snprintf(err, errlen, "'%.100s' is listed twice", s->v[i].key);
+      snprintf(err, errlen, "'%s' is listed twice",
+               quote(q, s->v[i].key, 100));
       return UV_EINVAL;
     }
   return 0;
@@ -175,16 +204,43 @@ static int slurp(FILE *f, char **text, size_t *len) {
   return 0;
 }
 
+/* Opens path for reading, which must be a regular file: a FIFO would
+ * block the open, a device such as /dev/zero the reading.  Returns 0 or a
+ * negative UV_E* code (UV_EINVAL, with the reason in err, for a file that
+ * is not regular). */
+static int open_regular(const char *path, FILE **f, char *err,
+                        size_t errlen) {
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r = 0;
+
+  if (fd < 0)
+    return uv_translate_sys_error(errno);
+  if (fstat(fd, &st) != 0 || fcntl(fd, F_SETFL, 0) != 0)
+    r = uv_translate_sys_error(errno);
+  else if (S_ISDIR(st.st_mode))
+    r = UV_EISDIR;
+  else if (!S_ISREG(st.st_mode))
+    r = UV_EINVAL;
+  if (r == UV_EINVAL)
+    snprintf(err, errlen, "not a regular file");
+  if (r == 0 && (*f = fdopen(fd, "r")) == NULL)
+    r = uv_translate_sys_error(errno);
+  if (r != 0)
+    close(fd);
+  return r;
+}
+
 int ap_state_load(struct ap_state *s, const char *path, char *err,
                   size_t errlen) {
-  FILE *f = fopen(path, "re");
+  FILE *f = NULL;
   char *text = NULL;
   size_t len = 0;
   int r;
 
   memset(s, 0, sizeof(*s));
-  if (f == NULL)
-    return errno == ENOENT ? 0 : uv_translate_sys_error(errno);
+  r = open_regular(path, &f, err, errlen);
+  if (r != 0)
+    return r == UV_ENOENT ? 0 : r;
   errno = 0;
   r = slurp(f, &text, &len);
   fclose(f);

@@ -3,7 +3,8 @@
  * The file is text: a header line naming the format and its version, one
  * line per target ("STATUS TARGET"), and a trailer counting them, so that
  * a foreign file is recognised by its first line and a truncated one by
- * its last:
+ * its last (and any line that is not text, as tfile.h checks it, is
+ * corrupt):
  *
  *   aping-state 1
  *   alive 192.0.2.7
@@ -52,7 +53,8 @@ int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
                    size_t errlen);
 
 /* Loads path.  A missing file is an empty state (the first run).  Returns
- * 0, UV_EINVAL for a foreign or corrupt file (why is in err), or another
+ * 0, UV_EINVAL for a foreign or corrupt file, or one that is not a regular
+ * file (why is in err), UV_EISDIR for a directory, or another
  * negative UV_E* code when it cannot be read; then too ap_state_release()
  * is due. */
 int ap_state_load(struct ap_state *s, const char *path, char *err,

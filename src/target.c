@@ -75,6 +75,17 @@ static int parse_literal(const char *s, struct ap_addr *a, char *err,
   return UV_EINVAL;
 }
 
+/* Whether an IPv6 interval [lo, hi] takes in IPv4-mapped addresses
+ * (::ffff:0:0/96), which are where IPv4 addresses live here: "::/64" must
+ * not mean every IPv4 address too. */
+static int holds_v4(const struct ap_addr *lo, const struct ap_addr *hi) {
+  struct ap_addr first;
+
+  ap_addr_from_v4(&first, 0);
+  return !ap_addr_is_v4(lo) && ap_addr_cmp(lo, &first) <= 0 &&
+         ap_addr_cmp(hi, &first) >= 0;
+}
+
 static int parse_cidr(char *s, char *slash, int whole, struct ap_addr *lo,
                       struct ap_addr *hi, char *err, size_t errlen) {
   struct ap_addr a;
@@ -95,6 +106,10 @@ static int parse_cidr(char *s, char *slash, int whole, struct ap_addr *lo,
     return UV_EINVAL;
   }
   ap_addr_block(&a, bits + (128 - max), lo, hi);
+  if (holds_v4(lo, hi)) {
+    snprintf(err, errlen, "block holds the IPv4-mapped ::ffff:0:0/96");
+    return UV_EINVAL;
+  }
   /* As fping does, an IPv4 block shorter than /31 leaves out its network
    * and broadcast addresses, which hosts do not answer as themselves. */
   if (max == 32 && bits < 31 && !whole) {
@@ -135,6 +150,10 @@ static int parse_range(char *s, char *dash, struct ap_addr *lo,
   }
   if (ap_addr_cmp(lo, hi) > 0) {
     snprintf(err, errlen, "range is reversed");
+    return UV_EINVAL;
+  }
+  if (holds_v4(lo, hi)) {
+    snprintf(err, errlen, "range holds the IPv4-mapped ::ffff:0:0/96");
     return UV_EINVAL;
   }
   return AP_TARGET_RANGE;

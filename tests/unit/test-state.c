@@ -152,6 +152,22 @@ static void test_state_parse_bad(void) {
   expect_bad("aping-state 1\nalive a b\nend 1\n", "line 2: not");
   expect_bad("aping-state 1\nalive a\nend x\n", "line 3: bad count 'x'");
   expect_bad("aping-state 1\nalive a\nok a\nend 2\n", "'a' is listed twice");
+  /* What a line holds reaches the error message only when it is text. */
+  expect_bad("aping-state \x1b[2J\nend 0\n", "line 1: control character "
+             "0x1b at column 13");
+  expect_bad("aping-state 1\n\x9b\x32J 192.0.2.7\nend 1\n", "line 2: not "
+             "valid UTF-8 (byte 0x9b at column 1)");
+  expect_bad("aping-state 1\nalive a\x7f\nend 1\n", "line 2: control");
+  expect_bad("aping-state 1\nalive gr\xc3\xbcn\nend x\xff\n", "line 3: not "
+             "valid UTF-8");
+  EXPECT(parse("aping-state 1\nalive gr\xc3\xbcn.example\nend 1\n") == 0);
+  /* A quote cut short is cut between characters (found by fuzz-state:
+   * "%.20s" split the u-umlaut, and the message was not UTF-8). */
+  expect_bad("aping-state 1!alive g1.alive gr\xc3\xbcn\nend 0\n",
+             "unsupported version '1!alive g1.alive gr' (this");
+  expect_bad("aping-state 1\nalive a\nend 12345678901234567890"
+             "1234567890123456789\xc3\xbc\n",
+             "bad count '123456789012345678901234567890123456789'");
   ap_state_release(&st);
   nul = malloc(17);
   memcpy(nul, "aping-state 1\n\0\n", 17); /* a NUL inside, and the end */
@@ -190,6 +206,16 @@ static void test_state_round_trip(void) {
   ap_state_release(&st);
   EXPECT(ap_state_load(&st, dir, err, sizeof(err)) == UV_EISDIR);
   ap_state_release(&st);
+  /* Neither a device, which would never end, nor a FIFO, whose opening
+   * would wait for a writer. */
+  EXPECT(ap_state_load(&st, "/dev/zero", err, sizeof(err)) == UV_EINVAL);
+  EXPECT(strcmp(err, "not a regular file") == 0);
+  ap_state_release(&st);
+  unlink(p);
+  EXPECT(mkfifo(p, 0600) == 0);
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == UV_EINVAL);
+  ap_state_release(&st);
+  unlink(p);
 }
 
 static void rm(const char *name) {
