@@ -226,8 +226,12 @@ rm -f "$FAKE/peaks" "$FAKE/live"
 scan -m exec -v --ping-command "$FAKE/count" 198.18.2.1-150
 what="ulimit -n 256: the default -j is (256 - 32) / 4 = 56"
 expect grep -q 'at most 56 at once' <<<"$ERR"
-what="... and at most 56 pings ran at once, and 56 were reached"
-expect test "$(sort -n "$FAKE/peaks" | tail -n 1)" = 56
+# The bound must hold; reaching it takes 56 spawns within the second a
+# silent ping lives, which a loaded machine (the sanitizer run) may miss:
+# more than half of it shows the bound is not some smaller number.
+peak=$(sort -n "$FAKE/peaks" | tail -n 1)
+what="... and at most 56 pings ran at once, and more than 28 ($peak)"
+expect test "$peak" -le 56 -a "$peak" -gt 28
 expect test "$(grep -c 'is unreachable$' <<<"$OUT")" = 150
 
 # A /22's worth: the last 512 addresses of the answering benchmark block and
