@@ -22,8 +22,10 @@
 static int echo_send(struct ap_engine *base, const struct ap_probe *p,
                      size_t n, uint64_t now_ns);
 static void echo_close(struct ap_engine *base);
+static void echo_pump(struct ap_engine *base, int again);
 
-static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close };
+static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close,
+                                               echo_pump };
 
 const char *ap_echo_kind_name(int kind) {
   switch (kind) {
@@ -114,6 +116,19 @@ void ap_echo_discard(struct ap_echo *e) {
     if (e->sock[i].fd >= 0)
       close(e->sock[i].fd);
     e->sock[i].fd = -1;
+  }
+}
+
+void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
+  int want[2] = { want_v4, want_v6 }, i;
+
+  for (i = 0; i < 2; i++) {
+    if (!want[i] && e->sock[i].fd >= 0 && !e->sock[i].polling) {
+      close(e->sock[i].fd);
+      e->sock[i].fd = -1;
+      e->sock[i].kind = AP_ECHO_NONE;
+      e->sock[i].err = UV_EAFNOSUPPORT;
+    }
   }
 }
 
@@ -233,20 +248,58 @@ static int drain_errors(struct ap_echo_sock *k) {
   }
 }
 
+static void poll_cb(uv_poll_t *h, int status, int events);
+
+/* Starts or stops watching k's socket. */
+static void watch(struct ap_echo_sock *k, int on) {
+  if (on && !k->watching)
+    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
+  else if (!on && k->watching)
+    k->watching = uv_poll_stop(&k->poll) != 0;
+}
+
+/* Reads everything queued on k: errors first on a datagram socket.
+ * Returns 0, or -1 when the socket itself is broken. */
+static int read_all(struct ap_echo_sock *k, int status) {
+  if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
+    ap_scan_stop(k->echo->base.scan);
+    return -1;
+  }
+  drain(k);
+  return 0;
+}
+
 static void poll_cb(uv_poll_t *h, int status, int events) {
   struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
 
   (void) events;
-  if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
-    /* The socket itself is broken: nothing more will come from it. */
-    ap_scan_stop(k->echo->base.scan);
+  if (read_all(k, status) != 0)
     return;
-  }
-  drain(k);
   /* libuv stops a poll handle that reports POLLERR, which is how pending
    * ICMP errors on the error queue show; we have read them, so watch on. */
   if (status < 0 && !k->echo->base.scan->closing)
-    uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
+}
+
+/* After this many turns in a row of sending without a wait, the sockets
+ * are read after each send instead of watched: a watched socket costs an
+ * epoll callback in the kernel for every reply queued on it. */
+#define HOT_TURNS 4
+
+static void echo_pump(struct ap_engine *base, int again) {
+  struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
+  int i;
+
+  e->hot = again ? (e->hot < HOT_TURNS ? e->hot + 1 : HOT_TURNS) : 0;
+  for (i = 0; i < 2 && !base->scan->closing; i++) {
+    struct ap_echo_sock *k = &e->sock[i];
+    if (!k->polling)
+      continue;
+    if (e->hot == HOT_TURNS)
+      watch(k, 0);
+    if (!k->watching && read_all(k, 0) == 0 && !base->scan->closing)
+      watch(k, e->hot < HOT_TURNS);
+  }
 }
 
 int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
@@ -260,6 +313,7 @@ int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
     if (err == 0) {
       k->polling = 1;
       err = uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+      k->watching = err == 0;
     }
     if (err != 0)
       return err;
@@ -281,7 +335,7 @@ static void echo_close(struct ap_engine *base) {
   for (i = 0; i < 2; i++) {
     struct ap_echo_sock *k = &e->sock[i];
     if (k->polling) {
-      k->polling = 0;
+      k->polling = k->watching = 0;
       uv_close((uv_handle_t *) &k->poll, sock_closed_cb);
     } else if (k->fd >= 0) {
       close(k->fd);

@@ -27,7 +27,8 @@ struct ap_echo_sock {
   int fd;
   int kind;   /* enum ap_echo_kind */
   int err;    /* why kind is AP_ECHO_NONE: the UV_E* of the last try */
-  int polling;
+  int polling;  /* poll is initialised (and must be closed) */
+  int watching; /* poll is started */
   struct ap_icmp_key key;
 };
 
@@ -36,6 +37,7 @@ struct ap_echo {
   struct ap_echo_sock sock[2]; /* [0] IPv4, [1] IPv6 */
   uint64_t sent;
   uint64_t received; /* valid replies and errors */
+  unsigned hot;      /* turns in a row the scheduler sent without a wait */
 };
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
@@ -44,6 +46,12 @@ struct ap_echo {
  * before dropping privileges. */
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16]);
+
+/* Closes the socket of a family that has no targets (want_v4, want_v6
+ * say which have), once the targets are known: a raw socket would
+ * otherwise get a copy of that family's ICMP traffic for nothing.  Call it
+ * before ap_echo_start(). */
+void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6);
 
 /* Starts watching the open sockets on loop.  Returns 0 or a UV_E* code. */
 int ap_echo_start(struct ap_echo *e, uv_loop_t *loop);

@@ -1,6 +1,7 @@
 /* icmp.c - see icmp.h. */
 #include "icmp.h"
 
+#include <endian.h>
 #include <string.h>
 
 #include "siphash.h"
@@ -20,24 +21,25 @@
 
 static const uint8_t tag[8] = { 'a', 'p', 'i', 'n', 'g', '/', '1', 0 };
 
+/* Big-endian loads and stores as single moves: these run for every probe
+ * and every reply. */
 static uint16_t load16(const uint8_t *p) {
-  return (uint16_t) (p[0] << 8 | p[1]);
+  uint16_t v;
+
+  memcpy(&v, p, sizeof(v));
+  return be16toh(v);
 }
 
 static uint64_t load64(const uint8_t *p) {
-  uint64_t v = 0;
-  int i;
+  uint64_t v;
 
-  for (i = 0; i < 8; i++)
-    v = v << 8 | p[i];
-  return v;
+  memcpy(&v, p, sizeof(v));
+  return be64toh(v);
 }
 
 static void store64(uint8_t *p, uint64_t v) {
-  int i;
-
-  for (i = 7; i >= 0; i--, v >>= 8)
-    p[i] = (uint8_t) v;
+  v = htobe64(v);
+  memcpy(p, &v, sizeof(v));
 }
 
 uint16_t ap_icmp_checksum(const void *data, size_t len) {
@@ -58,7 +60,10 @@ static uint64_t mac(const struct ap_icmp_key *k, const struct ap_addr *dst,
                     uint64_t sent_ns) {
   uint8_t msg[24];
 
-  ap_addr_to_bytes(dst, msg);
+  /* The address's 16 bytes (as ap_addr_to_bytes() has them), then the
+   * send time. */
+  store64(msg, dst->hi);
+  store64(msg + 8, dst->lo);
   store64(msg + 16, sent_ns);
   return ap_siphash(k->key, msg, sizeof(msg));
 }

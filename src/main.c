@@ -1618,7 +1618,7 @@ static int probe_all(struct run *run, struct targets *t,
                      uv_loop_t *loop, struct guard *g) {
   static struct ap_exec exec;
   struct pinger p = { echo, NULL };
-  int rc = 0;
+  int rc = 0, v4, v6;
 
   if (t->set.count == 0) {
     if (t->unresolved > 0)
@@ -1632,6 +1632,8 @@ static int probe_all(struct run *run, struct targets *t,
     rc = use_exec(&exec, echo, &t->set, o, loop);
   } else if (o->method != METHOD_NONE) {
     rc = check_sockets(echo, &t->set, o->verbose);
+    families(&t->set, &v4, &v6);
+    ap_echo_keep(echo, v4, v6);
   }
   if (rc == 0 && (o->ports.n > 0 || o->telnet_port != 0))
     rc = probe_services(loop, t, &p, o, g);

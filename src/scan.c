@@ -394,8 +394,11 @@ static void tick(struct ap_scan *s) {
     finish(s, err);
     return;
   }
-  if (!s->closing)
-    arm(s, now);
+  if (s->closing)
+    return;
+  arm(s, now);
+  if (s->engine->ops->pump != NULL)
+    s->engine->ops->pump(s->engine, uv_is_active((uv_handle_t *) &s->idle));
 }
 
 static void tick_cb(uv_timer_t *t) {
