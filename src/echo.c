@@ -27,6 +27,38 @@ static void echo_pump(struct ap_engine *base, int again);
 static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close,
                                                echo_pump };
 
+void ap_echo_report(const struct ap_echo *e, uint64_t retries,
+                    uint64_t backoffs, FILE *f) {
+  /* Indexed by enum ap_icmp_why. */
+  static const char *const why[AP_ICMP_NWHY] = {
+    NULL, "malformed", "checksum", "unused-type", "foreign", "truncated",
+    "bad-mac"
+  };
+  const struct ap_echo_counts *c = &e->counts;
+  uint64_t all = c->late;
+  int i;
+
+  for (i = 1; i < AP_ICMP_NWHY; i++)
+    all += c->rejected[i];
+  fprintf(f, "\n counters:\n");
+  fprintf(f, "  probes-sent %llu\n", (unsigned long long) c->sent);
+  fprintf(f, "  replies-valid %llu\n", (unsigned long long) c->replies);
+  fprintf(f, "  errors-matched %llu\n", (unsigned long long) c->errors);
+  fprintf(f, "  rejected %llu\n", (unsigned long long) all);
+  fprintf(f, "  rejected-late %llu\n", (unsigned long long) c->late);
+  for (i = 1; i < AP_ICMP_NWHY; i++)
+    fprintf(f, "  rejected-%s %llu\n", why[i],
+            (unsigned long long) c->rejected[i]);
+  fprintf(f, "  retries %llu\n", (unsigned long long) retries);
+  fprintf(f, "  backoffs %llu\n", (unsigned long long) backoffs);
+  for (i = 0; i < AP_ECHO_NERRNO && c->send_errs[i] > 0; i++)
+    fprintf(f, "  send-error-%s %llu\n", uv_err_name(c->send_err[i]),
+            (unsigned long long) c->send_errs[i]);
+  if (c->send_err_other > 0)
+    fprintf(f, "  send-error-other %llu\n",
+            (unsigned long long) c->send_err_other);
+}
+
 const char *ap_echo_kind_name(int kind) {
   switch (kind) {
   case AP_ECHO_RAW: return "raw";
@@ -132,19 +164,26 @@ void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
   }
 }
 
-/* Hands one validated message to the scheduler. */
+/* Hands one message to the scheduler if it is valid, and counts it. */
 static void deliver(struct ap_echo_sock *k, int kind,
                     const struct ap_icmp_msg *m, uint64_t now) {
+  struct ap_echo_counts *c = &k->echo->counts;
   struct ap_scan *s = k->echo->base.scan;
 
   if (kind == AP_ICMP_REPLY) {
-    k->echo->received++;
-    ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns);
+    if (ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns))
+      c->replies++;
+    else
+      c->late++;
   } else if (kind == AP_ICMP_ERROR) {
-    k->echo->received++;
-    ap_scan_fail(s, &m->target,
-                 ap_icmp_reason(ap_addr_is_v4(&m->target), m->type, m->code),
-                 &m->from);
+    if (ap_scan_fail(s, &m->target,
+                     ap_icmp_reason(ap_addr_is_v4(&m->target), m->type,
+                                    m->code), &m->from))
+      c->errors++;
+    else
+      c->late++;
+  } else if (m->why < AP_ICMP_NWHY) {
+    c->rejected[m->why]++;
   }
 }
 
@@ -176,8 +215,10 @@ static void drain(struct ap_echo_sock *k) {
       return;
     now = uv_hrtime();
     for (i = 0; i < n; i++) {
-      if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0)
+      if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0) {
+        k->echo->counts.rejected[AP_ICMP_MALFORMED]++;
         continue;
+      }
       deliver(k, ap_icmp_parse(buf[i], msg[i].msg_len, hdr, &a, &k->key,
                                now, &m), &m, now);
     }
@@ -233,13 +274,20 @@ static int drain_errors(struct ap_echo_sock *k) {
       return errno == EAGAIN || errno == EWOULDBLOCK ? count : -1;
     count++;
     ee = ext_err(&h);
-    if (ee == NULL || !explained(ee))
-      continue;
     memset(&m, 0, sizeof(m));
-    if (ap_addr_from_sockaddr(&m.target, (struct sockaddr *) &dst) != 0 ||
-        !ap_icmp_ours(pkt, (size_t) len, &k->key, &m.target, uv_hrtime(),
-                      &m.sent_ns))
+    if (ee == NULL || !explained(ee)) {
+      m.why = AP_ICMP_UNUSED;
+    } else if (ap_addr_from_sockaddr(&m.target,
+                                     (struct sockaddr *) &dst) != 0) {
+      m.why = AP_ICMP_MALFORMED;
+    } else {
+      m.why = (uint8_t) ap_icmp_ours(pkt, (size_t) len, &k->key, &m.target,
+                                     uv_hrtime(), &m.sent_ns);
+    }
+    if (m.why != AP_ICMP_OK) {
+      deliver(k, AP_ICMP_IGNORE, &m, 0);
       continue;
+    }
     if (ap_addr_from_sockaddr(&m.from, SO_EE_OFFENDER(ee)) != 0)
       m.from = m.target;
     m.type = ee->ee_type;
@@ -344,6 +392,20 @@ static void echo_close(struct ap_engine *base) {
   }
 }
 
+static void count_send_error(struct ap_echo_counts *c, int sys_errno) {
+  int err = uv_translate_sys_error(sys_errno), i;
+
+  for (i = 0; i < AP_ECHO_NERRNO; i++) {
+    if (c->send_errs[i] == 0)
+      c->send_err[i] = err;
+    if (c->send_err[i] == err) {
+      c->send_errs[i]++;
+      return;
+    }
+  }
+  c->send_err_other++;
+}
+
 /* Sends m probes, all of one family, through k.  Returns how many it took;
  * a probe the kernel refused outright gets its verdict here. */
 static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
@@ -368,9 +430,13 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
     r = sendmmsg(k->fd, msg + off, (unsigned) (m - off), 0);
     if (r > 0) {
       off += (size_t) r;
-      k->echo->sent += (uint64_t) r;
+      k->echo->counts.sent += (uint64_t) r;
       retried = 0;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+      continue;
+    }
+    if (errno != EINTR)
+      count_send_error(&k->echo->counts, errno);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
       break;
     } else if (k->kind == AP_ECHO_DGRAM && !retried && errno != EINTR) {
       /* A datagram socket reports an earlier probe's ICMP error on the

@@ -10,6 +10,7 @@
 #define AP_ECHO_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include "engine.h"
@@ -32,12 +33,28 @@ struct ap_echo_sock {
   struct ap_icmp_key key;
 };
 
+#define AP_ECHO_NERRNO 6
+
+/* What the engine saw, for -s -v.  Plain counters, bumped as it goes. */
+struct ap_echo_counts {
+  uint64_t sent;      /* probes the kernel took */
+  uint64_t replies;   /* echo replies that passed validation */
+  uint64_t errors;    /* ICMP errors matched to a probe of ours */
+  uint64_t late;      /* valid, for a target that already had its verdict
+                         (a duplicate, or a reply after the timeout) */
+  uint64_t rejected[AP_ICMP_NWHY]; /* packets ignored, by enum ap_icmp_why */
+  /* Failed sends (sendmmsg), by error: the first AP_ECHO_NERRNO distinct
+   * UV_E* codes, the rest together. */
+  int send_err[AP_ECHO_NERRNO];
+  uint64_t send_errs[AP_ECHO_NERRNO];
+  uint64_t send_err_other;
+};
+
 struct ap_echo {
   struct ap_engine base;
   struct ap_echo_sock sock[2]; /* [0] IPv4, [1] IPv6 */
-  uint64_t sent;
-  uint64_t received; /* valid replies and errors */
-  unsigned hot;      /* turns in a row the scheduler sent without a wait */
+  struct ap_echo_counts counts;
+  unsigned hot; /* turns in a row the scheduler sent without a wait */
 };
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
@@ -58,6 +75,11 @@ int ap_echo_start(struct ap_echo *e, uv_loop_t *loop);
 
 /* Closes the sockets of an engine that was opened but never started. */
 void ap_echo_discard(struct ap_echo *e);
+
+/* Writes the counters to f, one "  NAME VALUE" line each, after a
+ * " counters:" line; retries and backoffs come from the scheduler. */
+void ap_echo_report(const struct ap_echo *e, uint64_t retries,
+                    uint64_t backoffs, FILE *f);
 
 /* "raw", "datagram" or "none". */
 const char *ap_echo_kind_name(int kind);

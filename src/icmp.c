@@ -93,22 +93,25 @@ size_t ap_icmp_build(uint8_t *buf, const struct ap_icmp_key *k,
 }
 
 /* Checks an echo header and payload (ours, as sent to dst) at p, of which
- * len bytes are present.  Returns 1 and sets *sent_ns when it is genuine. */
+ * len bytes are present.  Returns AP_ICMP_OK and sets *sent_ns when it is
+ * genuine, else why not. */
 static int genuine(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
                    const struct ap_addr *dst, uint64_t now_ns,
                    uint64_t *sent_ns) {
   uint64_t sent, m;
 
-  if (len < AP_ICMP_ECHOLEN || memcmp(p + 8, tag, sizeof(tag)) != 0)
-    return 0;
-  if (k->check_ident && load16(p + 4) != k->ident)
-    return 0;
+  if (len >= AP_ICMP_HDRLEN && k->check_ident && load16(p + 4) != k->ident)
+    return AP_ICMP_FOREIGN;
+  if (len < AP_ICMP_ECHOLEN)
+    return AP_ICMP_TRUNCATED;
+  if (memcmp(p + 8, tag, sizeof(tag)) != 0)
+    return AP_ICMP_FOREIGN;
   sent = load64(p + 16);
   m = load64(p + 24);
   if (sent > now_ns || m != mac(k, dst, sent) || load16(p + 6) != (m & 0xffff))
-    return 0;
+    return AP_ICMP_BADMAC;
   *sent_ns = sent;
-  return 1;
+  return AP_ICMP_OK;
 }
 
 /* Parses the IPv4 packet quoted in an ICMP error: it must be our echo
@@ -117,26 +120,43 @@ static int quoted_v4(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
                      uint64_t now_ns, struct ap_icmp_msg *msg) {
   size_t ihl;
 
-  if (len < IP4_MINHDR || (q[0] >> 4) != 4 || q[9] != PROTO_ICMP)
-    return 0;
+  if (len < IP4_MINHDR)
+    return AP_ICMP_TRUNCATED;
   ihl = (size_t) (q[0] & 0x0f) * 4;
-  if (ihl < IP4_MINHDR || len < ihl + AP_ICMP_ECHOLEN)
-    return 0;
+  if ((q[0] >> 4) != 4 || ihl < IP4_MINHDR)
+    return AP_ICMP_MALFORMED;
+  if (q[9] != PROTO_ICMP)
+    return AP_ICMP_FOREIGN;
+  if (len < ihl + AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (q[ihl] != ICMP4_ECHO)
+    return AP_ICMP_FOREIGN;
   ap_addr_from_v4(&msg->target, (uint32_t) load16(q + 16) << 16 |
                                     load16(q + 18));
-  if (q[ihl] != ICMP4_ECHO)
-    return 0;
   return genuine(q + ihl, len - ihl, k, &msg->target, now_ns, &msg->sent_ns);
 }
 
 static int quoted_v6(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
                      uint64_t now_ns, struct ap_icmp_msg *msg) {
-  if (len < IP6_HDRLEN + AP_ICMP_ECHOLEN || (q[0] >> 4) != 6 ||
-      q[6] != PROTO_ICMPV6 || q[IP6_HDRLEN] != ICMP6_ECHO)
-    return 0;
+  if (len < IP6_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if ((q[0] >> 4) != 6)
+    return AP_ICMP_MALFORMED;
+  if (q[6] != PROTO_ICMPV6)
+    return AP_ICMP_FOREIGN;
+  if (len < IP6_HDRLEN + AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (q[IP6_HDRLEN] != ICMP6_ECHO)
+    return AP_ICMP_FOREIGN;
   ap_addr_from_bytes(&msg->target, q + 24);
   return genuine(q + IP6_HDRLEN, len - IP6_HDRLEN, k, &msg->target, now_ns,
                  &msg->sent_ns);
+}
+
+/* Returns kind when why is AP_ICMP_OK, else records why and ignores. */
+static int judged(struct ap_icmp_msg *msg, int why, int kind) {
+  msg->why = (uint8_t) why;
+  return why == AP_ICMP_OK ? kind : AP_ICMP_IGNORE;
 }
 
 static int parse_icmp(const uint8_t *p, size_t len, int v4,
@@ -145,25 +165,24 @@ static int parse_icmp(const uint8_t *p, size_t len, int v4,
   uint8_t type;
 
   if (len < AP_ICMP_HDRLEN)
-    return AP_ICMP_IGNORE;
+    return judged(msg, AP_ICMP_MALFORMED, 0);
   type = p[0];
   msg->type = type;
   msg->code = p[1];
   if (type == (v4 ? ICMP4_ECHOREPLY : ICMP6_ECHOREPLY)) {
     if (p[1] != 0)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_UNUSED, 0);
     msg->target = msg->from;
-    return genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns)
-               ? AP_ICMP_REPLY
-               : AP_ICMP_IGNORE;
+    return judged(msg, genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns),
+                  AP_ICMP_REPLY);
   }
   if (v4 && (type == ICMP4_UNREACH || type == ICMP4_TIMXCEED))
-    return quoted_v4(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
-                                                      : AP_ICMP_IGNORE;
+    return judged(msg, quoted_v4(p + 8, len - 8, k, now_ns, msg),
+                  AP_ICMP_ERROR);
   if (!v4 && (type == ICMP6_UNREACH || type == ICMP6_TIMXCEED))
-    return quoted_v6(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
-                                                      : AP_ICMP_IGNORE;
-  return AP_ICMP_IGNORE;
+    return judged(msg, quoted_v6(p + 8, len - 8, k, now_ns, msg),
+                  AP_ICMP_ERROR);
+  return judged(msg, AP_ICMP_UNUSED, 0);
 }
 
 int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
@@ -177,11 +196,11 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   if (ipv4_hdr) {
     if (!v4 || len < IP4_MINHDR || (pkt[0] >> 4) != 4 ||
         pkt[9] != PROTO_ICMP)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_MALFORMED, 0);
     ihl = (size_t) (pkt[0] & 0x0f) * 4;
     total = load16(pkt + 2);
     if (ihl < IP4_MINHDR || ihl > len)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_MALFORMED, 0);
     if (total >= ihl && total < len)
       len = total;
     pkt += ihl;
@@ -190,16 +209,17 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   /* The kernel checks ICMPv6 checksums for us, but not ICMPv4 ones on raw
    * sockets. */
   if (v4 && ipv4_hdr && ap_icmp_checksum(pkt, len) != 0)
-    return AP_ICMP_IGNORE;
+    return judged(msg, AP_ICMP_CHECKSUM, 0);
   return parse_icmp(pkt, len, v4, k, now_ns, msg);
 }
 
 int ap_icmp_ours(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
                  const struct ap_addr *dst, uint64_t now_ns,
                  uint64_t *sent_ns) {
-  if (len < AP_ICMP_HDRLEN ||
-      p[0] != (ap_addr_is_v4(dst) ? ICMP4_ECHO : ICMP6_ECHO))
-    return 0;
+  if (len < AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (p[0] != (ap_addr_is_v4(dst) ? ICMP4_ECHO : ICMP6_ECHO))
+    return AP_ICMP_FOREIGN;
   return genuine(p, len, k, dst, now_ns, sent_ns);
 }
 

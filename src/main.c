@@ -1288,6 +1288,13 @@ static int plugin_exit(int rc) {
 
 /* ---- end of output formats and unattended runs ---- */
 
+/* -s -v: the ICMP engine's counters after the summary. */
+static void show_counters(const struct pinger *p, const struct ap_scan *s,
+                          const struct opts *o) {
+  if (o->summary && o->verbose && p->exec == NULL)
+    ap_echo_report(p->echo, s->retries, s->backoffs, stderr);
+}
+
 /* The random order's seed: --seed, else random bytes, else the clock. */
 static uint64_t order_seed(const struct opts *o, uint64_t now) {
   uint64_t seed = o->seed;
@@ -1341,6 +1348,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
+  show_counters(p, &run->scan, o);
   ap_scan_release(&run->scan);
   if (err != 0 && err != UV_ECANCELED) {
     release_output(run);
@@ -1510,8 +1518,10 @@ static int svc_run_end(struct svc_run *sr, const struct targets *t,
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
-  if (sr->pinging)
+  if (sr->pinging) {
+    show_counters(&sr->ping, &run->scan, o);
     ap_scan_release(&run->scan);
+  }
   ap_combine_release(&sr->comb);
   free(sr->checks);
   if (err != 0 && err != UV_ECANCELED) {

@@ -15,7 +15,10 @@ struct fake {
   unsigned answer;
   unsigned answer_at;
   size_t take;
+  unsigned refuse; /* take nothing on the first `refuse` calls */
+  unsigned calls;
   uint64_t sent;
+  uint64_t counted, ignored; /* what ap_scan_reply() said of the replies */
   uint64_t attempts[4];
   int closed;
 };
@@ -26,12 +29,15 @@ struct result {
 };
 
 static struct result res;
+static uint64_t retries, backoffs; /* of the last run() */
 
 static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
                      uint64_t now) {
   struct fake *f = (struct fake *) e;
   size_t i;
 
+  if (f->calls++ < f->refuse)
+    return 0;
   if (f->take && n > f->take)
     n = f->take;
   for (i = 0; i < n; i++) {
@@ -39,8 +45,9 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
     if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
         p[i].attempt >= f->answer_at) {
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000); /* a duplicate */
+      f->counted += (uint64_t) ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      /* A duplicate: */
+      f->ignored += (uint64_t) !ap_scan_reply(e->scan, &p[i].addr, now, 1000);
     }
   }
   return (int) n;
@@ -90,6 +97,8 @@ static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
   uv_run(&loop, UV_RUN_DEFAULT);
   EXPECT(s.status == 0);
   EXPECT(f->closed == 1);
+  retries = s.retries;
+  backoffs = s.backoffs;
   ap_scan_release(&s);
   EXPECT(uv_loop_close(&loop) == 0);
   ap_tset_release(&set);
@@ -108,6 +117,9 @@ static void test_all_answer(void) {
   EXPECT(res.alive == 254 && res.unreachable == 0);
   EXPECT(res.verdicts_for_1 == 1);
   EXPECT(f.sent == 254);
+  /* The first reply to each counted, the duplicate did not. */
+  EXPECT(f.counted == 254 && f.ignored == 254);
+  EXPECT(retries == 0 && backoffs == 0);
 }
 
 static void test_silent_retried(void) {
@@ -124,6 +136,7 @@ static void test_silent_retried(void) {
   EXPECT(f.attempts[1] == 254);
   EXPECT(f.attempts[2] == 155);
   EXPECT(f.sent == 254 + 254 + 155);
+  EXPECT(retries == 254 + 155);
 }
 
 static void test_rate_limit(void) {
@@ -147,6 +160,25 @@ static void test_busy_engine(void) {
   run(&f, &cfg);
   EXPECT(res.alive == 254);
   EXPECT(f.sent == 254);
+}
+
+/* An engine that refuses everything at first (the kernel's queue is full):
+ * the scan backs off on its timer and offers the same probes again, each
+ * turn once, losing none. */
+static void test_refusing_engine(void) {
+  struct ap_scan_cfg cfg = { 1000, 0, 1, 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  f.refuse = 6;
+  run(&f, &cfg);
+  EXPECT(res.alive == 254 && res.unreachable == 0);
+  EXPECT(f.sent == 254);
+  /* Six refusals, six back-offs, then one call took all 254: a scan that
+   * spun instead would have called far more often. */
+  EXPECT(backoffs == 6);
+  EXPECT(f.calls == 7);
 }
 
 /* An engine that never answers, to watch the in-flight bound. */
@@ -235,6 +267,7 @@ int main(void) {
   RUN(test_silent_retried);
   RUN(test_rate_limit);
   RUN(test_busy_engine);
+  RUN(test_refusing_engine);
   RUN(test_inflight_bound);
   RUN(test_bad_config);
   return tap_done();
