@@ -244,6 +244,53 @@ static void test_inflight_bound(void) {
   ap_tset_release(&set);
 }
 
+/* The pump hint: an engine with a pump hears, after every turn that sent,
+ * whether the next turn sends at once (1) or the loop waits (0). */
+static unsigned pumped[2];
+static int last_again = -1;
+
+static void fake_pump(struct ap_engine *e, int again) {
+  (void) e;
+  pumped[again != 0]++;
+  last_again = again;
+}
+
+static const struct ap_engine_ops pump_ops = { "pump", count_send,
+                                               fake_close, fake_pump };
+
+static void test_pump(void) {
+  struct ap_scan_cfg cfg = { 20, 0, 1, 0 };
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct ap_addr lo, hi;
+  struct fake f;
+  uv_loop_t loop;
+
+  memset(&f, 0, sizeof(f));
+  memset(&res, 0, sizeof(res));
+  f.base.ops = &pump_ops;
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.5.232", &hi); /* 1000 targets: 4 batches of 256 */
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 1, 1, 1, 1);
+  uv_loop_init(&loop);
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &f.base, &cfg, verdict_cb) ==
+         0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  /* Three turns with more to send at once, then the wait for the
+   * timeouts, told each time the loop is about to block. */
+  EXPECT(f.sent == 1000 && res.unreachable == 1000);
+  EXPECT(pumped[1] == 3);
+  EXPECT(pumped[0] >= 1 && last_again == 0);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+}
+
 static void test_bad_config(void) {
   struct ap_scan_cfg cfg = { 0, 0, 1, 0 };
   struct ap_tset set;
@@ -269,6 +316,7 @@ int main(void) {
   RUN(test_busy_engine);
   RUN(test_refusing_engine);
   RUN(test_inflight_bound);
+  RUN(test_pump);
   RUN(test_bad_config);
   return tap_done();
 }
