@@ -38,3 +38,8 @@ timed() {
 median() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+
+# minimum N...: the smallest of the numbers given.
+minimum() {
+  printf '%s\n' "$@" | sort -n | head -n 1
+}
