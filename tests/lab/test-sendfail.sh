@@ -109,7 +109,7 @@ OUT=$(lab_exec_nobody env LD_PRELOAD="$tmp/sendfail.so" \
   SENDFAIL_FIRST=10 SENDFAIL_COUNT="$tmp/nobody/count" "$APING" -a -s -v \
   -r 0 "$LAB_UP_NET4" 2>"$tmp/err") && RC=0 || RC=$?
 ERR=$(cat "$tmp/err") FAILED=$(cat "$tmp/nobody/count" 2>/dev/null || echo 0)
-WALL= CPU=
+WALL='' CPU=''
 what="datagram socket, 10 sends refused: all 254 found, 10 back-offs"
 expect test "$(printf '%s\n' "$OUT" | sort)" = "$want4" -a "$RC" -eq 0 -a \
   "$FAILED" -eq 10 -a "$(counter backoffs)" -eq 10 -a \
@@ -132,7 +132,7 @@ route_gone() {
   OUT=$(cat "$tmp/out") ERR=$(cat "$tmp/err")
 }
 
-WALL= CPU= FAILED=-
+WALL='' CPU='' FAILED=-
 route_gone 4 "$LAB_UP_NET4" 198.18.2.0/24 198.18.2.0/24 198.18.0.2
 up='198\.18\.1\.' silent='198\.18\.2\.' re='[0-9]+'
 n=254
