@@ -137,6 +137,15 @@ expect test "$(sed -n '/^ counters:$/,$p' <<<"$ERR" | awk 'NR > 1 {print $1}' |
   tr '\n' ' ')" = "probes-sent replies-valid errors-matched rejected \
 rejected-late rejected-malformed rejected-checksum rejected-unused-type \
 rejected-foreign rejected-truncated rejected-bad-mac retries backoffs "
+# Another program's ping beside the scan: its replies reach aping's raw
+# socket too, and are counted as foreign.
+lab_exec ping -c 8 -i 0.25 "$LAB_UP4" >/dev/null 2>&1 &
+pinger=$!
+scan -s -v -t 2000 -r 0 "$LAB_SILENT4"
+wait "$pinger" || true
+what="-s -v: another program's echo replies are rejected as foreign"
+expect test "$(counter rejected-foreign)" -gt 0 -a \
+  "$(counter replies-valid)" -eq 0
 scan -s -r 0 "$LAB_UNREACH4" "$LAB_UP4"
 what="-s alone: no counters"
 expect test "$(grep -c 'counters:\|probes-sent' <<<"$ERR" || true)" -eq 0 -a \
