@@ -5,6 +5,9 @@
  * net.ipv4.ping_group_range.  Probes go out in batches with sendmmsg();
  * replies are drained with recvmmsg() on every wake-up and validated by
  * icmp.c, never trusted for their source address or identifier alone.
+ * While the scheduler sends turn after turn without waiting, the sockets
+ * are read after each turn instead of watched (see the pump hook in
+ * engine.h).
  */
 #ifndef AP_ECHO_H
 #define AP_ECHO_H
