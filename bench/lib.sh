@@ -16,21 +16,30 @@ bench_setup() {
 }
 
 # timed VAR CMD...: runs CMD (through lab_exec: inside the lab only) with
-# its stdout to $BENCH_OUT, and stores the wall time in ms in VAR and the
-# peak RSS in KiB in VAR_rss.
+# its stdout to $BENCH_OUT, and stores the wall time in ms in VAR, the peak
+# RSS in KiB in VAR_rss and the user and system CPU time in ms in VAR_usr
+# and VAR_sys.  Every tool is measured the same way: the wall time runs
+# from before lab_exec to after the tool's exit, process start included.
 timed() {
-  local var=$1 t0 t1 rss
+  local var=$1 t0 t1 r
   shift
   t0=$(date +%s%N)
-  lab_exec /usr/bin/time -f '%M' -o "$BENCH_TMP/rss" "$@" >"$BENCH_OUT" \
-    2>"$BENCH_TMP/err" || true
+  lab_exec /usr/bin/time -f '%M %U %S' -o "$BENCH_TMP/rss" "$@" \
+    >"$BENCH_OUT" 2>"$BENCH_TMP/err" || true
   t1=$(date +%s%N)
-  rss=$(tail -n 1 "$BENCH_TMP/rss")
+  r=$(tail -n 1 "$BENCH_TMP/rss")
   printf -v "$var" '%d' $(((t1 - t0) / 1000000))
-  printf -v "${var}_rss" '%s' "$rss"
+  printf -v "${var}_rss" '%s' "${r%% *}"
+  printf -v "${var}_usr" '%s' "$(awk '{printf "%d", $2 * 1000}' <<<"$r")"
+  printf -v "${var}_sys" '%s' "$(awk '{printf "%d", $3 * 1000}' <<<"$r")"
 }
 
 # median N...: the median of the numbers given.
 median() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+# minimum N...: the smallest of the numbers given.
+minimum() {
+  printf '%s\n' "$@" | sort -n | head -n 1
 }

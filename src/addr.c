@@ -111,13 +111,31 @@ int ap_addr_parse(const char *s, struct ap_addr *a) {
   return UV_EINVAL;
 }
 
+/* Dotted quad by hand: inet_ntop() goes through sprintf(), which made the
+ * text of -a a tenth of a large sweep's user time. */
+static void format_v4(uint32_t v, char *buf) {
+  char *p = buf;
+  unsigned b;
+  int i;
+
+  for (i = 3; i >= 0; i--) {
+    b = v >> (8 * i) & 0xff;
+    if (b >= 100)
+      *p++ = (char) ('0' + b / 100);
+    if (b >= 10)
+      *p++ = (char) ('0' + b / 10 % 10);
+    *p++ = (char) ('0' + b % 10);
+    *p++ = i > 0 ? '.' : '\0';
+  }
+}
+
 const char *ap_addr_format(const struct ap_addr *a, char *buf, size_t len) {
-  struct in_addr in4;
   struct in6_addr in6;
 
   if (ap_addr_is_v4(a)) {
-    in4.s_addr = htonl(ap_addr_v4(a));
-    if (inet_ntop(AF_INET, &in4, buf, (socklen_t) len) == NULL)
+    if (len >= sizeof("255.255.255.255"))
+      format_v4(ap_addr_v4(a), buf);
+    else if (len > 0)
       buf[0] = '\0';
   } else {
     ap_addr_to_bytes(a, in6.s6_addr);

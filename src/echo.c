@@ -22,8 +22,42 @@
 static int echo_send(struct ap_engine *base, const struct ap_probe *p,
                      size_t n, uint64_t now_ns);
 static void echo_close(struct ap_engine *base);
+static void echo_pump(struct ap_engine *base, int again);
 
-static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close };
+static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close,
+                                               echo_pump };
+
+void ap_echo_report(const struct ap_echo *e, uint64_t retries,
+                    uint64_t backoffs, FILE *f) {
+  /* Indexed by enum ap_icmp_why. */
+  static const char *const why[AP_ICMP_NWHY] = {
+    NULL, "malformed", "checksum", "unused-type", "foreign", "truncated",
+    "bad-mac"
+  };
+  const struct ap_echo_counts *c = &e->counts;
+  uint64_t all = c->late;
+  int i;
+
+  for (i = 1; i < AP_ICMP_NWHY; i++)
+    all += c->rejected[i];
+  fprintf(f, "\n counters:\n");
+  fprintf(f, "  probes-sent %llu\n", (unsigned long long) c->sent);
+  fprintf(f, "  replies-valid %llu\n", (unsigned long long) c->replies);
+  fprintf(f, "  errors-matched %llu\n", (unsigned long long) c->errors);
+  fprintf(f, "  rejected %llu\n", (unsigned long long) all);
+  fprintf(f, "  rejected-late %llu\n", (unsigned long long) c->late);
+  for (i = 1; i < AP_ICMP_NWHY; i++)
+    fprintf(f, "  rejected-%s %llu\n", why[i],
+            (unsigned long long) c->rejected[i]);
+  fprintf(f, "  retries %llu\n", (unsigned long long) retries);
+  fprintf(f, "  backoffs %llu\n", (unsigned long long) backoffs);
+  for (i = 0; i < AP_ECHO_NERRNO && c->send_errs[i] > 0; i++)
+    fprintf(f, "  send-error-%s %llu\n", uv_err_name(c->send_err[i]),
+            (unsigned long long) c->send_errs[i]);
+  if (c->send_err_other > 0)
+    fprintf(f, "  send-error-other %llu\n",
+            (unsigned long long) c->send_err_other);
+}
 
 const char *ap_echo_kind_name(int kind) {
   switch (kind) {
@@ -117,19 +151,39 @@ void ap_echo_discard(struct ap_echo *e) {
   }
 }
 
-/* Hands one validated message to the scheduler. */
+void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
+  int want[2] = { want_v4, want_v6 }, i;
+
+  for (i = 0; i < 2; i++) {
+    if (!want[i] && e->sock[i].fd >= 0 && !e->sock[i].polling) {
+      close(e->sock[i].fd);
+      e->sock[i].fd = -1;
+      e->sock[i].kind = AP_ECHO_NONE;
+      e->sock[i].err = UV_EAFNOSUPPORT;
+    }
+  }
+}
+
+/* Hands one message to the scheduler if it is valid, and counts it. */
 static void deliver(struct ap_echo_sock *k, int kind,
                     const struct ap_icmp_msg *m, uint64_t now) {
+  struct ap_echo_counts *c = &k->echo->counts;
   struct ap_scan *s = k->echo->base.scan;
 
   if (kind == AP_ICMP_REPLY) {
-    k->echo->received++;
-    ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns);
+    if (ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns))
+      c->replies++;
+    else
+      c->late++;
   } else if (kind == AP_ICMP_ERROR) {
-    k->echo->received++;
-    ap_scan_fail(s, &m->target,
-                 ap_icmp_reason(ap_addr_is_v4(&m->target), m->type, m->code),
-                 &m->from);
+    if (ap_scan_fail(s, &m->target,
+                     ap_icmp_reason(ap_addr_is_v4(&m->target), m->type,
+                                    m->code), &m->from))
+      c->errors++;
+    else
+      c->late++;
+  } else if (m->why < AP_ICMP_NWHY) {
+    c->rejected[m->why]++;
   }
 }
 
@@ -161,8 +215,10 @@ static void drain(struct ap_echo_sock *k) {
       return;
     now = uv_hrtime();
     for (i = 0; i < n; i++) {
-      if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0)
+      if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0) {
+        k->echo->counts.rejected[AP_ICMP_MALFORMED]++;
         continue;
+      }
       deliver(k, ap_icmp_parse(buf[i], msg[i].msg_len, hdr, &a, &k->key,
                                now, &m), &m, now);
     }
@@ -218,13 +274,20 @@ static int drain_errors(struct ap_echo_sock *k) {
       return errno == EAGAIN || errno == EWOULDBLOCK ? count : -1;
     count++;
     ee = ext_err(&h);
-    if (ee == NULL || !explained(ee))
-      continue;
     memset(&m, 0, sizeof(m));
-    if (ap_addr_from_sockaddr(&m.target, (struct sockaddr *) &dst) != 0 ||
-        !ap_icmp_ours(pkt, (size_t) len, &k->key, &m.target, uv_hrtime(),
-                      &m.sent_ns))
+    if (ee == NULL || !explained(ee)) {
+      m.why = AP_ICMP_UNUSED;
+    } else if (ap_addr_from_sockaddr(&m.target,
+                                     (struct sockaddr *) &dst) != 0) {
+      m.why = AP_ICMP_MALFORMED;
+    } else {
+      m.why = (uint8_t) ap_icmp_ours(pkt, (size_t) len, &k->key, &m.target,
+                                     uv_hrtime(), &m.sent_ns);
+    }
+    if (m.why != AP_ICMP_OK) {
+      deliver(k, AP_ICMP_IGNORE, &m, 0);
       continue;
+    }
     if (ap_addr_from_sockaddr(&m.from, SO_EE_OFFENDER(ee)) != 0)
       m.from = m.target;
     m.type = ee->ee_type;
@@ -233,20 +296,58 @@ static int drain_errors(struct ap_echo_sock *k) {
   }
 }
 
+static void poll_cb(uv_poll_t *h, int status, int events);
+
+/* Starts or stops watching k's socket. */
+static void watch(struct ap_echo_sock *k, int on) {
+  if (on && !k->watching)
+    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
+  else if (!on && k->watching)
+    k->watching = uv_poll_stop(&k->poll) != 0;
+}
+
+/* Reads everything queued on k: errors first on a datagram socket.
+ * Returns 0, or -1 when the socket itself is broken. */
+static int read_all(struct ap_echo_sock *k, int status) {
+  if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
+    ap_scan_stop(k->echo->base.scan);
+    return -1;
+  }
+  drain(k);
+  return 0;
+}
+
 static void poll_cb(uv_poll_t *h, int status, int events) {
   struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
 
   (void) events;
-  if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
-    /* The socket itself is broken: nothing more will come from it. */
-    ap_scan_stop(k->echo->base.scan);
+  if (read_all(k, status) != 0)
     return;
-  }
-  drain(k);
   /* libuv stops a poll handle that reports POLLERR, which is how pending
    * ICMP errors on the error queue show; we have read them, so watch on. */
   if (status < 0 && !k->echo->base.scan->closing)
-    uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
+}
+
+/* After this many turns in a row of sending without a wait, the sockets
+ * are read after each send instead of watched: a watched socket costs an
+ * epoll callback in the kernel for every reply queued on it. */
+#define HOT_TURNS 4
+
+static void echo_pump(struct ap_engine *base, int again) {
+  struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
+  int i;
+
+  e->hot = again ? (e->hot < HOT_TURNS ? e->hot + 1 : HOT_TURNS) : 0;
+  for (i = 0; i < 2 && !base->scan->closing; i++) {
+    struct ap_echo_sock *k = &e->sock[i];
+    if (!k->polling)
+      continue;
+    if (e->hot == HOT_TURNS)
+      watch(k, 0);
+    if (!k->watching && read_all(k, 0) == 0 && !base->scan->closing)
+      watch(k, e->hot < HOT_TURNS);
+  }
 }
 
 int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
@@ -260,6 +361,7 @@ int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
     if (err == 0) {
       k->polling = 1;
       err = uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+      k->watching = err == 0;
     }
     if (err != 0)
       return err;
@@ -281,13 +383,27 @@ static void echo_close(struct ap_engine *base) {
   for (i = 0; i < 2; i++) {
     struct ap_echo_sock *k = &e->sock[i];
     if (k->polling) {
-      k->polling = 0;
+      k->polling = k->watching = 0;
       uv_close((uv_handle_t *) &k->poll, sock_closed_cb);
     } else if (k->fd >= 0) {
       close(k->fd);
       k->fd = -1;
     }
   }
+}
+
+static void count_send_error(struct ap_echo_counts *c, int sys_errno) {
+  int err = uv_translate_sys_error(sys_errno), i;
+
+  for (i = 0; i < AP_ECHO_NERRNO; i++) {
+    if (c->send_errs[i] == 0)
+      c->send_err[i] = err;
+    if (c->send_err[i] == err) {
+      c->send_errs[i]++;
+      return;
+    }
+  }
+  c->send_err_other++;
 }
 
 /* Sends m probes, all of one family, through k.  Returns how many it took;
@@ -314,9 +430,13 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
     r = sendmmsg(k->fd, msg + off, (unsigned) (m - off), 0);
     if (r > 0) {
       off += (size_t) r;
-      k->echo->sent += (uint64_t) r;
+      k->echo->counts.sent += (uint64_t) r;
       retried = 0;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+      continue;
+    }
+    if (errno != EINTR)
+      count_send_error(&k->echo->counts, errno);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
       break;
     } else if (k->kind == AP_ECHO_DGRAM && !retried && errno != EINTR) {
       /* A datagram socket reports an earlier probe's ICMP error on the

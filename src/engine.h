@@ -35,6 +35,13 @@ struct ap_engine_ops {
               uint64_t now_ns);
   /* Closes the engine's handles; the loop then runs out on its own. */
   void (*close)(struct ap_engine *e);
+  /* Optional (NULL: nothing to do).  Called at the end of every turn of
+   * the scheduler; again says whether it sends once more on the next turn
+   * without waiting.  While it keeps sending, an engine may stop watching
+   * its descriptors (readiness callbacks cost the kernel time for every
+   * reply) and read what has arrived here instead; when again is 0 it must
+   * watch again before the loop blocks. */
+  void (*pump)(struct ap_engine *e, int again);
 };
 
 struct ap_engine {

@@ -1,6 +1,7 @@
 /* icmp.c - see icmp.h. */
 #include "icmp.h"
 
+#include <endian.h>
 #include <string.h>
 
 #include "siphash.h"
@@ -20,35 +21,45 @@
 
 static const uint8_t tag[8] = { 'a', 'p', 'i', 'n', 'g', '/', '1', 0 };
 
+/* Big-endian loads and stores as single moves: these run for every probe
+ * and every reply. */
 static uint16_t load16(const uint8_t *p) {
-  return (uint16_t) (p[0] << 8 | p[1]);
+  uint16_t v;
+
+  memcpy(&v, p, sizeof(v));
+  return be16toh(v);
 }
 
 static uint64_t load64(const uint8_t *p) {
-  uint64_t v = 0;
-  int i;
+  uint64_t v;
 
-  for (i = 0; i < 8; i++)
-    v = v << 8 | p[i];
-  return v;
+  memcpy(&v, p, sizeof(v));
+  return be64toh(v);
 }
 
 static void store64(uint8_t *p, uint64_t v) {
-  int i;
-
-  for (i = 7; i >= 0; i--, v >>= 8)
-    p[i] = (uint8_t) v;
+  v = htobe64(v);
+  memcpy(p, &v, sizeof(v));
 }
 
 uint16_t ap_icmp_checksum(const void *data, size_t len) {
   const uint8_t *p = data;
-  uint32_t sum = 0;
-  size_t i;
+  uint64_t sum = 0;
+  uint32_t w;
+  size_t i = 0;
 
-  for (i = 0; i + 1 < len; i += 2)
+  /* 32-bit words into a 64-bit sum, folded at the end: the same one's
+   * complement sum as 16 bits at a time (RFC 1071), in half the steps. */
+  for (; i + 4 <= len; i += 4) {
+    memcpy(&w, p + i, sizeof(w));
+    sum += be32toh(w);
+  }
+  if (i + 2 <= len) {
     sum += load16(p + i);
-  if (len & 1)
-    sum += (uint32_t) p[len - 1] << 8;
+    i += 2;
+  }
+  if (i < len)
+    sum += (uint32_t) p[i] << 8;
   while (sum >> 16)
     sum = (sum & 0xffff) + (sum >> 16);
   return (uint16_t) ~sum;
@@ -58,7 +69,10 @@ static uint64_t mac(const struct ap_icmp_key *k, const struct ap_addr *dst,
                     uint64_t sent_ns) {
   uint8_t msg[24];
 
-  ap_addr_to_bytes(dst, msg);
+  /* The address's 16 bytes (as ap_addr_to_bytes() has them), then the
+   * send time. */
+  store64(msg, dst->hi);
+  store64(msg + 8, dst->lo);
   store64(msg + 16, sent_ns);
   return ap_siphash(k->key, msg, sizeof(msg));
 }
@@ -88,22 +102,25 @@ size_t ap_icmp_build(uint8_t *buf, const struct ap_icmp_key *k,
 }
 
 /* Checks an echo header and payload (ours, as sent to dst) at p, of which
- * len bytes are present.  Returns 1 and sets *sent_ns when it is genuine. */
+ * len bytes are present.  Returns AP_ICMP_OK and sets *sent_ns when it is
+ * genuine, else why not. */
 static int genuine(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
                    const struct ap_addr *dst, uint64_t now_ns,
                    uint64_t *sent_ns) {
   uint64_t sent, m;
 
-  if (len < AP_ICMP_ECHOLEN || memcmp(p + 8, tag, sizeof(tag)) != 0)
-    return 0;
-  if (k->check_ident && load16(p + 4) != k->ident)
-    return 0;
+  if (len >= AP_ICMP_HDRLEN && k->check_ident && load16(p + 4) != k->ident)
+    return AP_ICMP_FOREIGN;
+  if (len < AP_ICMP_ECHOLEN)
+    return AP_ICMP_TRUNCATED;
+  if (memcmp(p + 8, tag, sizeof(tag)) != 0)
+    return AP_ICMP_FOREIGN;
   sent = load64(p + 16);
   m = load64(p + 24);
   if (sent > now_ns || m != mac(k, dst, sent) || load16(p + 6) != (m & 0xffff))
-    return 0;
+    return AP_ICMP_BADMAC;
   *sent_ns = sent;
-  return 1;
+  return AP_ICMP_OK;
 }
 
 /* Parses the IPv4 packet quoted in an ICMP error: it must be our echo
@@ -112,26 +129,43 @@ static int quoted_v4(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
                      uint64_t now_ns, struct ap_icmp_msg *msg) {
   size_t ihl;
 
-  if (len < IP4_MINHDR || (q[0] >> 4) != 4 || q[9] != PROTO_ICMP)
-    return 0;
+  if (len < IP4_MINHDR)
+    return AP_ICMP_TRUNCATED;
   ihl = (size_t) (q[0] & 0x0f) * 4;
-  if (ihl < IP4_MINHDR || len < ihl + AP_ICMP_ECHOLEN)
-    return 0;
+  if ((q[0] >> 4) != 4 || ihl < IP4_MINHDR)
+    return AP_ICMP_MALFORMED;
+  if (q[9] != PROTO_ICMP)
+    return AP_ICMP_FOREIGN;
+  if (len < ihl + AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (q[ihl] != ICMP4_ECHO)
+    return AP_ICMP_FOREIGN;
   ap_addr_from_v4(&msg->target, (uint32_t) load16(q + 16) << 16 |
                                     load16(q + 18));
-  if (q[ihl] != ICMP4_ECHO)
-    return 0;
   return genuine(q + ihl, len - ihl, k, &msg->target, now_ns, &msg->sent_ns);
 }
 
 static int quoted_v6(const uint8_t *q, size_t len, const struct ap_icmp_key *k,
                      uint64_t now_ns, struct ap_icmp_msg *msg) {
-  if (len < IP6_HDRLEN + AP_ICMP_ECHOLEN || (q[0] >> 4) != 6 ||
-      q[6] != PROTO_ICMPV6 || q[IP6_HDRLEN] != ICMP6_ECHO)
-    return 0;
+  if (len < IP6_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if ((q[0] >> 4) != 6)
+    return AP_ICMP_MALFORMED;
+  if (q[6] != PROTO_ICMPV6)
+    return AP_ICMP_FOREIGN;
+  if (len < IP6_HDRLEN + AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (q[IP6_HDRLEN] != ICMP6_ECHO)
+    return AP_ICMP_FOREIGN;
   ap_addr_from_bytes(&msg->target, q + 24);
   return genuine(q + IP6_HDRLEN, len - IP6_HDRLEN, k, &msg->target, now_ns,
                  &msg->sent_ns);
+}
+
+/* Returns kind when why is AP_ICMP_OK, else records why and ignores. */
+static int judged(struct ap_icmp_msg *msg, int why, int kind) {
+  msg->why = (uint8_t) why;
+  return why == AP_ICMP_OK ? kind : AP_ICMP_IGNORE;
 }
 
 static int parse_icmp(const uint8_t *p, size_t len, int v4,
@@ -140,25 +174,24 @@ static int parse_icmp(const uint8_t *p, size_t len, int v4,
   uint8_t type;
 
   if (len < AP_ICMP_HDRLEN)
-    return AP_ICMP_IGNORE;
+    return judged(msg, AP_ICMP_MALFORMED, 0);
   type = p[0];
   msg->type = type;
   msg->code = p[1];
   if (type == (v4 ? ICMP4_ECHOREPLY : ICMP6_ECHOREPLY)) {
     if (p[1] != 0)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_UNUSED, 0);
     msg->target = msg->from;
-    return genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns)
-               ? AP_ICMP_REPLY
-               : AP_ICMP_IGNORE;
+    return judged(msg, genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns),
+                  AP_ICMP_REPLY);
   }
   if (v4 && (type == ICMP4_UNREACH || type == ICMP4_TIMXCEED))
-    return quoted_v4(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
-                                                      : AP_ICMP_IGNORE;
+    return judged(msg, quoted_v4(p + 8, len - 8, k, now_ns, msg),
+                  AP_ICMP_ERROR);
   if (!v4 && (type == ICMP6_UNREACH || type == ICMP6_TIMXCEED))
-    return quoted_v6(p + 8, len - 8, k, now_ns, msg) ? AP_ICMP_ERROR
-                                                      : AP_ICMP_IGNORE;
-  return AP_ICMP_IGNORE;
+    return judged(msg, quoted_v6(p + 8, len - 8, k, now_ns, msg),
+                  AP_ICMP_ERROR);
+  return judged(msg, AP_ICMP_UNUSED, 0);
 }
 
 int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
@@ -172,11 +205,11 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   if (ipv4_hdr) {
     if (!v4 || len < IP4_MINHDR || (pkt[0] >> 4) != 4 ||
         pkt[9] != PROTO_ICMP)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_MALFORMED, 0);
     ihl = (size_t) (pkt[0] & 0x0f) * 4;
     total = load16(pkt + 2);
     if (ihl < IP4_MINHDR || ihl > len)
-      return AP_ICMP_IGNORE;
+      return judged(msg, AP_ICMP_MALFORMED, 0);
     if (total >= ihl && total < len)
       len = total;
     pkt += ihl;
@@ -185,16 +218,17 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   /* The kernel checks ICMPv6 checksums for us, but not ICMPv4 ones on raw
    * sockets. */
   if (v4 && ipv4_hdr && ap_icmp_checksum(pkt, len) != 0)
-    return AP_ICMP_IGNORE;
+    return judged(msg, AP_ICMP_CHECKSUM, 0);
   return parse_icmp(pkt, len, v4, k, now_ns, msg);
 }
 
 int ap_icmp_ours(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
                  const struct ap_addr *dst, uint64_t now_ns,
                  uint64_t *sent_ns) {
-  if (len < AP_ICMP_HDRLEN ||
-      p[0] != (ap_addr_is_v4(dst) ? ICMP4_ECHO : ICMP6_ECHO))
-    return 0;
+  if (len < AP_ICMP_HDRLEN)
+    return AP_ICMP_TRUNCATED;
+  if (p[0] != (ap_addr_is_v4(dst) ? ICMP4_ECHO : ICMP6_ECHO))
+    return AP_ICMP_FOREIGN;
   return genuine(p, len, k, dst, now_ns, sent_ns);
 }
 

@@ -26,12 +26,27 @@ enum ap_icmp_kind {
   AP_ICMP_ERROR       /* a valid ICMP error about a probe to msg->target */
 };
 
+/* Why a packet was ignored, as far as the packet itself tells. */
+enum ap_icmp_why {
+  AP_ICMP_OK = 0,    /* not ignored */
+  AP_ICMP_MALFORMED, /* not a well-formed IP packet or ICMP header */
+  AP_ICMP_CHECKSUM,  /* a wrong ICMPv4 checksum */
+  AP_ICMP_UNUSED,    /* a type or code aping does not use (requests, ...) */
+  AP_ICMP_FOREIGN,   /* not an aping probe of this identifier: another
+                        program's ping, an error about other traffic */
+  AP_ICMP_TRUNCATED, /* ours as far as it goes, too short to check */
+  AP_ICMP_BADMAC,    /* our identifier and tag, but the MAC does not hold:
+                        forged, replayed from another address, corrupted */
+  AP_ICMP_NWHY
+};
+
 struct ap_icmp_msg {
   struct ap_addr target; /* the probed address */
   struct ap_addr from;   /* who sent the reply or error */
   uint64_t sent_ns;      /* when the probe was sent */
   uint8_t type;          /* ICMP type and code of an error */
   uint8_t code;
+  uint8_t why;           /* enum ap_icmp_why, for AP_ICMP_IGNORE */
 };
 
 struct ap_icmp_key {
@@ -53,14 +68,14 @@ size_t ap_icmp_build(uint8_t *buf, const struct ap_icmp_key *k,
  * them: with the IPv4 header when ipv4_hdr is set (raw IPv4 sockets), else
  * starting at the ICMP header.  from is the packet's source address.  now_ns
  * bounds the send time.  Returns an ap_icmp_kind and fills msg for REPLY and
- * ERROR. */
+ * ERROR, msg->why for IGNORE. */
 int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
                   const struct ap_addr *from, const struct ap_icmp_key *k,
                   uint64_t now_ns, struct ap_icmp_msg *msg);
 
 /* Checks that the len bytes at p are an echo request that we sent to dst,
- * as quoted back to a datagram socket's error queue.  Returns 1 and sets
- * *sent_ns when genuine. */
+ * as quoted back to a datagram socket's error queue.  Returns AP_ICMP_OK
+ * and sets *sent_ns when genuine, else why not (enum ap_icmp_why). */
 int ap_icmp_ours(const uint8_t *p, size_t len, const struct ap_icmp_key *k,
                  const struct ap_addr *dst, uint64_t now_ns,
                  uint64_t *sent_ns);

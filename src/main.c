@@ -252,7 +252,8 @@ static const char help_text[] =
     "  -s                  print a summary to standard error, with RTT\n"
     "                      percentiles and a histogram\n"
     "  -e                  with -a, show each target's round-trip time\n"
-    "  -v                  say which probing method was chosen\n"
+    "  -v                  say which probing method was chosen; with -s,\n"
+    "                      the ICMP engine's counters too\n"
     "  -V, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --format text|json|csv|prom|nagios\n"
@@ -1309,6 +1310,13 @@ static int plugin_exit(int rc) {
 
 /* ---- end of output formats and unattended runs ---- */
 
+/* -s -v: the ICMP engine's counters after the summary. */
+static void show_counters(const struct pinger *p, const struct ap_scan *s,
+                          const struct opts *o) {
+  if (o->summary && o->verbose && p->exec == NULL)
+    ap_echo_report(p->echo, s->retries, s->backoffs, stderr);
+}
+
 /* The random order's seed: --seed, else random bytes, else the clock. */
 static uint64_t order_seed(const struct opts *o, uint64_t now) {
   uint64_t seed = o->seed;
@@ -1362,6 +1370,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
+  show_counters(p, &run->scan, o);
   ap_scan_release(&run->scan);
   if (err != 0 && err != UV_ECANCELED) {
     release_output(run);
@@ -1531,8 +1540,10 @@ static int svc_run_end(struct svc_run *sr, const struct targets *t,
   if (o->summary)
     ap_out_summary(&run->out, stderr, run->total, t->unresolved,
                    uv_hrtime() - start);
-  if (sr->pinging)
+  if (sr->pinging) {
+    show_counters(&sr->ping, &run->scan, o);
     ap_scan_release(&run->scan);
+  }
   ap_combine_release(&sr->comb);
   free(sr->checks);
   if (err != 0 && err != UV_ECANCELED) {
@@ -1639,7 +1650,7 @@ static int probe_all(struct run *run, struct targets *t,
                      uv_loop_t *loop, struct guard *g) {
   static struct ap_exec exec;
   struct pinger p = { echo, NULL };
-  int rc = 0;
+  int rc = 0, v4, v6;
 
   if (t->set.count == 0) {
     if (t->unresolved > 0)
@@ -1653,6 +1664,8 @@ static int probe_all(struct run *run, struct targets *t,
     rc = use_exec(&exec, echo, &t->set, o, loop);
   } else if (o->method != METHOD_NONE) {
     rc = check_sockets(echo, &t->set, o->verbose);
+    families(&t->set, &v4, &v6);
+    ap_echo_keep(echo, v4, v6);
   }
   if (rc == 0 && (o->ports.n > 0 || o->telnet_port != 0))
     rc = probe_services(loop, t, &p, o, g);

@@ -86,12 +86,13 @@ static void finish(struct ap_scan *s, int status) {
   s->engine->ops->close(s->engine);
 }
 
-/* Records the verdict of target r->idx, once. */
-static void settle(struct ap_scan *s, struct ap_result *r) {
+/* Records the verdict of target r->idx, once.  Returns 1 if it did, 0 if
+ * the target already had one. */
+static int settle(struct ap_scan *s, struct ap_result *r) {
   uint64_t idx = r->idx;
 
   if (s->closing || is_done(s, idx))
-    return;
+    return 0;
   s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
   s->ndone++;
   /* Its probe no longer counts against the in-flight bound; if the bound
@@ -104,9 +105,10 @@ static void settle(struct ap_scan *s, struct ap_result *r) {
   ap_tally_del(&s->tally, idx);
   if (s->ndone == s->total)
     finish(s, 0);
+  return 1;
 }
 
-static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
+static int settle_one(struct ap_scan *s, uint64_t idx, int verdict,
                        uint64_t rtt_ns, const char *reason,
                        const struct ap_addr *from) {
   struct ap_result r;
@@ -122,7 +124,7 @@ static void settle_one(struct ap_scan *s, uint64_t idx, int verdict,
     r.stats.received = 1;
     r.stats.rtt_min_ns = r.stats.rtt_max_ns = r.stats.rtt_sum_ns = rtt_ns;
   }
-  settle(s, &r);
+  return settle(s, &r);
 }
 
 /* -c N: the verdict of a target that has had all its probes. */
@@ -137,19 +139,19 @@ static void settle_count(struct ap_scan *s, uint64_t idx,
   r.ok = r.verdict == AP_ALIVE;
   if (r.stats.received > 0)
     r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
-  settle(s, &r);
+  (void) settle(s, &r);
 }
 
 /* -c N: counts a reply.  Only a reply newer than the last one counted is
  * new: duplicates carry the same send time.  The target is settled early
- * when its last probe is answered. */
-static void count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
+ * when its last probe is answered.  Returns 1 if the reply counted. */
+static int count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
                         uint64_t rtt_ns) {
   struct ap_tally_rec *t = ap_tally_find(&s->tally, idx);
   struct ap_stats *st;
 
   if (t == NULL || is_done(s, idx) || sent_ns <= t->last_seen_ns)
-    return;
+    return 0;
   t->last_seen_ns = sent_ns;
   st = &t->stats;
   if (st->received == 0 || rtt_ns < st->rtt_min_ns)
@@ -160,28 +162,28 @@ static void count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
   st->received++;
   if (st->sent == s->cfg.count && sent_ns == t->last_sent_ns)
     settle_count(s, idx, t);
+  return 1;
 }
 
-void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                   uint64_t sent_ns, uint64_t rtt_ns) {
+int ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
+                  uint64_t sent_ns, uint64_t rtt_ns) {
   uint64_t idx;
 
   if (ap_tset_index(s->set, addr, &idx) != 0)
-    return;
+    return 0;
   if (s->cfg.count > 0)
-    count_reply(s, idx, sent_ns, rtt_ns);
-  else
-    settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
+    return count_reply(s, idx, sent_ns, rtt_ns);
+  return settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
 }
 
-void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
+int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
                   const char *reason, const struct ap_addr *from) {
   struct ap_tally_rec *t;
   struct ap_result r;
   uint64_t idx;
 
   if (ap_tset_index(s->set, addr, &idx) != 0)
-    return;
+    return 0;
   memset(&r, 0, sizeof(r));
   r.idx = idx;
   r.verdict = AP_UNREACHABLE;
@@ -198,13 +200,13 @@ void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
     }
   }
   r.ok = r.verdict == AP_ALIVE;
-  settle(s, &r);
+  return settle(s, &r);
 }
 
 void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
                     struct ap_result *r) {
   if (ap_tset_index(s->set, addr, &r->idx) == 0)
-    settle(s, r);
+    (void) settle(s, r);
 }
 
 /* A probe's wait is over: queue the target's next probe, or give it its
@@ -223,7 +225,7 @@ static int expired(struct ap_scan *s, uint64_t idx, unsigned k) {
   set_aloft(s, idx, 0);
   if (k < s->cfg.retries)
     return ring_push(&s->retry, idx, k + 1);
-  settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
+  (void) settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
   return 0;
 }
 
@@ -303,8 +305,10 @@ static int sent_one(struct ap_scan *s, const struct ap_probe *p,
   unsigned k = s->cfg.count > 0 ? 0 : p->attempt;
   struct ap_tally_rec *t;
 
+  if (s->cfg.count == 0 && p->attempt > 0)
+    s->retries++;
   if (is_done(s, p->idx))
-    return 0; /* failed at once and already settled */
+    return 0; /* answered or failed at once, and already settled */
   if (s->cfg.count > 0) {
     t = ap_tally_get(&s->tally, p->idx);
     if (t == NULL)
@@ -314,6 +318,23 @@ static int sent_one(struct ap_scan *s, const struct ap_probe *p,
   }
   set_aloft(s, p->idx, 1);
   return ring_push(&s->wait[k], p->idx, now + s->wait_ns[k]);
+}
+
+/* After the engine took fewer probes than offered (the kernel's queue is
+ * full: ENOBUFS, EAGAIN), the rest waits on the timer, a little longer on
+ * every turn in a row that sent nothing at all, never in a busy loop. */
+#define BACKOFF_MAX_MS 8
+
+static void backoff(struct ap_scan *s, int some_sent) {
+  if (!s->busy) {
+    s->backoff_ms = 0;
+    return;
+  }
+  s->backoffs++;
+  if (some_sent || s->backoff_ms == 0)
+    s->backoff_ms = 1;
+  else if (s->backoff_ms < BACKOFF_MAX_MS)
+    s->backoff_ms *= 2;
 }
 
 /* Sends what the rate allows.  Returns 0, or a UV_E* code ending the scan. */
@@ -329,6 +350,7 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
   if (sent < 0)
     return sent;
   s->busy = (size_t) sent < (s->nbatch < want ? s->nbatch : want);
+  backoff(s, sent > 0);
   for (i = 0; i < (size_t) sent; i++) {
     err = sent_one(s, &s->batch[i], now);
     if (err != 0)
@@ -356,7 +378,7 @@ static void arm(struct ap_scan *s, uint64_t now) {
 
   if (more_to_send(s)) {
     if (s->busy)
-      next = now + NS_PER_MS;
+      next = now + s->backoff_ms * NS_PER_MS;
     else if (s->cfg.rate <= 0 || s->tokens >= 1)
       next = now;
     else
@@ -394,8 +416,11 @@ static void tick(struct ap_scan *s) {
     finish(s, err);
     return;
   }
-  if (!s->closing)
-    arm(s, now);
+  if (s->closing)
+    return;
+  arm(s, now);
+  if (s->engine->ops->pump != NULL)
+    s->engine->ops->pump(s->engine, uv_is_active((uv_handle_t *) &s->idle));
 }
 
 static void tick_cb(uv_timer_t *t) {

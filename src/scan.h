@@ -73,6 +73,9 @@ struct ap_scan {
   double tokens;
   uint64_t last_ns;
   int busy;    /* the engine took fewer probes than offered */
+  unsigned backoff_ms; /* wait before offering them again: 1, 2, 4, 8 ms */
+  uint64_t retries;    /* probes sent again after a timeout */
+  uint64_t backoffs;   /* turns on which the engine took fewer probes */
   int closing;
   int status; /* 0, or the UV_E* code that ended the scan */
 };
@@ -104,11 +107,12 @@ void ap_scan_release(struct ap_scan *s);
 
 /* Engines report here.  A reply from an address that is not a target, or
  * for a target that already has its verdict, is ignored.  sent_ns is the
- * send time the reply carries: with -c it tells duplicates apart. */
-void ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                   uint64_t sent_ns, uint64_t rtt_ns);
-void ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
-                  const char *reason, const struct ap_addr *from);
+ * send time the reply carries: with -c it tells duplicates apart.  Both
+ * return 1 when the report counted, 0 when it was ignored. */
+int ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
+                  uint64_t sent_ns, uint64_t rtt_ns);
+int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
+                 const char *reason, const struct ap_addr *from);
 
 /* For engines that decide a whole target at once (ping(8) -c N): r gives
  * the verdict, reason and statistics; r->idx and r->addr are filled in

@@ -100,7 +100,7 @@ ip netns exec "$LAB_NET" "${LAB_PYTHON:-python3}" "$(dirname "$0")/forger.py" \
   >"$tmp/forger.log" 2>&1 &
 forger=$!
 for _ in $(seq 50); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
-scan -r 1 198.18.1.0/24 198.18.2.0/24
+scan -s -v -r 1 198.18.1.0/24 198.18.2.0/24
 kill "$forger"
 wait "$forger" 2>/dev/null || true
 forger=
@@ -115,5 +115,47 @@ what="forged errors never become a silent host's reason"
 expect test "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.2\.[0-9]* is unreachable$')" -eq 254
 what="the answering hosts are all still alive"
 expect test "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.1\..* is alive')" -eq 254
+
+# -s -v counters (on stderr after the summary): what the engine accepted
+# and rejected, and why.
+counter() {
+  awk -v n="$1" '$1 == n {print $2; found = 1} END {if (!found) print -1}' \
+    <<<"$ERR"
+}
+what="-s -v: replies-valid counts exactly the 254 answering hosts"
+expect test "$(counter replies-valid)" -eq 254
+what="-s -v: the forgeries are rejected for their MAC"
+expect test "$(counter rejected-bad-mac)" -gt 0 -a \
+  "$(counter rejected)" -ge "$(counter rejected-bad-mac)"
+what="-s -v: 508 probes, then 254 retries of the silent ones"
+expect test "$(counter probes-sent)" -eq 762 -a "$(counter retries)" -eq 254
+what="-s -v: no ICMP error matched, no send failed"
+expect test "$(counter errors-matched)" -eq 0 -a "$(counter backoffs)" -eq 0 \
+  -a "$(grep -c '^  send-error' <<<"$ERR" || true)" -eq 0
+what="-s -v: the counters come after the summary, in their documented order"
+expect test "$(sed -n '/^ counters:$/,$p' <<<"$ERR" | awk 'NR > 1 {print $1}' |
+  tr '\n' ' ')" = "probes-sent replies-valid errors-matched rejected \
+rejected-late rejected-malformed rejected-checksum rejected-unused-type \
+rejected-foreign rejected-truncated rejected-bad-mac retries backoffs "
+# Another program's ping beside the scan: its replies reach aping's raw
+# socket too, and are counted as foreign.
+lab_exec ping -c 8 -i 0.25 "$LAB_UP4" >/dev/null 2>&1 &
+pinger=$!
+scan -s -v -t 2000 -r 0 "$LAB_SILENT4"
+wait "$pinger" || true
+what="-s -v: another program's echo replies are rejected as foreign"
+expect test "$(counter rejected-foreign)" -gt 0 -a \
+  "$(counter replies-valid)" -eq 0
+scan -s -r 0 "$LAB_UNREACH4" "$LAB_UP4"
+what="-s alone: no counters"
+expect test "$(grep -c 'counters:\|probes-sent' <<<"$ERR" || true)" -eq 0 -a \
+  -n "$ERR"
+scan -v -r 0 "$LAB_UNREACH4" "$LAB_UP4"
+what="-v alone: no counters"
+expect test "$(grep -c 'counters:\|probes-sent' <<<"$ERR" || true)" -eq 0
+scan -s -v -r 0 "$LAB_UNREACH4" "$LAB_UP4"
+what="-s -v: an ICMP error matched, a reply validated"
+expect test "$(counter errors-matched)" -eq 1 -a \
+  "$(counter replies-valid)" -eq 1
 
 tap_done

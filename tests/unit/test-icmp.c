@@ -91,17 +91,26 @@ static void test_reply_v4_raw(void) {
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_REPLY);
   EXPECT(ap_addr_cmp(&m.target, &host) == 0 && m.sent_ns == SENT);
+  EXPECT(m.why == AP_ICMP_OK);
   /* The same reply claimed by another source proves nothing. */
   EXPECT(ap_icmp_parse(pkt, len, 1, &other, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_BADMAC);
   /* From the future: a forgery or another clock. */
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, SENT - 1, &m) ==
          AP_ICMP_IGNORE);
-  /* Truncated. */
+  EXPECT(m.why == AP_ICMP_BADMAC);
+  /* Cut short: the checksum no longer holds; without the IPv4 header
+   * (datagram sockets) it is too short to check. */
   EXPECT(ap_icmp_parse(pkt, len - 1, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_CHECKSUM);
+  EXPECT(ap_icmp_parse(pkt + 20, len - 21, 0, &host, &key_raw, NOW, &m) ==
+         AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_TRUNCATED);
   EXPECT(ap_icmp_parse(pkt, 19, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_MALFORMED);
 }
 
 static void test_forgeries(void) {
@@ -121,6 +130,15 @@ static void test_forgeries(void) {
   len = ip4(pkt, &host, &me, req, sizeof(req));
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_BADMAC);
+  /* Another program's ping: another identifier. */
+  other.ident ^= 0x0101;
+  ap_icmp_build(req, &other, &host, SENT);
+  make_reply(req, 1);
+  len = ip4(pkt, &host, &me, req, sizeof(req));
+  EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
+         AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_FOREIGN);
   /* Ours, with the send time changed (checksum fixed up). */
   ap_icmp_build(req, &key_raw, &host, SENT);
   make_reply(req, 1);
@@ -132,6 +150,7 @@ static void test_forgeries(void) {
   len = ip4(pkt, &host, &me, req, sizeof(req));
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_BADMAC);
   /* Ours, with a bad checksum. */
   ap_icmp_build(req, &key_raw, &host, SENT);
   make_reply(req, 1);
@@ -139,11 +158,13 @@ static void test_forgeries(void) {
   len = ip4(pkt, &host, &me, req, sizeof(req));
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_CHECKSUM);
   /* An echo request (ours, looped back) is not a reply. */
   ap_icmp_build(req, &key_raw, &host, SENT);
   len = ip4(pkt, &host, &me, req, sizeof(req));
   EXPECT(ap_icmp_parse(pkt, len, 1, &host, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_UNUSED);
 }
 
 static void test_reply_dgram_and_v6(void) {
@@ -207,9 +228,22 @@ static void test_errors(void) {
   pkt[23] = (uint8_t) sum;
   EXPECT(ap_icmp_parse(pkt, len, 1, &router, &key_raw, NOW, &m) ==
          AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_TRUNCATED);
+  /* An error about other traffic (UDP). */
+  ip4(pkt, &router, &me, icmp, 8 + ilen);
+  pkt[20 + 8 + 9] = 17;
+  pkt[22] = pkt[23] = 0;
+  sum = ap_icmp_checksum(pkt + 20, 8 + ilen);
+  pkt[22] = (uint8_t) (sum >> 8);
+  pkt[23] = (uint8_t) sum;
+  EXPECT(ap_icmp_parse(pkt, 20 + 8 + ilen, 1, &router, &key_raw, NOW, &m) ==
+         AP_ICMP_IGNORE);
+  EXPECT(m.why == AP_ICMP_FOREIGN);
   /* The request we sent, quoted back to a datagram socket. */
-  EXPECT(ap_icmp_ours(req, sizeof(req), &key_raw, &host, NOW, &m.sent_ns));
-  EXPECT(!ap_icmp_ours(req, sizeof(req), &key_raw, &router, NOW, &m.sent_ns));
+  EXPECT(ap_icmp_ours(req, sizeof(req), &key_raw, &host, NOW, &m.sent_ns) ==
+         AP_ICMP_OK);
+  EXPECT(ap_icmp_ours(req, sizeof(req), &key_raw, &router, NOW,
+                      &m.sent_ns) == AP_ICMP_BADMAC);
 }
 
 int main(void) {

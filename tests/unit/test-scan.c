@@ -15,7 +15,10 @@ struct fake {
   unsigned answer;
   unsigned answer_at;
   size_t take;
+  unsigned refuse; /* take nothing on the first `refuse` calls */
+  unsigned calls;
   uint64_t sent;
+  uint64_t counted, ignored; /* what ap_scan_reply() said of the replies */
   uint64_t attempts[4];
   int closed;
 };
@@ -26,12 +29,15 @@ struct result {
 };
 
 static struct result res;
+static uint64_t retries, backoffs; /* of the last run() */
 
 static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
                      uint64_t now) {
   struct fake *f = (struct fake *) e;
   size_t i;
 
+  if (f->calls++ < f->refuse)
+    return 0;
   if (f->take && n > f->take)
     n = f->take;
   for (i = 0; i < n; i++) {
@@ -39,8 +45,9 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
     if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
         p[i].attempt >= f->answer_at) {
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000); /* a duplicate */
+      f->counted += (uint64_t) ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      /* A duplicate: */
+      f->ignored += (uint64_t) !ap_scan_reply(e->scan, &p[i].addr, now, 1000);
     }
   }
   return (int) n;
@@ -90,6 +97,8 @@ static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
   uv_run(&loop, UV_RUN_DEFAULT);
   EXPECT(s.status == 0);
   EXPECT(f->closed == 1);
+  retries = s.retries;
+  backoffs = s.backoffs;
   ap_scan_release(&s);
   EXPECT(uv_loop_close(&loop) == 0);
   ap_tset_release(&set);
@@ -108,6 +117,9 @@ static void test_all_answer(void) {
   EXPECT(res.alive == 254 && res.unreachable == 0);
   EXPECT(res.verdicts_for_1 == 1);
   EXPECT(f.sent == 254);
+  /* The first reply to each counted, the duplicate did not. */
+  EXPECT(f.counted == 254 && f.ignored == 254);
+  EXPECT(retries == 0 && backoffs == 0);
 }
 
 static void test_silent_retried(void) {
@@ -124,6 +136,7 @@ static void test_silent_retried(void) {
   EXPECT(f.attempts[1] == 254);
   EXPECT(f.attempts[2] == 155);
   EXPECT(f.sent == 254 + 254 + 155);
+  EXPECT(retries == 254 + 155);
 }
 
 static void test_rate_limit(void) {
@@ -147,6 +160,25 @@ static void test_busy_engine(void) {
   run(&f, &cfg);
   EXPECT(res.alive == 254);
   EXPECT(f.sent == 254);
+}
+
+/* An engine that refuses everything at first (the kernel's queue is full):
+ * the scan backs off on its timer and offers the same probes again, each
+ * turn once, losing none. */
+static void test_refusing_engine(void) {
+  struct ap_scan_cfg cfg = { 1000, 0, 1, 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  f.refuse = 6;
+  run(&f, &cfg);
+  EXPECT(res.alive == 254 && res.unreachable == 0);
+  EXPECT(f.sent == 254);
+  /* Six refusals, six back-offs, then one call took all 254: a scan that
+   * spun instead would have called far more often. */
+  EXPECT(backoffs == 6);
+  EXPECT(f.calls == 7);
 }
 
 /* An engine that never answers, to watch the in-flight bound. */
@@ -212,6 +244,53 @@ static void test_inflight_bound(void) {
   ap_tset_release(&set);
 }
 
+/* The pump hint: an engine with a pump hears, after every turn that sent,
+ * whether the next turn sends at once (1) or the loop waits (0). */
+static unsigned pumped[2];
+static int last_again = -1;
+
+static void fake_pump(struct ap_engine *e, int again) {
+  (void) e;
+  pumped[again != 0]++;
+  last_again = again;
+}
+
+static const struct ap_engine_ops pump_ops = { "pump", count_send,
+                                               fake_close, fake_pump };
+
+static void test_pump(void) {
+  struct ap_scan_cfg cfg = { 20, 0, 1, 0 };
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct ap_addr lo, hi;
+  struct fake f;
+  uv_loop_t loop;
+
+  memset(&f, 0, sizeof(f));
+  memset(&res, 0, sizeof(res));
+  f.base.ops = &pump_ops;
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.5.232", &hi); /* 1000 targets: 4 batches of 256 */
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 1, 1, 1, 1);
+  uv_loop_init(&loop);
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &f.base, &cfg, verdict_cb) ==
+         0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  /* Three turns with more to send at once, then the wait for the
+   * timeouts, told each time the loop is about to block. */
+  EXPECT(f.sent == 1000 && res.unreachable == 1000);
+  EXPECT(pumped[1] == 3);
+  EXPECT(pumped[0] >= 1 && last_again == 0);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+}
+
 static void test_bad_config(void) {
   struct ap_scan_cfg cfg = { 0, 0, 1, 0 };
   struct ap_tset set;
@@ -235,7 +314,9 @@ int main(void) {
   RUN(test_silent_retried);
   RUN(test_rate_limit);
   RUN(test_busy_engine);
+  RUN(test_refusing_engine);
   RUN(test_inflight_bound);
+  RUN(test_pump);
   RUN(test_bad_config);
   return tap_done();
 }

@@ -1,4 +1,5 @@
 /* test-target.c - target parsing and the target set. */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 #include <uv.h>
@@ -51,6 +52,29 @@ static void test_addresses(void) {
   EXPECT(bad("192.0.2", "need 4 octets"));
   EXPECT(bad("2001:db8:::1", "not an IP address"));
   EXPECT(bad("", "empty"));
+}
+
+/* IPv4 addresses are formatted by hand: compare with inet_ntop() for
+ * every byte value in every position, and a short buffer gets "". */
+static void test_format_v4(void) {
+  char buf[AP_ADDR_STRLEN], want[INET_ADDRSTRLEN];
+  struct ap_addr a;
+  struct in_addr in;
+  uint32_t v;
+  int b, same = 1;
+
+  for (b = 0; b < 256; b++) {
+    v = (uint32_t) b << 24 | (uint32_t) (255 - b) << 16 |
+        (uint32_t) (b * 7 % 256) << 8 | (uint32_t) (b / 3);
+    ap_addr_from_v4(&a, v);
+    in.s_addr = htonl(v);
+    inet_ntop(AF_INET, &in, want, sizeof(want));
+    same &= strcmp(ap_addr_format(&a, buf, sizeof(buf)), want) == 0;
+  }
+  EXPECT(same);
+  ap_addr_from_v4(&a, 0xffffffffu);
+  EXPECT(strcmp(ap_addr_format(&a, buf, 16), "255.255.255.255") == 0);
+  EXPECT(strcmp(ap_addr_format(&a, buf, 15), "") == 0);
 }
 
 static void test_cidr(void) {
@@ -206,6 +230,7 @@ static void test_set_large(void) {
 
 int main(void) {
   RUN(test_addresses);
+  RUN(test_format_v4);
   RUN(test_cidr);
   RUN(test_ranges);
   RUN(test_v6_holding_v4);
