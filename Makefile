@@ -193,7 +193,7 @@ clean:
 	rm -rf dist build
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  iproute2 iputils-ping fping nmap python3 procps util-linux time busybox \
+  iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
   python3-prometheus-client mandoc man-db bash-completion \
   debhelper dpkg-dev fakeroot lintian rpm rpmlint \
   clang libclang-rt-14-dev valgrind
