@@ -2,6 +2,7 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,11 +153,34 @@ static char **child_env(void) {
   return env;
 }
 
+/* Everything aping opens itself is close-on-exec (sockets, files, libuv's
+ * own descriptors); what it inherited from its parent beyond 0-2 is made
+ * so here, so that a child gets its three standard descriptors and
+ * nothing else. */
+static void cloexec_inherited(void) {
+  struct rlimit rl;
+  rlim_t fd, max = 65536;
+
+#ifdef CLOSE_RANGE_CLOEXEC
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return;
+#endif
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
+    max = rl.rlim_cur;
+  for (fd = 3; fd < max; fd++) {
+    int flags = fcntl((int) fd, F_GETFD);
+
+    if (flags >= 0 && !(flags & FD_CLOEXEC))
+      (void) fcntl((int) fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+}
+
 int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
                  const struct ap_exec_cfg *cfg) {
   uint64_t wait;
   int err;
 
+  cloexec_inherited();
   memset(e, 0, sizeof(*e));
   e->base.ops = &exec_ops;
   e->loop = loop;

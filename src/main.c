@@ -1630,6 +1630,11 @@ static int probe_all(struct run *run, struct targets *t,
       (o->method == METHOD_AUTO && socket_missing(echo, &t->set))) {
     p.exec = &exec;
     rc = use_exec(&exec, echo, &t->set, o, loop);
+  } else if ((rc = ap_priv_seal()) != 0) {
+    /* No child will be spawned: no_new_privs, if the drop left it off. */
+    fprintf(stderr, "aping: cannot set no_new_privs: %s (exit %d)\n",
+            uv_strerror(rc), EX_SYSTEM);
+    rc = EX_SYSTEM;
   } else if (o->method != METHOD_NONE) {
     rc = check_sockets(echo, &t->set, o->verbose);
   }
@@ -1677,6 +1682,16 @@ static int finish(int rc, const struct opts *o) {
   return o->format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
 }
 
+/* Whether ping(8) may be spawned: -m exec, or -m auto with a family that
+ * has no socket.  Then no_new_privs waits (priv.h) until probe_all() knows
+ * which engine runs. */
+static int may_spawn(const struct ap_echo *e, const struct opts *o) {
+  if (o->method != METHOD_AUTO)
+    return o->method == METHOD_EXEC;
+  return (o->family != 6 && e->sock[0].kind == AP_ECHO_NONE) ||
+         (o->family != 4 && e->sock[1].kind == AP_ECHO_NONE);
+}
+
 int main(int argc, char **argv) {
   static struct ap_echo echo;
   struct targets t;
@@ -1693,7 +1708,7 @@ int main(int argc, char **argv) {
   /* -m exec and -m none open no socket. */
   ping = o.method != METHOD_EXEC && o.method != METHOD_NONE;
   ap_echo_open(&echo, ping && o.family != 6, ping && o.family != 4, key);
-  err = ap_priv_drop();
+  err = ap_priv_drop(may_spawn(&echo, &o));
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
     return EX_SYSTEM;
