@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "loopwatch.h"
 #include "priv.h"
 #include "scan.h"
 #include "siphash.h"
@@ -237,6 +238,7 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
   struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
 
   (void) events;
+  ap_loopwatch_note(AP_LW_ICMP_READ);
   if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
     /* The socket itself is broken: nothing more will come from it. */
     ap_scan_stop(k->echo->base.scan);

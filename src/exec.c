@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loopwatch.h"
 #include "pingout.h"
 #include "scan.h"
 
@@ -339,6 +340,7 @@ static void child_maybe_done(struct ap_exec_child *c) {
 static void timer_cb(uv_timer_t *t) {
   struct ap_exec_child *c = t->data;
 
+  ap_loopwatch_note(AP_LW_CHILD_TIMER);
   if (c->exited) {
     child_finish(c);
   } else if (c->killed == 0) {
@@ -353,6 +355,7 @@ static void timer_cb(uv_timer_t *t) {
 static void exit_cb(uv_process_t *p, int64_t status, int signum) {
   struct ap_exec_child *c = p->data;
 
+  ap_loopwatch_note(AP_LW_SPAWN_EXIT);
   c->exited = 1;
   c->status = status;
   c->signum = signum;
@@ -376,6 +379,7 @@ static void alloc_cb(uv_handle_t *h, size_t size, uv_buf_t *buf) {
 static void out_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   struct ap_exec_child *c = s->data;
 
+  ap_loopwatch_note(AP_LW_CHILD_READ);
   if (nread > 0) {
     ap_pingout_feed(&c->po, buf->base, (size_t) nread);
   } else if (nread < 0) {
@@ -391,6 +395,7 @@ static void err_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   size_t room = sizeof(c->errline) - 1 - c->errlen, line;
   const char *nl;
 
+  ap_loopwatch_note(AP_LW_CHILD_READ);
   if (nread < 0) {
     uv_read_stop(s);
     c->err_done = 1;
@@ -461,6 +466,7 @@ static int start_child(struct ap_exec *e, const struct ap_addr *addr) {
   (void) uv_timer_init(e->loop, &c->timer);
   c->out.data = c->err.data = c->timer.data = c;
   c->open = NHANDLES;
+  ap_loopwatch_note(AP_LW_SPAWN);
   c->next = e->children;
   if (c->next != NULL)
     c->next->prev = c;

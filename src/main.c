@@ -23,6 +23,7 @@
 #include "echo.h"
 #include "exec.h"
 #include "format.h"
+#include "loopwatch.h"
 #include "order.h"
 #include "output.h"
 #include "ports.h"
@@ -52,6 +53,7 @@
 #define DEFAULT_RATE 10000.0
 #define DEFAULT_MAX_TARGETS (1ULL << 24)
 #define RESOLVE_INFLIGHT 64
+#define LOOP_TURN_MS 100 /* -vv reports loop turns busy this long */
 /* Service checks. */
 #define DEFAULT_CONNS 256
 #define DEFAULT_BANNER_BYTES 1024
@@ -251,7 +253,8 @@ static const char help_text[] =
     "  -s                  print a summary to standard error, with RTT\n"
     "                      percentiles and a histogram\n"
     "  -e                  with -a, show each target's round-trip time\n"
-    "  -v                  say which probing method was chosen\n"
+    "  -v                  say which probing method was chosen; -vv also\n"
+    "                      reports each loop turn busy for 100 ms or more\n"
     "  -V, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --format text|json|csv|prom|nagios\n"
@@ -535,7 +538,7 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'u': o->show = AP_SHOW_UNREACH; break;
   case 'q': o->show = AP_SHOW_NONE; break;
   case 's': o->summary = 1; break;
-  case 'v': o->verbose = 1; break;
+  case 'v': o->verbose++; break;
   case 'f': o->files[o->nfiles++] = (char *) arg; break;
   case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
@@ -748,6 +751,7 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
                         const struct ap_addr *addr) {
   struct targets *t = r->data;
 
+  ap_loopwatch_note(AP_LW_RESOLVED);
   if (status == 0) {
     if (ap_tset_add(&t->set, addr, addr) != 0 ||
         ap_names_add(&t->shown, addr, t->names[i]) != 0)
@@ -788,7 +792,7 @@ static int resolve(struct targets *t, uv_loop_t *loop, struct guard *g) {
   }
   g->stop = resolve_stop;
   g->ctx = t;
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   ap_resolve_release(&t->res);
   ap_names_sort(&t->shown);
@@ -989,6 +993,7 @@ struct run {
 /* Hands one target's result to the output, out of the progress line's
  * way. */
 static void show_result(struct run *run, const struct ap_result *r) {
+  ap_loopwatch_note(AP_LW_OUTPUT);
   if (run->clear_progress)
     ap_progress_clear(&run->progress);
   ap_out_result(&run->out, r);
@@ -1023,6 +1028,7 @@ static void guard_run(struct guard *g, struct run *run) {
 static void signal_cb(uv_signal_t *h, int signum) {
   struct guard *g = h->data;
 
+  ap_loopwatch_note(AP_LW_SIGNAL);
   g->signum = signum;
   if (g->stop != NULL)
     g->stop(g->ctx);
@@ -1069,7 +1075,7 @@ static void guard_close(struct guard *g, uv_loop_t *loop, int abandoned) {
   if (g->deadline_on)
     uv_close((uv_handle_t *) &g->deadline, NULL);
   g->deadline_on = 0;
-  uv_run(loop, abandoned ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, abandoned ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
 }
 
 static int guard_stopped(const struct guard *g) {
@@ -1202,7 +1208,7 @@ static void start_watchers(struct run *run, uv_loop_t *loop,
 static void stop_watchers(struct run *run, uv_loop_t *loop) {
   ap_progress_close(&run->progress);
   run->clear_progress = 0;
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
 }
 
 static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
@@ -1331,7 +1337,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   run->stop = scan_stop;
   guard_run(g, run);
   start_watchers(run, loop, o);
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   stop_watchers(run, loop);
   err = run->scan.status;
@@ -1559,7 +1565,7 @@ static int probe_services(uv_loop_t *loop, struct targets *t,
             sr.svc.cfg.max_conns);
   guard_run(g, run);
   start_watchers(run, loop, o);
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   stop_watchers(run, loop);
   return svc_run_end(&sr, t, o, seed, start);
@@ -1717,6 +1723,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: cannot start the event loop\n");
     return EX_SYSTEM;
   }
+  /* -vv: a loop turn this long is a blocking call to find (loopwatch.h). */
+  if (o.verbose >= 2 && ap_loopwatch_start(&loop, LOOP_TURN_MS, stderr) != 0)
+    fprintf(stderr, "aping: warning: cannot watch the event loop\n");
   memset(&t, 0, sizeof(t));
   t.o = &o;
   rc = run_targets(&t, &echo, &o, &loop);
@@ -1727,6 +1736,8 @@ int main(int argc, char **argv) {
     fflush(stderr);
     _exit(rc);
   }
+  ap_loopwatch_stop();
+  uv_run(&loop, UV_RUN_NOWAIT); /* its close callback */
   ap_echo_discard(&echo);
   release_targets(&t);
   free(o.files);
