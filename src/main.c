@@ -161,12 +161,15 @@ struct targets {
   const struct opts *o;
 };
 
-/* What ends a run early: SIGINT, SIGTERM and --deadline.  They are
+/* What ends a run early: SIGINT, SIGTERM, SIGPIPE (standard output is a
+ * pipe nobody reads any more: `aping ... | head -1`) and --deadline.  They are
  * watched from before the first name lookup until the output is written,
  * and stop whatever is under way then: the lookups, then the pings and
  * service checks.  None of them keeps the loop alive. */
+#define GUARD_NSIGS 3
+
 struct guard {
-  uv_signal_t sig[2];
+  uv_signal_t sig[GUARD_NSIGS];
   uv_timer_t deadline;
   int deadline_on;
   int signum;       /* the signal that stopped the run, or 0 */
@@ -1025,11 +1028,20 @@ static void guard_run(struct guard *g, struct run *run) {
   g->ctx = run;
 }
 
+/* A SIGPIPE came: what is left to write has no reader, and nothing is
+ * said about it (see finish()). */
+static int stdout_broken;
+
 static void signal_cb(uv_signal_t *h, int signum) {
   struct guard *g = h->data;
 
   ap_loopwatch_note(AP_LW_SIGNAL);
-  g->signum = signum;
+  if (signum == SIGPIPE)
+    stdout_broken = 1;
+  /* A broken pipe after a stop (the unfinished targets written to a
+   * reader gone meanwhile) does not hide what stopped the run. */
+  if (signum != SIGPIPE || g->signum == 0)
+    g->signum = signum;
   if (g->stop != NULL)
     g->stop(g->ctx);
 }
@@ -1045,11 +1057,11 @@ static void deadline_cb(uv_timer_t *h) {
  * aping's start). */
 static void guard_start(struct guard *g, uv_loop_t *loop,
                         const struct opts *o) {
-  static const int which[2] = { SIGINT, SIGTERM };
+  static const int which[GUARD_NSIGS] = { SIGINT, SIGTERM, SIGPIPE };
   uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
   int i;
 
-  for (i = 0; i < 2; i++) {
+  for (i = 0; i < GUARD_NSIGS; i++) {
     uv_signal_init(loop, &g->sig[i]);
     g->sig[i].data = g;
     uv_signal_start(&g->sig[i], signal_cb, which[i]);
@@ -1070,7 +1082,7 @@ static void guard_start(struct guard *g, uv_loop_t *loop,
 static void guard_close(struct guard *g, uv_loop_t *loop, int abandoned) {
   int i;
 
-  for (i = 0; i < 2; i++)
+  for (i = 0; i < GUARD_NSIGS; i++)
     uv_close((uv_handle_t *) &g->sig[i], NULL);
   if (g->deadline_on)
     uv_close((uv_handle_t *) &g->deadline, NULL);
@@ -1233,6 +1245,7 @@ static int close_output(struct run *run, const struct targets *t,
   const struct guard *g = run->guard;
   const char *stopped = g->signum == SIGINT    ? "SIGINT"
                         : g->signum == SIGTERM ? "SIGTERM"
+                        : g->signum == SIGPIPE ? "SIGPIPE"
                         : g->deadline_hit      ? "deadline" : NULL;
   const char *what = o->outfile;
   int err;
@@ -1679,8 +1692,14 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
 }
 
 /* Flushes standard output and gives the exit status: with --format
- * nagios, the plugin's. */
+ * nagios, the plugin's.  After a SIGPIPE the output has no reader: as a
+ * filter that is killed by SIGPIPE would, aping ends quietly with 141
+ * (128 + SIGPIPE), its stop status. */
 static int finish(int rc, const struct opts *o) {
+  if (stdout_broken) {
+    (void) fflush(stdout);
+    return 128 + SIGPIPE;
+  }
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
     rc = EX_SYSTEM;
