@@ -26,7 +26,7 @@ lab_up >/dev/null
 lab_services_up
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; lab_down' EXIT
-RSS_BOUND_KIB=32768 # the manual's bound (RESOURCES), generous on purpose
+RSS_BOUND_KIB=32768 # the manual's bound (Resources), generous on purpose
 
 diag() {
   echo "# exit $RC"
