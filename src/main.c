@@ -161,13 +161,13 @@ struct targets {
   const struct opts *o;
 };
 
-/* What ends a run early: SIGINT, SIGTERM, SIGPIPE (standard output is a
- * pipe nobody reads any more: `aping ... | head -1`) and --deadline.  They are
- * watched from before the first name lookup until the output is written,
- * and stop whatever is under way then: the lookups, then the pings and
- * service checks.  None of them keeps the loop alive. */
 #define GUARD_NSIGS 3
 
+/* What ends a run early: SIGINT, SIGTERM, SIGPIPE (standard output is a
+ * pipe nobody reads any more: `aping ... | head -1`) and --deadline.  They
+ * are watched from before the first name lookup until the output is
+ * written, and stop whatever is under way then: the lookups, then the pings
+ * and service checks.  None of them keeps the loop alive. */
 struct guard {
   uv_signal_t sig[GUARD_NSIGS];
   uv_timer_t deadline;
@@ -256,8 +256,9 @@ static const char help_text[] =
     "  -s                  print a summary to standard error, with RTT\n"
     "                      percentiles and a histogram\n"
     "  -e                  with -a, show each target's round-trip time\n"
-    "  -v                  say which probing method was chosen; -vv also\n"
-    "                      reports each loop turn busy for 100 ms or more\n"
+    "  -v                  say which probing method was chosen; given\n"
+    "                      twice, also report each loop turn busy for\n"
+    "                      100 ms or more\n"
     "  -V, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --format text|json|csv|prom|nagios\n"

@@ -33,9 +33,9 @@ int ap_priv_raise(void);
 /* Drops every capability from the effective, permitted, inheritable and
  * ambient sets and gives up a setuid or setgid identity; with CAP_SETPCAP,
  * first empties the bounding set (but for CAP_NET_RAW when spawn is set)
- * and, unless spawn is set, locks SECBIT_NOROOT.  Unless spawn is set (ping(8) may be
- * run), also sets no_new_privs.  Returns 0 or a negative UV_E* code, which
- * the caller must treat as fatal. */
+ * and, unless spawn is set, locks SECBIT_NOROOT.  Unless spawn is set
+ * (ping(8) may be run), also sets no_new_privs.  Returns 0 or a negative
+ * UV_E* code, which the caller must treat as fatal. */
 int ap_priv_drop(int spawn);
 
 /* Sets no_new_privs, once it is known that no child will be spawned after
