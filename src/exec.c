@@ -1,6 +1,7 @@
 /* exec.c - see exec.h. */
 #include "exec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -154,26 +155,45 @@ static char **child_env(void) {
   return env;
 }
 
-/* Everything aping opens itself is close-on-exec (sockets, files, libuv's
- * own descriptors); what it inherited from its parent beyond 0-2 is made
- * so here, so that a child gets its three standard descriptors and
- * nothing else. */
-static void cloexec_inherited(void) {
+/* Sets FD_CLOEXEC on fd unless it is set. */
+static void cloexec(int fd) {
+  int flags = fcntl(fd, F_GETFD);
+
+  if (flags >= 0 && !(flags & FD_CLOEXEC))
+    (void) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+/* Makes every descriptor above 2 close-on-exec, just before a spawn, so
+ * that a child gets its three standard descriptors and nothing else:
+ * whatever aping inherited from its parent, and whatever any module opened
+ * without O_CLOEXEC (tmpfile(3) has no such flag).  One system call where
+ * close_range(2) has CLOSE_RANGE_CLOEXEC (Linux 5.11); else the list in
+ * /proc/self/fd; else every descriptor up to the limit. */
+static void cloexec_all(void) {
+  struct dirent *ent;
   struct rlimit rl;
-  rlim_t fd, max = 65536;
+  long fd, max = 65536;
+  char *end;
+  DIR *dir;
 
 #ifdef CLOSE_RANGE_CLOEXEC
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
     return;
 #endif
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
-    max = rl.rlim_cur;
-  for (fd = 3; fd < max; fd++) {
-    int flags = fcntl((int) fd, F_GETFD);
-
-    if (flags >= 0 && !(flags & FD_CLOEXEC))
-      (void) fcntl((int) fd, F_SETFD, flags | FD_CLOEXEC);
+  dir = opendir("/proc/self/fd");
+  if (dir != NULL) {
+    while ((ent = readdir(dir)) != NULL) {
+      fd = strtol(ent->d_name, &end, 10);
+      if (*end == '\0' && end != ent->d_name && fd > 2 && fd != dirfd(dir))
+        cloexec((int) fd);
+    }
+    closedir(dir);
+    return;
   }
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t) max)
+    max = (long) rl.rlim_cur;
+  for (fd = 3; fd < max; fd++)
+    cloexec((int) fd);
 }
 
 int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
@@ -181,7 +201,6 @@ int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
   uint64_t wait;
   int err;
 
-  cloexec_inherited();
   memset(e, 0, sizeof(*e));
   e->base.ops = &exec_ops;
   e->loop = loop;
@@ -437,6 +456,7 @@ static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
   io[1].data.stream = (uv_stream_t *) &c->out;
   io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
   io[2].data.stream = (uv_stream_t *) &c->err;
+  cloexec_all();
   memset(&o, 0, sizeof(o));
   o.file = argv[0];
   o.args = argv;

@@ -222,13 +222,19 @@ fds_ok() {
     [[ $(readlink "/proc/$1/fd/2") == @(pipe|socket):* ]]
 }
 
+# The text format, and Prometheus's, which spools samples in tmpfile(3)s
+# (opened without O_CLOEXEC) while the children run.
 for b in libcap nolibcap; do
-  for how in root:aping nobody:aping-cap nobody:aping-suid; do
+  for how in root:aping nobody:aping-cap nobody:aping-suid root:aping:prom; do
     who=${how%%:*}
-    bin=$tmp/$b/${how#*:}
+    bin=${how#*:}
+    fmt=text
+    case $bin in *:prom) bin=${bin%:prom} fmt=prom ;; esac
+    bin=$tmp/$b/$bin
     # Descriptor 7 open in aping, as a careless parent might leave one.
     run_bg "$who" sh -c 'exec "$@" 7<"$0"' /dev/null "$bin" -v -m exec \
-      -j 4 --ping-command "$tmp/fake/hang" 198.18.2.1-198.18.2.8
+      --format "$fmt" -j 4 --ping-command "$tmp/fake/hang" \
+      198.18.2.1-198.18.2.8
     what="$b, $who, ${how#*:}: -m exec starts its fake pings"
     expect wait_err '^aping: method exec: '
     ST=$(cat "/proc/$PID/status" 2>/dev/null || true)
