@@ -147,8 +147,8 @@ static int sets_clear(void) {
  * SECBIT_NOROOT.  A child that root spawns then gets CAP_NET_RAW at most,
  * what ping(8) needs (a BusyBox or setuid root ping has only root's rule
  * to get it from: SECBIT_NOROOT would leave it without).  Without
- * CAP_SETPCAP neither can be changed, and neither matters: nothing then
- * runs with uid 0. */
+ * CAP_SETPCAP (an ordinary user, or a root already denied it) neither can
+ * be changed; an ordinary user's children get no capability anyway. */
 static int limit_children(int spawn) {
   int v, err = 0;
 
