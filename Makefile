@@ -35,7 +35,7 @@ LIB_SRC = src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
   src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
   src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
   src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
-  src/pingout.c src/exec.c src/tfile.c
+  src/pingout.c src/exec.c src/tfile.c src/loopwatch.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "loopwatch.h"
 #include "priv.h"
 #include "scan.h"
 #include "siphash.h"
@@ -321,6 +322,7 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
   struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
 
   (void) events;
+  ap_loopwatch_note(AP_LW_ICMP_READ);
   if (read_all(k, status) != 0)
     return;
   /* libuv stops a poll handle that reports POLLERR, which is how pending

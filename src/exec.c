@@ -1,7 +1,9 @@
 /* exec.c - see exec.h. */
 #include "exec.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loopwatch.h"
 #include "pingout.h"
 #include "scan.h"
 
@@ -150,6 +153,47 @@ static char **child_env(void) {
   }
   env[k] = lc_all;
   return env;
+}
+
+/* Sets FD_CLOEXEC on fd unless it is set. */
+static void cloexec(int fd) {
+  int flags = fcntl(fd, F_GETFD);
+
+  if (flags >= 0 && !(flags & FD_CLOEXEC))
+    (void) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+/* Makes every descriptor above 2 close-on-exec, just before a spawn, so
+ * that a child gets its three standard descriptors and nothing else:
+ * whatever aping inherited from its parent, and whatever any module opened
+ * without O_CLOEXEC (tmpfile(3) has no such flag).  One system call where
+ * close_range(2) has CLOSE_RANGE_CLOEXEC (Linux 5.11); else the list in
+ * /proc/self/fd; else every descriptor up to the limit. */
+static void cloexec_all(void) {
+  struct dirent *ent;
+  struct rlimit rl;
+  long fd, max = 65536;
+  char *end;
+  DIR *dir;
+
+#ifdef CLOSE_RANGE_CLOEXEC
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return;
+#endif
+  dir = opendir("/proc/self/fd");
+  if (dir != NULL) {
+    while ((ent = readdir(dir)) != NULL) {
+      fd = strtol(ent->d_name, &end, 10);
+      if (*end == '\0' && end != ent->d_name && fd > 2 && fd != dirfd(dir))
+        cloexec((int) fd);
+    }
+    closedir(dir);
+    return;
+  }
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t) max)
+    max = (long) rl.rlim_cur;
+  for (fd = 3; fd < max; fd++)
+    cloexec((int) fd);
 }
 
 int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
@@ -315,6 +359,7 @@ static void child_maybe_done(struct ap_exec_child *c) {
 static void timer_cb(uv_timer_t *t) {
   struct ap_exec_child *c = t->data;
 
+  ap_loopwatch_note(AP_LW_CHILD_TIMER);
   if (c->exited) {
     child_finish(c);
   } else if (c->killed == 0) {
@@ -329,6 +374,7 @@ static void timer_cb(uv_timer_t *t) {
 static void exit_cb(uv_process_t *p, int64_t status, int signum) {
   struct ap_exec_child *c = p->data;
 
+  ap_loopwatch_note(AP_LW_SPAWN_EXIT);
   c->exited = 1;
   c->status = status;
   c->signum = signum;
@@ -352,6 +398,7 @@ static void alloc_cb(uv_handle_t *h, size_t size, uv_buf_t *buf) {
 static void out_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   struct ap_exec_child *c = s->data;
 
+  ap_loopwatch_note(AP_LW_CHILD_READ);
   if (nread > 0) {
     ap_pingout_feed(&c->po, buf->base, (size_t) nread);
   } else if (nread < 0) {
@@ -367,6 +414,7 @@ static void err_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   size_t room = sizeof(c->errline) - 1 - c->errlen, line;
   const char *nl;
 
+  ap_loopwatch_note(AP_LW_CHILD_READ);
   if (nread < 0) {
     uv_read_stop(s);
     c->err_done = 1;
@@ -408,6 +456,7 @@ static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
   io[1].data.stream = (uv_stream_t *) &c->out;
   io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
   io[2].data.stream = (uv_stream_t *) &c->err;
+  cloexec_all();
   memset(&o, 0, sizeof(o));
   o.file = argv[0];
   o.args = argv;
@@ -437,6 +486,7 @@ static int start_child(struct ap_exec *e, const struct ap_addr *addr) {
   (void) uv_timer_init(e->loop, &c->timer);
   c->out.data = c->err.data = c->timer.data = c;
   c->open = NHANDLES;
+  ap_loopwatch_note(AP_LW_SPAWN);
   c->next = e->children;
   if (c->next != NULL)
     c->next->prev = c;

@@ -23,6 +23,7 @@
 #include "echo.h"
 #include "exec.h"
 #include "format.h"
+#include "loopwatch.h"
 #include "order.h"
 #include "output.h"
 #include "ports.h"
@@ -53,6 +54,7 @@
 #define DEFAULT_RATE 10000.0
 #define DEFAULT_MAX_TARGETS (1ULL << 24)
 #define RESOLVE_INFLIGHT 64
+#define LOOP_TURN_MS 100 /* -vv reports loop turns busy this long */
 /* Service checks. */
 #define DEFAULT_CONNS 256
 #define DEFAULT_BANNER_BYTES 1024
@@ -160,12 +162,15 @@ struct targets {
   const struct opts *o;
 };
 
-/* What ends a run early: SIGINT, SIGTERM and --deadline.  They are
- * watched from before the first name lookup until the output is written,
- * and stop whatever is under way then: the lookups, then the pings and
- * service checks.  None of them keeps the loop alive. */
+#define GUARD_NSIGS 3
+
+/* What ends a run early: SIGINT, SIGTERM, SIGPIPE (standard output is a
+ * pipe nobody reads any more: `aping ... | head -1`) and --deadline.  They
+ * are watched from before the first name lookup until the output is
+ * written, and stop whatever is under way then: the lookups, then the pings
+ * and service checks.  None of them keeps the loop alive. */
 struct guard {
-  uv_signal_t sig[2];
+  uv_signal_t sig[GUARD_NSIGS];
   uv_timer_t deadline;
   int deadline_on;
   int signum;       /* the signal that stopped the run, or 0 */
@@ -253,7 +258,9 @@ static const char help_text[] =
     "                      percentiles and a histogram\n"
     "  -e                  with -a, show each target's round-trip time\n"
     "  -v                  say which probing method was chosen; with -s,\n"
-    "                      the ICMP engine's counters too\n"
+    "                      the ICMP engine's counters too; given twice,\n"
+    "                      also report each loop turn busy for 100 ms or\n"
+    "                      more\n"
     "  -V, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --format text|json|csv|prom|nagios\n"
@@ -537,7 +544,7 @@ static void parse_one(struct opts *o, int c, const char *arg) {
   case 'u': o->show = AP_SHOW_UNREACH; break;
   case 'q': o->show = AP_SHOW_NONE; break;
   case 's': o->summary = 1; break;
-  case 'v': o->verbose = 1; break;
+  case 'v': o->verbose++; break;
   case 'f': o->files[o->nfiles++] = (char *) arg; break;
   case 't': o->cfg.timeout_ms = num_arg(c, arg, 1, 3600000); break;
   case 'r': o->cfg.retries = (unsigned) num_arg(c, arg, 0, 20); break;
@@ -769,6 +776,7 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
                         const struct ap_addr *addr) {
   struct targets *t = r->data;
 
+  ap_loopwatch_note(AP_LW_RESOLVED);
   if (status == 0) {
     if (ap_tset_add(&t->set, addr, addr) != 0 ||
         ap_names_add(&t->shown, addr, t->names[i]) != 0)
@@ -809,7 +817,7 @@ static int resolve(struct targets *t, uv_loop_t *loop, struct guard *g) {
   }
   g->stop = resolve_stop;
   g->ctx = t;
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   ap_resolve_release(&t->res);
   ap_names_sort(&t->shown);
@@ -1010,6 +1018,7 @@ struct run {
 /* Hands one target's result to the output, out of the progress line's
  * way. */
 static void show_result(struct run *run, const struct ap_result *r) {
+  ap_loopwatch_note(AP_LW_OUTPUT);
   if (run->clear_progress)
     ap_progress_clear(&run->progress);
   ap_out_result(&run->out, r);
@@ -1041,10 +1050,20 @@ static void guard_run(struct guard *g, struct run *run) {
   g->ctx = run;
 }
 
+/* A SIGPIPE came: what is left to write has no reader, and nothing is
+ * said about it (see finish()). */
+static int stdout_broken;
+
 static void signal_cb(uv_signal_t *h, int signum) {
   struct guard *g = h->data;
 
-  g->signum = signum;
+  ap_loopwatch_note(AP_LW_SIGNAL);
+  if (signum == SIGPIPE)
+    stdout_broken = 1;
+  /* A broken pipe after a stop (the unfinished targets written to a
+   * reader gone meanwhile) does not hide what stopped the run. */
+  if (signum != SIGPIPE || g->signum == 0)
+    g->signum = signum;
   if (g->stop != NULL)
     g->stop(g->ctx);
 }
@@ -1060,11 +1079,11 @@ static void deadline_cb(uv_timer_t *h) {
  * aping's start). */
 static void guard_start(struct guard *g, uv_loop_t *loop,
                         const struct opts *o) {
-  static const int which[2] = { SIGINT, SIGTERM };
+  static const int which[GUARD_NSIGS] = { SIGINT, SIGTERM, SIGPIPE };
   uint64_t spent = (uv_hrtime() - o->start_ns) / 1000000;
   int i;
 
-  for (i = 0; i < 2; i++) {
+  for (i = 0; i < GUARD_NSIGS; i++) {
     uv_signal_init(loop, &g->sig[i]);
     g->sig[i].data = g;
     uv_signal_start(&g->sig[i], signal_cb, which[i]);
@@ -1085,12 +1104,12 @@ static void guard_start(struct guard *g, uv_loop_t *loop,
 static void guard_close(struct guard *g, uv_loop_t *loop, int abandoned) {
   int i;
 
-  for (i = 0; i < 2; i++)
+  for (i = 0; i < GUARD_NSIGS; i++)
     uv_close((uv_handle_t *) &g->sig[i], NULL);
   if (g->deadline_on)
     uv_close((uv_handle_t *) &g->deadline, NULL);
   g->deadline_on = 0;
-  uv_run(loop, abandoned ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, abandoned ? UV_RUN_NOWAIT : UV_RUN_DEFAULT);
 }
 
 static int guard_stopped(const struct guard *g) {
@@ -1224,7 +1243,7 @@ static void start_watchers(struct run *run, uv_loop_t *loop,
 static void stop_watchers(struct run *run, uv_loop_t *loop) {
   ap_progress_close(&run->progress);
   run->clear_progress = 0;
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
 }
 
 static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
@@ -1249,6 +1268,7 @@ static int close_output(struct run *run, const struct targets *t,
   const struct guard *g = run->guard;
   const char *stopped = g->signum == SIGINT    ? "SIGINT"
                         : g->signum == SIGTERM ? "SIGTERM"
+                        : g->signum == SIGPIPE ? "SIGPIPE"
                         : g->deadline_hit      ? "deadline" : NULL;
   const char *what = o->outfile;
   int err;
@@ -1360,7 +1380,7 @@ static int probe(struct run *run, uv_loop_t *loop, struct targets *t,
   run->stop = scan_stop;
   guard_run(g, run);
   start_watchers(run, loop, o);
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   stop_watchers(run, loop);
   err = run->scan.status;
@@ -1591,7 +1611,7 @@ static int probe_services(uv_loop_t *loop, struct targets *t,
             sr.svc.cfg.max_conns);
   guard_run(g, run);
   start_watchers(run, loop, o);
-  uv_run(loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(loop, UV_RUN_DEFAULT);
   g->stop = NULL;
   stop_watchers(run, loop);
   return svc_run_end(&sr, t, o, seed, start);
@@ -1662,6 +1682,11 @@ static int probe_all(struct run *run, struct targets *t,
       (o->method == METHOD_AUTO && socket_missing(echo, &t->set))) {
     p.exec = &exec;
     rc = use_exec(&exec, echo, &t->set, o, loop);
+  } else if ((rc = ap_priv_seal()) != 0) {
+    /* No child will be spawned: no_new_privs, if the drop left it off. */
+    fprintf(stderr, "aping: cannot set no_new_privs: %s (exit %d)\n",
+            uv_strerror(rc), EX_SYSTEM);
+    rc = EX_SYSTEM;
   } else if (o->method != METHOD_NONE) {
     rc = check_sockets(echo, &t->set, o->verbose);
     families(&t->set, &v4, &v6);
@@ -1702,13 +1727,29 @@ static int run_targets(struct targets *t, struct ap_echo *echo,
 }
 
 /* Flushes standard output and gives the exit status: with --format
- * nagios, the plugin's. */
+ * nagios, the plugin's.  After a SIGPIPE the output has no reader: as a
+ * filter that is killed by SIGPIPE would, aping ends quietly with 141
+ * (128 + SIGPIPE), its stop status. */
 static int finish(int rc, const struct opts *o) {
+  if (stdout_broken) {
+    (void) fflush(stdout);
+    return 128 + SIGPIPE;
+  }
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "aping: cannot write output: %s\n", strerror(errno));
     rc = EX_SYSTEM;
   }
   return o->format == AP_FORMAT_NAGIOS ? plugin_exit(rc) : rc;
+}
+
+/* Whether ping(8) may be spawned: -m exec, or -m auto with a family that
+ * has no socket.  Then no_new_privs waits (priv.h) until probe_all() knows
+ * which engine runs. */
+static int may_spawn(const struct ap_echo *e, const struct opts *o) {
+  if (o->method != METHOD_AUTO)
+    return o->method == METHOD_EXEC;
+  return (o->family != 6 && e->sock[0].kind == AP_ECHO_NONE) ||
+         (o->family != 4 && e->sock[1].kind == AP_ECHO_NONE);
 }
 
 int main(int argc, char **argv) {
@@ -1727,7 +1768,7 @@ int main(int argc, char **argv) {
   /* -m exec and -m none open no socket. */
   ping = o.method != METHOD_EXEC && o.method != METHOD_NONE;
   ap_echo_open(&echo, ping && o.family != 6, ping && o.family != 4, key);
-  err = ap_priv_drop();
+  err = ap_priv_drop(may_spawn(&echo, &o));
   if (err != 0) {
     fprintf(stderr, "aping: cannot drop privileges: %s\n", uv_strerror(err));
     return EX_SYSTEM;
@@ -1736,6 +1777,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aping: cannot start the event loop\n");
     return EX_SYSTEM;
   }
+  /* -vv: a loop turn this long is a blocking call to find (loopwatch.h). */
+  if (o.verbose >= 2 && ap_loopwatch_start(&loop, LOOP_TURN_MS, stderr) != 0)
+    fprintf(stderr, "aping: warning: cannot watch the event loop\n");
   memset(&t, 0, sizeof(t));
   t.o = &o;
   rc = run_targets(&t, &echo, &o, &loop);
@@ -1746,6 +1790,8 @@ int main(int argc, char **argv) {
     fflush(stderr);
     _exit(rc);
   }
+  ap_loopwatch_stop();
+  uv_run(&loop, UV_RUN_NOWAIT); /* its close callback */
   ap_echo_discard(&echo);
   release_targets(&t);
   free(o.files);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loopwatch.h"
+
 #define NS_PER_MS 1000000ULL
 #define NS_PER_S 1000000000ULL
 /* The bucket holds at most this much time's worth of tokens, so that a loop
@@ -424,10 +426,12 @@ static void tick(struct ap_scan *s) {
 }
 
 static void tick_cb(uv_timer_t *t) {
+  ap_loopwatch_note(AP_LW_SCAN_TICK);
   tick(t->data);
 }
 
 static void idle_cb(uv_idle_t *h) {
+  ap_loopwatch_note(AP_LW_SCAN_TICK);
   tick(h->data);
 }
 

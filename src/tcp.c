@@ -6,6 +6,7 @@
 
 #include "banner.h"
 #include "engine.h"
+#include "loopwatch.h"
 #include "result.h"
 
 const char *ap_tcp_reason(int err) {
@@ -108,6 +109,7 @@ static int banner_done(const struct ap_tcp *c) {
 static void timer_cb(uv_timer_t *t) {
   struct ap_tcp *c = t->data;
 
+  ap_loopwatch_note(AP_LW_TCP_TIMER);
   if (!c->connected)
     c->state = AP_CHECK_FILTERED;
   end(c);
@@ -126,6 +128,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b) {
   struct ap_tcp *c = s->data;
   size_t n;
 
+  ap_loopwatch_note(AP_LW_TCP_READ);
   if (nread == 0 || c->ending)
     return;
   if (nread < 0) { /* the end of the stream, or a reset: what we have */
@@ -150,6 +153,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b) {
 static void connect_cb(uv_connect_t *req, int status) {
   struct ap_tcp *c = ap_container_of(req, struct ap_tcp, req);
 
+  ap_loopwatch_note(AP_LW_TCP_CONNECT);
   if (status == UV_ECANCELED || c->ending)
     return;
   if (status != 0) {

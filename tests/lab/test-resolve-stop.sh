@@ -207,6 +207,17 @@ assert [r["type"] for r in recs] == ["target", "target", "summary"], recs
 assert recs[-1]["stopped"] == "SIGTERM", recs[-1]
 '
 
+# The busiest moment of name resolution: 1000 names hanging, as many
+# lookups in flight as aping runs at once and the rest queued.
+names=$(seq -f 'slow-%g.test' 1 1000)
+# shellcheck disable=SC2086
+scan_signal INT $names
+what="SIGINT with 1000 hanging names: exit 130, on time"
+expect test "$RC" -eq 130 -a "$MS" -lt "$QUICK"
+what="... every name listed unfinished, nothing on stderr"
+expect test "$(grep -c '^slow-[0-9]*\.test is unfinished$' <<<"$OUT")" \
+  -eq 1000 -a -z "$ERR"
+
 # Lookups that finish before the deadline: a normal run.
 scan --deadline 10 "$LAB_NAME_UP" 198.18.1.6
 what="names that resolve in time: probed as usual, exit 0"
