@@ -235,6 +235,7 @@ static int gate_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
   struct ap_cgate *g = (struct ap_cgate *) e;
   size_t waiting = g->v->ping_ahead + (size_t) g->base.scan->inflight;
   size_t room = waiting < g->limit ? g->limit - waiting : 0, k;
+  int taken;
 
   for (k = 0; k < n; k++) {
     if (p[k].attempt == 0) {
@@ -243,9 +244,12 @@ static int gate_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
       room--;
     }
   }
+  g->base.refused = 0;
   if (k == 0)
     return 0;
-  return g->inner->ops->send(g->inner, p, k, now_ns);
+  taken = g->inner->ops->send(g->inner, p, k, now_ns);
+  g->base.refused = g->inner->refused;
+  return taken;
 }
 
 static void gate_close(struct ap_engine *e) {

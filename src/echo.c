@@ -299,12 +299,21 @@ static int drain_errors(struct ap_echo_sock *k) {
 
 static void poll_cb(uv_poll_t *h, int status, int events);
 
-/* Starts or stops watching k's socket. */
+/* Starts or stops watching k's socket.  A socket that cannot be watched
+ * would hear its replies only after their targets timed out: that ends
+ * the scan with the error rather than turn answers into verdicts of
+ * unreachable. */
 static void watch(struct ap_echo_sock *k, int on) {
-  if (on && !k->watching)
-    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
-  else if (!on && k->watching)
+  int err;
+
+  if (on && !k->watching) {
+    err = uv_poll_start(&k->poll, UV_READABLE, poll_cb);
+    if (err != 0)
+      ap_scan_abort(k->echo->base.scan, err);
+    k->watching = err == 0;
+  } else if (!on && k->watching) {
     k->watching = uv_poll_stop(&k->poll) != 0;
+  }
 }
 
 /* Reads everything queued on k: errors first on a datagram socket.
@@ -327,8 +336,10 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
     return;
   /* libuv stops a poll handle that reports POLLERR, which is how pending
    * ICMP errors on the error queue show; we have read them, so watch on. */
-  if (status < 0 && !k->echo->base.scan->closing)
-    k->watching = uv_poll_start(&k->poll, UV_READABLE, poll_cb) == 0;
+  if (status < 0 && !k->echo->base.scan->closing) {
+    k->watching = 0;
+    watch(k, 1);
+  }
 }
 
 /* After this many turns in a row of sending without a wait, the sockets
@@ -439,6 +450,7 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
     if (errno != EINTR)
       count_send_error(&k->echo->counts, errno);
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+      k->echo->base.refused = uv_translate_sys_error(errno);
       break;
     } else if (k->kind == AP_ECHO_DGRAM && !retried && errno != EINTR) {
       /* A datagram socket reports an earlier probe's ICMP error on the
@@ -464,14 +476,15 @@ static int echo_send(struct ap_engine *base, const struct ap_probe *p,
   size_t taken = 0, run, done;
   int f;
 
+  base->refused = 0;
   while (taken < n) {
     f = ap_addr_is_v4(&p[taken].addr) ? 0 : 1;
     for (run = 1; taken + run < n && run < BATCH; run++)
       if ((ap_addr_is_v4(&p[taken + run].addr) ? 0 : 1) != f)
         break;
     if (e->sock[f].kind == AP_ECHO_NONE) {
-      ap_scan_fail(base->scan, &p[taken].addr, "no socket for this family",
-                   NULL);
+      (void) ap_scan_fail(base->scan, &p[taken].addr,
+                          "no socket for this family", NULL);
       taken++;
       continue;
     }

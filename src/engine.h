@@ -47,6 +47,11 @@ struct ap_engine_ops {
 struct ap_engine {
   const struct ap_engine_ops *ops;
   struct ap_scan *scan;
+  /* After send() took fewer probes than offered: the UV_E* code with which
+   * the kernel refused the rest (UV_ENOBUFS, UV_EAGAIN), or 0 when the
+   * engine held them back itself.  The scheduler gives up on probes the
+   * kernel keeps refusing for a whole probe timeout. */
+  int refused;
 };
 
 #endif

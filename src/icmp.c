@@ -174,13 +174,13 @@ static int parse_icmp(const uint8_t *p, size_t len, int v4,
   uint8_t type;
 
   if (len < AP_ICMP_HDRLEN)
-    return judged(msg, AP_ICMP_MALFORMED, 0);
+    return judged(msg, AP_ICMP_MALFORMED, AP_ICMP_IGNORE);
   type = p[0];
   msg->type = type;
   msg->code = p[1];
   if (type == (v4 ? ICMP4_ECHOREPLY : ICMP6_ECHOREPLY)) {
     if (p[1] != 0)
-      return judged(msg, AP_ICMP_UNUSED, 0);
+      return judged(msg, AP_ICMP_UNUSED, AP_ICMP_IGNORE);
     msg->target = msg->from;
     return judged(msg, genuine(p, len, k, &msg->target, now_ns, &msg->sent_ns),
                   AP_ICMP_REPLY);
@@ -191,7 +191,7 @@ static int parse_icmp(const uint8_t *p, size_t len, int v4,
   if (!v4 && (type == ICMP6_UNREACH || type == ICMP6_TIMXCEED))
     return judged(msg, quoted_v6(p + 8, len - 8, k, now_ns, msg),
                   AP_ICMP_ERROR);
-  return judged(msg, AP_ICMP_UNUSED, 0);
+  return judged(msg, AP_ICMP_UNUSED, AP_ICMP_IGNORE);
 }
 
 int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
@@ -205,11 +205,11 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   if (ipv4_hdr) {
     if (!v4 || len < IP4_MINHDR || (pkt[0] >> 4) != 4 ||
         pkt[9] != PROTO_ICMP)
-      return judged(msg, AP_ICMP_MALFORMED, 0);
+      return judged(msg, AP_ICMP_MALFORMED, AP_ICMP_IGNORE);
     ihl = (size_t) (pkt[0] & 0x0f) * 4;
     total = load16(pkt + 2);
     if (ihl < IP4_MINHDR || ihl > len)
-      return judged(msg, AP_ICMP_MALFORMED, 0);
+      return judged(msg, AP_ICMP_MALFORMED, AP_ICMP_IGNORE);
     if (total >= ihl && total < len)
       len = total;
     pkt += ihl;
@@ -218,7 +218,7 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
   /* The kernel checks ICMPv6 checksums for us, but not ICMPv4 ones on raw
    * sockets. */
   if (v4 && ipv4_hdr && ap_icmp_checksum(pkt, len) != 0)
-    return judged(msg, AP_ICMP_CHECKSUM, 0);
+    return judged(msg, AP_ICMP_CHECKSUM, AP_ICMP_IGNORE);
   return parse_icmp(pkt, len, v4, k, now_ns, msg);
 }
 

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1054,10 +1055,22 @@ static void guard_run(struct guard *g, struct run *run) {
  * said about it (see finish()). */
 static int stdout_broken;
 
+/* Whether standard output is a pipe or socket whose reader has gone: a
+ * SIGPIPE from anything else (a write to stderr, a peer of a service
+ * check, kill -PIPE) is no reason to stop, and its write fails on its
+ * own with EPIPE. */
+static int stdout_gone(void) {
+  struct pollfd p = { STDOUT_FILENO, POLLOUT, 0 };
+
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 static void signal_cb(uv_signal_t *h, int signum) {
   struct guard *g = h->data;
 
   ap_loopwatch_note(AP_LW_SIGNAL);
+  if (signum == SIGPIPE && !stdout_gone())
+    return;
   if (signum == SIGPIPE)
     stdout_broken = 1;
   /* A broken pipe after a stop (the unfinished targets written to a

@@ -21,7 +21,12 @@
  * locks SECBIT_NOROOT), else to CAP_NET_RAW alone, so that what the kernel
  * gives a child exec'ed with uid 0 is what ping(8) needs and no more (a
  * BusyBox or setuid root ping has only that rule of root's to get it
- * from, so SECBIT_NOROOT is not set then).
+ * from, so SECBIT_NOROOT is not set then).  "To be spawned" is decided
+ * before the targets are known: with -m auto and a family that has no
+ * ICMP socket, a root run keeps CAP_NET_RAW in its bounding set (and
+ * SECBIT_NOROOT unlocked) even if every target turns out to be of the
+ * other family; ap_priv_seal() then adds no_new_privs, but the bounding
+ * set can no longer be cut, since CAP_SETPCAP is gone by then.
  */
 #ifndef AP_PRIV_H
 #define AP_PRIV_H

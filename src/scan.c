@@ -339,6 +339,26 @@ static void backoff(struct ap_scan *s, int some_sent) {
     s->backoff_ms *= 2;
 }
 
+/* The kernel has refused every probe offered for a whole probe timeout
+ * (its queue stays full, or the socket is wedged): rather than wait
+ * forever, the probes offered get their verdict with the kernel's reason,
+ * and the next ones are tried afresh. */
+static void refused(struct ap_scan *s, size_t offered, uint64_t now) {
+  const char *why = uv_strerror(s->engine->refused);
+  size_t i;
+
+  if (s->stall_ns == 0) {
+    s->stall_ns = now;
+    return;
+  }
+  if (now - s->stall_ns < s->wait_ns[0])
+    return;
+  for (i = 0; i < offered && !s->closing; i++)
+    (void) ap_scan_fail(s, &s->batch[i].addr, why, NULL);
+  s->nbatch -= offered;
+  memmove(s->batch, s->batch + offered, s->nbatch * sizeof(s->batch[0]));
+}
+
 /* Sends what the rate allows.  Returns 0, or a UV_E* code ending the scan. */
 static int send_batch(struct ap_scan *s, uint64_t now) {
   size_t want = allowance(s, now), i;
@@ -353,6 +373,12 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
     return sent;
   s->busy = (size_t) sent < (s->nbatch < want ? s->nbatch : want);
   backoff(s, sent > 0);
+  if (sent > 0 || s->engine->refused == 0) {
+    s->stall_ns = 0;
+  } else {
+    refused(s, s->nbatch < want ? s->nbatch : want, now);
+    return 0;
+  }
   for (i = 0; i < (size_t) sent; i++) {
     err = sent_one(s, &s->batch[i], now);
     if (err != 0)
@@ -489,6 +515,10 @@ int ap_scan_start(struct ap_scan *s) {
 
 void ap_scan_stop(struct ap_scan *s) {
   finish(s, UV_ECANCELED);
+}
+
+void ap_scan_abort(struct ap_scan *s, int err) {
+  finish(s, err);
 }
 
 void ap_scan_release(struct ap_scan *s) {

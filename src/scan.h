@@ -74,6 +74,7 @@ struct ap_scan {
   uint64_t last_ns;
   int busy;    /* the engine took fewer probes than offered */
   unsigned backoff_ms; /* wait before offering them again: 1, 2, 4, 8 ms */
+  uint64_t stall_ns;   /* since when the kernel has refused every probe */
   uint64_t retries;    /* probes sent again after a timeout */
   uint64_t backoffs;   /* turns on which the engine took fewer probes */
   int closing;
@@ -93,6 +94,10 @@ int ap_scan_start(struct ap_scan *s);
 /* Stops probing early (a signal, a deadline).  Targets without a verdict
  * keep none. */
 void ap_scan_stop(struct ap_scan *s);
+
+/* Ends the scan on a failure of the engine's own (err, a negative UV_E*
+ * code, becomes its status, which the caller reports as a system error). */
+void ap_scan_abort(struct ap_scan *s, int err);
 
 /* After a stopped scan, before ap_scan_release(): calls cb once for every
  * target that order gives and that has no verdict, with r->verdict

@@ -5,7 +5,8 @@
  * at spaces and tabs into specifications, which go one by one to a
  * callback.  A line stops the reading when it
  *
- *   - is longer than AP_TFILE_LINE_MAX bytes (its newline not counted),
+ *   - is longer than AP_TFILE_LINE_MAX bytes (its newline not counted;
+ *     the carriage return of a CRLF line and a byte order mark are),
  *   - holds a NUL byte,
  *   - holds a control character other than tab and carriage return
  *     (C0, DEL, or C1 encoded in UTF-8), or

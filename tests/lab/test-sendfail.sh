@@ -24,6 +24,10 @@ trap 'rm -rf "$tmp"; lab_down' EXIT
 # written by the scan.
 chmod 755 "$tmp"
 cc -shared -fPIC -o "$tmp/sendfail.so" "$(dirname "$0")/sendfail.c" -ldl
+# A sanitizer build (make check-asan) wants its runtime first among the
+# preloaded libraries, or it refuses to start.
+asan=$(ldd "$APING" 2>/dev/null | awk '/libasan/ {print $3}')
+PRELOAD="${asan:+$asan:}$tmp/sendfail.so"
 mkdir -m 1777 "$tmp/nobody"
 
 diag() {
@@ -48,7 +52,7 @@ faulty() {
   shift
   rm -f "$tmp/count"
   OUT=$(lab_exec /usr/bin/time -f '%e %U %S' -o "$tmp/time" \
-    env LD_PRELOAD="$tmp/sendfail.so" SENDFAIL_COUNT="$tmp/count" \
+    env LD_PRELOAD="$PRELOAD" SENDFAIL_COUNT="$tmp/count" \
     "${vars[@]}" "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
   ERR=$(cat "$tmp/err")
   t=$(tail -n 1 "$tmp/time")
@@ -104,8 +108,22 @@ expect test "$FAILED" -gt 10 -a "$(counter backoffs)" -eq "$FAILED" -a \
 what="... idle while backing off"
 expect idle
 
+# The kernel refusing every send, for good: after a whole probe timeout
+# (-t 300) of refusals the probes offered get their verdict with the
+# kernel's reason, so the run ends instead of backing off forever.
+faulty SENDFAIL_FIRST=100000000 -- -s -v -r 0 -t 300 198.18.1.1-8 \
+  "$LAB_UP6"
+what="every send refused: the run ends (exit 1), all 9 unreachable"
+expect test "$RC" -eq 1 -a "$(grep -cE ' is unreachable \((no buffer space available|resource temporarily unavailable)\)$' <<<"$OUT")" -eq 9
+what="... in about the probe timeout, not forever (${WALL:-?} s)"
+expect awk -v w="$WALL" 'BEGIN {exit !(w < 10)}'
+what="... no probe went out, and it backed off meanwhile"
+expect test "$(counter probes-sent)" -eq 0 -a "$(counter backoffs)" -gt 5
+what="... idle while backing off"
+expect idle
+
 # The same through an unprivileged datagram socket.
-OUT=$(lab_exec_nobody env LD_PRELOAD="$tmp/sendfail.so" \
+OUT=$(lab_exec_nobody env LD_PRELOAD="$PRELOAD" \
   SENDFAIL_FIRST=10 SENDFAIL_COUNT="$tmp/nobody/count" "$APING" -a -s -v \
   -r 0 "$LAB_UP_NET4" 2>"$tmp/err") && RC=0 || RC=$?
 ERR=$(cat "$tmp/err") FAILED=$(cat "$tmp/nobody/count" 2>/dev/null || echo 0)
@@ -125,6 +143,12 @@ route_gone() {
   lab_exec "$APING" --rate 200 -r 0 -t 300 "$up" "$silent" \
     >"$tmp/out" 2>"$tmp/err" &
   pid=$!
+  # A second after the first verdict (an answering host's, at once), so
+  # that a slow start cannot leave no target probed before the deletion.
+  for _ in $(seq 100); do
+    [ -s "$tmp/out" ] && break
+    sleep 0.1
+  done
   sleep 1
   lab_exec ip "-$fam" route del "$route"
   wait "$pid" && RC=0 || RC=$?
