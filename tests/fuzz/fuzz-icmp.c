@@ -189,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(raw, p, left);
     check(ap_icmp_parse(raw, left, hdr, &from, &key, NOW_NS, &m), &m,
           &from);
-    if (ap_icmp_ours(raw, left, &key, &from, NOW_NS, &sent2) &&
+    if (ap_icmp_ours(raw, left, &key, &from, NOW_NS, &sent2) == AP_ICMP_OK &&
         sent2 > NOW_NS)
       abort();
     free(raw);
