@@ -271,8 +271,8 @@ static void test_pump(void) {
   memset(&res, 0, sizeof(res));
   f.base.ops = &pump_ops;
   ap_tset_init(&set);
-  ap_addr_parse("192.0.2.1", &lo);
-  ap_addr_parse("192.0.5.232", &hi); /* 1000 targets: 4 batches of 256 */
+  ap_addr_parse("198.18.0.1", &lo);
+  ap_addr_parse("198.18.3.232", &hi); /* 1000 targets: 4 batches of 256 */
   ap_tset_add(&set, &lo, &hi);
   ap_tset_finish(&set, NULL, 1000);
   ap_order_init(&order, set.count, 1, 1, 1, 1);
