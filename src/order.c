@@ -72,3 +72,16 @@ int ap_order_next(struct ap_order *o, uint64_t *idx) {
   o->pos += o->step;
   return 1;
 }
+
+void ap_order_each_missing(struct ap_order *o, const struct ap_bitmap *done,
+                           uint64_t missing,
+                           void (*cb)(uint64_t idx, void *ctx), void *ctx) {
+  uint64_t idx;
+
+  while (missing > 0 && ap_order_next(o, &idx)) {
+    if (done != NULL && ap_bitmap_get(done, idx))
+      continue;
+    missing--;
+    cb(idx, ctx);
+  }
+}

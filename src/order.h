@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "bitmap.h"
+
 #define AP_ORDER_ROUNDS 4
 
 struct ap_order {
@@ -35,6 +37,16 @@ uint64_t ap_order_at(const struct ap_order *o, uint64_t pos);
 /* Stores the next index in *idx and returns 1, or returns 0 when the shard
  * is exhausted. */
 int ap_order_next(struct ap_order *o, uint64_t *idx);
+
+/* Walks the indices that o gives (a fresh copy of a run's order: one made
+ * by ap_order_init() with the same arguments) and calls cb for each that
+ * done does not have, in order, until `missing` of them were found or the
+ * order ends; done NULL: every index is missing.  This is how a stopped
+ * run lists the targets it left without a verdict, in the order it would
+ * have probed them and only its own shard's. */
+void ap_order_each_missing(struct ap_order *o, const struct ap_bitmap *done,
+                           uint64_t missing,
+                           void (*cb)(uint64_t idx, void *ctx), void *ctx);
 
 /* How many indices this shard gives in all. */
 uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards);
