@@ -1,6 +1,8 @@
 /* order.c - see order.h. */
 #include "order.h"
 
+#include <stddef.h>
+
 /* A fast 64-bit mixer (the finaliser of MurmurHash3).  The permutation has
  * to spread targets, not to keep the seed secret. */
 static uint64_t mix64(uint64_t x) {
