@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#define NS_PER_MS 1000000ULL
+#include "nsec.h"
 
 void ap_pingout_init(struct ap_pingout *p) {
   memset(p, 0, sizeof(*p));
@@ -41,7 +41,7 @@ static int read_uint(const char **s, unsigned *v) {
  * the nanosecond are read and dropped.  Returns 0 or -1. */
 static int read_ms(const char **s, uint64_t *ns) {
   const char *p = *s;
-  uint64_t ms = 0, frac = 0, scale = NS_PER_MS;
+  uint64_t ms = 0, frac = 0, scale = AP_NS_PER_MS;
   int digits = 0;
 
   for (; is_digit(*p); p++) {
@@ -60,7 +60,7 @@ static int read_ms(const char **s, uint64_t *ns) {
     }
   }
   *s = p;
-  *ns = ms * NS_PER_MS + frac;
+  *ns = ms * AP_NS_PER_MS + frac;
   return 0;
 }
 

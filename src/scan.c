@@ -7,12 +7,6 @@
 
 #include "loopwatch.h"
 
-#define NS_PER_MS 1000000ULL
-#define NS_PER_S 1000000000ULL
-/* The bucket holds at most this much time's worth of tokens, so that a loop
- * that was suspended or slow does not send a burst afterwards. */
-#define BURST_NS (5 * NS_PER_MS)
-
 static int ring_push(struct ap_ring *r, uint64_t idx, uint64_t when) {
   size_t cap, i;
   void *v;
@@ -255,8 +249,7 @@ static int expire(struct ap_scan *s, uint64_t now) {
 
 /* How many probes the rate and the in-flight bound allow now. */
 static size_t allowance(struct ap_scan *s, uint64_t now) {
-  uint64_t room = AP_SCAN_BATCH;
-  double burst;
+  uint64_t room = AP_SCAN_BATCH, avail;
 
   if (s->cfg.max_inflight > 0) {
     room = s->cfg.max_inflight > s->inflight
@@ -264,16 +257,9 @@ static size_t allowance(struct ap_scan *s, uint64_t now) {
     if (room > AP_SCAN_BATCH)
       room = AP_SCAN_BATCH;
   }
-  if (s->cfg.rate <= 0)
-    return (size_t) room;
-  burst = s->cfg.rate * (double) BURST_NS / NS_PER_S;
-  if (burst < 1)
-    burst = 1;
-  s->tokens += (double) (now - s->last_ns) * s->cfg.rate / NS_PER_S;
-  if (s->tokens > burst)
-    s->tokens = burst;
-  s->last_ns = now;
-  return s->tokens >= (double) room ? (size_t) room : (size_t) s->tokens;
+  ap_bucket_refill(&s->bucket, now);
+  avail = ap_bucket_avail(&s->bucket);
+  return (size_t) (avail < room ? avail : room);
 }
 
 /* Fills the batch up to want probes: retries first, then new targets. */
@@ -384,8 +370,7 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
     if (err != 0)
       return err;
   }
-  if (s->cfg.rate > 0)
-    s->tokens -= sent;
+  ap_bucket_take(&s->bucket, (uint64_t) sent);
   s->nbatch -= (size_t) sent;
   memmove(s->batch, s->batch + sent, s->nbatch * sizeof(s->batch[0]));
   return 0;
@@ -406,11 +391,9 @@ static void arm(struct ap_scan *s, uint64_t now) {
 
   if (more_to_send(s)) {
     if (s->busy)
-      next = now + s->backoff_ms * NS_PER_MS;
-    else if (s->cfg.rate <= 0 || s->tokens >= 1)
-      next = now;
+      next = now + s->backoff_ms * AP_NS_PER_MS;
     else
-      next = now + (uint64_t) ((1 - s->tokens) * NS_PER_S / s->cfg.rate);
+      next = now + ap_bucket_wait_ns(&s->bucket, 1);
   }
   if (next == now && (s->cfg.max_inflight == 0 ||
                       s->inflight < s->cfg.max_inflight)) {
@@ -429,7 +412,7 @@ static void arm(struct ap_scan *s, uint64_t now) {
   }
   if (next == UINT64_MAX)
     return;
-  t = next > now ? (next - now + NS_PER_MS - 1) / NS_PER_MS : 0;
+  t = next > now ? (next - now + AP_NS_PER_MS - 1) / AP_NS_PER_MS : 0;
   uv_timer_start(&s->timer, tick_cb, t, 0);
 }
 
@@ -480,7 +463,7 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
     s->cfg.retries = 0; /* -c N sends N probes instead */
   s->verdict_cb = cb;
   s->total = order->left;
-  wait = (double) cfg->timeout_ms * NS_PER_MS;
+  wait = (double) cfg->timeout_ms * AP_NS_PER_MS;
   for (k = 0; k <= cfg->retries; k++) {
     s->wait_ns[k] = wait > 1e18 ? (uint64_t) 1e18 : (uint64_t) wait;
     wait *= cfg->backoff;
@@ -504,8 +487,7 @@ int ap_scan_start(struct ap_scan *s) {
   uv_idle_init(s->loop, &s->idle); /* cannot fail */
   s->timer.data = s;
   s->idle.data = s;
-  s->last_ns = uv_hrtime();
-  s->tokens = 1;
+  ap_bucket_init(&s->bucket, s->cfg.rate, AP_BUCKET_BURST_NS, uv_hrtime());
   if (s->total == 0) {
     finish(s, 0);
     return 0;

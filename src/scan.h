@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "bucket.h"
 #include "engine.h"
 #include "order.h"
 #include "result.h"
@@ -70,8 +71,7 @@ struct ap_scan {
   uint64_t total; /* targets this scan gives a verdict */
   uint64_t ndone;
   uint64_t inflight; /* targets with a probe in flight (aloft bits) */
-  double tokens;
-  uint64_t last_ns;
+  struct ap_bucket bucket; /* the rate: a token per probe */
   int busy;    /* the engine took fewer probes than offered */
   unsigned backoff_ms; /* wait before offering them again: 1, 2, 4, 8 ms */
   uint64_t stall_ns;   /* since when the kernel has refused every probe */

@@ -8,9 +8,7 @@
 #include "banner.h"
 #include "engine.h"
 
-#define NS_PER_S 1000000000ULL
-#define BURST_NS 5000000ULL /* the rate's bucket holds 5 ms of starts */
-#define GATE_WAIT_MS 5      /* retry after this when the combiner is full */
+#define GATE_WAIT_MS 5 /* retry after this when the combiner is full */
 
 /* How many connections the open-file limit allows, with reserve
  * descriptors left for others, after raising the soft limit as far as
@@ -164,24 +162,17 @@ static int start_one(struct ap_svc *s) {
   return 0;
 }
 
-/* Takes a token for one start.  Returns 0, or the ms to wait for one. */
+/* Takes a token for one start.  Returns 0, or the ms to wait for one
+ * (rounded up, so that the timer does not fire just before it). */
 static uint64_t token(struct ap_svc *s) {
-  uint64_t now;
-  double burst;
-
   if (s->cfg.rate <= 0)
     return 0;
-  now = uv_hrtime();
-  burst = s->cfg.rate * (double) BURST_NS / NS_PER_S;
-  s->tokens += (double) (now - s->last_ns) * s->cfg.rate / NS_PER_S;
-  if (s->tokens > (burst < 1 ? 1 : burst))
-    s->tokens = burst < 1 ? 1 : burst;
-  s->last_ns = now;
-  if (s->tokens >= 1) {
-    s->tokens -= 1;
+  ap_bucket_refill(&s->bucket, uv_hrtime());
+  if (ap_bucket_avail(&s->bucket) >= 1) {
+    ap_bucket_take(&s->bucket, 1);
     return 0;
   }
-  return (uint64_t) ((1 - s->tokens) * 1000 / s->cfg.rate) + 1;
+  return ap_bucket_wait_ns(&s->bucket, 1) / AP_NS_PER_MS + 1;
 }
 
 /* Starts checks while there are slots, tokens and targets. */
@@ -226,8 +217,7 @@ int ap_svc_start(struct ap_svc *s) {
   if (err != 0)
     return err;
   s->timer.data = s;
-  s->last_ns = uv_hrtime();
-  s->tokens = 1;
+  ap_bucket_init(&s->bucket, s->cfg.rate, AP_BUCKET_BURST_NS, uv_hrtime());
   pump(s);
   return 0;
 }

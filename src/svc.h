@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "bucket.h"
 #include "combine.h"
 #include "order.h"
 #include "target.h"
@@ -69,8 +70,7 @@ struct ap_svc {
   int have_target;
   unsigned active;    /* connections open */
   struct ap_svc_conn *live;
-  double tokens;
-  uint64_t last_ns;
+  struct ap_bucket bucket; /* the rate: a token per connection start */
   uint64_t started;   /* checks started */
   uint64_t reported;  /* checks reported to the combiner */
   int closing;
