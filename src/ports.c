@@ -12,7 +12,7 @@ void ap_ports_init(struct ap_ports *p) {
 
 void ap_ports_release(struct ap_ports *p) {
   free(p->v);
-  free(p->seen);
+  ap_bitmap_release(&p->seen);
   memset(p, 0, sizeof(*p));
 }
 
@@ -20,8 +20,7 @@ static int alloc(struct ap_ports *p) {
   if (p->v != NULL)
     return 0;
   p->v = malloc(AP_PORTS_MAX * sizeof(*p->v));
-  p->seen = calloc(65536 / 8, 1);
-  if (p->v == NULL || p->seen == NULL) {
+  if (p->v == NULL || ap_bitmap_init(&p->seen, AP_PORTS_MAX + 1) != 0) {
     ap_ports_release(p);
     return UV_ENOMEM;
   }
@@ -29,13 +28,11 @@ static int alloc(struct ap_ports *p) {
 }
 
 int ap_ports_add(struct ap_ports *p, uint16_t port) {
-  uint8_t m = (uint8_t) (1u << (port & 7));
-
   if (alloc(p) != 0)
     return UV_ENOMEM;
-  if (port == 0 || (p->seen[port >> 3] & m))
+  if (port == 0 || ap_bitmap_get(&p->seen, port))
     return 0;
-  p->seen[port >> 3] |= m;
+  ap_bitmap_set(&p->seen, port);
   p->v[p->n++] = port;
   return 0;
 }
@@ -113,7 +110,7 @@ int ap_ports_parse(struct ap_ports *p, const char *s, char *err,
   }
   /* Undo what this list added, so that p is as it was. */
   for (i = n0; i < p->n; i++)
-    p->seen[p->v[i] >> 3] &= (uint8_t) ~(1u << (p->v[i] & 7));
+    ap_bitmap_clear(&p->seen, p->v[i]);
   p->n = n0;
   return r;
 }

@@ -7,13 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bitmap.h"
+
 #define AP_PORTS_MAX 65535
 
 /* Ports in the order first given, each once. */
 struct ap_ports {
   uint16_t *v;
   size_t n;
-  uint8_t *seen; /* bit per port, allocated with v */
+  struct ap_bitmap seen; /* bit per port, allocated with v */
 };
 
 void ap_ports_init(struct ap_ports *p);

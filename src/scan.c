@@ -37,26 +37,20 @@ static void ring_pop(struct ap_ring *r) {
   r->n--;
 }
 
-static int bit(const uint8_t *map, uint64_t idx) {
-  return map[idx >> 3] >> (idx & 7) & 1;
-}
-
 static int is_done(const struct ap_scan *s, uint64_t idx) {
-  return bit(s->done, idx);
+  return ap_bitmap_get(&s->done, idx);
 }
 
 /* Marks target idx as having a probe in flight, or not.  A target has at
  * most one: a retry is only queued once the previous probe expired. */
 static void set_aloft(struct ap_scan *s, uint64_t idx, int on) {
-  uint8_t m = (uint8_t) (1u << (idx & 7));
-
-  if (on == bit(s->aloft, idx))
+  if (on == ap_bitmap_get(&s->aloft, idx))
     return;
   if (on) {
-    s->aloft[idx >> 3] |= m;
+    ap_bitmap_set(&s->aloft, idx);
     s->inflight++;
   } else {
-    s->aloft[idx >> 3] &= (uint8_t) ~m;
+    ap_bitmap_clear(&s->aloft, idx);
     s->inflight--;
   }
 }
@@ -89,7 +83,7 @@ static int settle(struct ap_scan *s, struct ap_result *r) {
 
   if (s->closing || is_done(s, idx))
     return 0;
-  s->done[idx >> 3] |= (uint8_t) (1u << (idx & 7));
+  ap_bitmap_set(&s->done, idx);
   s->ndone++;
   /* Its probe no longer counts against the in-flight bound; if the bound
    * was holding the sender back, wake it. */
@@ -468,9 +462,8 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
     s->wait_ns[k] = wait > 1e18 ? (uint64_t) 1e18 : (uint64_t) wait;
     wait *= cfg->backoff;
   }
-  s->done = calloc(set->count / 8 + 1, 1);
-  s->aloft = calloc(set->count / 8 + 1, 1);
-  if (s->done == NULL || s->aloft == NULL) {
+  if (ap_bitmap_init(&s->done, set->count) != 0 ||
+      ap_bitmap_init(&s->aloft, set->count) != 0) {
     ap_scan_release(s);
     return UV_ENOMEM;
   }
@@ -510,10 +503,8 @@ void ap_scan_release(struct ap_scan *s) {
     free(s->wait[k].v);
   free(s->retry.v);
   ap_tally_release(&s->tally);
-  free(s->done);
-  free(s->aloft);
-  s->done = NULL;
-  s->aloft = NULL;
+  ap_bitmap_release(&s->done);
+  ap_bitmap_release(&s->aloft);
 }
 
 void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,

@@ -5,9 +5,10 @@
  * expires unanswered probes, retries them with backoff, and gives every
  * target exactly one verdict.  It knows nothing of packets or processes.
  *
- * Memory: one bit per target (answered or not) plus 16 bytes per probe in
- * flight.  Probes of one attempt number all wait the same time, so each
- * attempt's queue is already sorted by deadline and is a plain FIFO.
+ * Memory: two bits per target (answered or not, a probe in flight or not)
+ * plus 16 bytes per probe in flight (and with -c N a tally record).
+ * Probes of one attempt number all wait the same time, so each attempt's
+ * queue is already sorted by deadline and is a plain FIFO.
  */
 #ifndef AP_SCAN_H
 #define AP_SCAN_H
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "bitmap.h"
 #include "bucket.h"
 #include "engine.h"
 #include "order.h"
@@ -64,8 +66,8 @@ struct ap_scan {
   struct ap_ring retry;                  /* due again; when = attempt */
   struct ap_probe batch[AP_SCAN_BATCH];  /* taken from the order, unsent */
   size_t nbatch;
-  uint8_t *done;  /* one bit per target index: has its verdict */
-  uint8_t *aloft; /* one bit per target index: a probe is in flight */
+  struct ap_bitmap done;  /* one bit per target index: has its verdict */
+  struct ap_bitmap aloft; /* one bit per target index: a probe is in flight */
   struct ap_tally tally; /* -c N: statistics of the targets in progress */
 
   uint64_t total; /* targets this scan gives a verdict */

@@ -18,10 +18,9 @@ void ap_telnet_init(struct ap_telnet *t) {
 }
 
 static int test_and_set(uint8_t *bits, uint8_t opt) {
-  uint8_t m = (uint8_t) (1u << (opt & 7));
-  int was = (bits[opt >> 3] & m) != 0;
+  int was = ap_bit_get(bits, opt);
 
-  bits[opt >> 3] |= m;
+  ap_bit_set(bits, opt);
   return was;
 }
 

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bitmap.h"
+
 #define AP_TELNET_IAC 255
 #define AP_TELNET_DONT 254
 #define AP_TELNET_DO 253
@@ -38,8 +40,8 @@ struct ap_telnet {
   uint8_t state;
   uint8_t verb;      /* WILL, WONT, DO or DONT awaiting its option byte */
   uint32_t sblen;    /* bytes of the subnegotiation so far */
-  uint8_t wont[32];  /* bit per option: DO answered with WONT */
-  uint8_t dont[32];  /* bit per option: WILL answered with DONT */
+  uint8_t wont[AP_BITMAP_BYTES(256)]; /* bit per option: DO answered */
+  uint8_t dont[AP_BITMAP_BYTES(256)]; /* bit per option: WILL answered */
   uint64_t commands; /* IAC sequences seen, including those in SB */
   uint64_t sb_aborted; /* subnegotiations abandoned at AP_TELNET_SB_MAX */
   size_t nreply;     /* bytes in reply; only ever grows */
