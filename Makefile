@@ -136,8 +136,8 @@ FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
 FUZZ_SRC_pingout = src/pingout.c
 FUZZ_SRC_telnet = src/telnet.c
-FUZZ_SRC_target = src/target.c src/addr.c
-FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c
+FUZZ_SRC_target = src/target.c src/addr.c src/vec.c
+FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c src/vec.c
 FUZZ_SRC_icmp = src/icmp.c src/siphash.c src/addr.c
 FUZZ_SRC_state = src/state.c src/tfile.c src/atomic.c
 # Inputs longer than a target file's line limit, so that it is crossed.

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "vec.h"
+
 #define AP_SPEC_MAX 256
 
 static int only_chars(const char *s, const char *set) {
@@ -222,17 +224,8 @@ void ap_tset_release(struct ap_tset *s) {
 
 int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
                 const struct ap_addr *hi) {
-  struct ap_span *v;
-  size_t cap;
-
-  if (s->n == s->cap) {
-    cap = s->cap ? s->cap * 2 : 16;
-    v = realloc(s->span, cap * sizeof(*v));
-    if (v == NULL)
-      return UV_ENOMEM;
-    s->span = v;
-    s->cap = cap;
-  }
+  if (AP_VEC_RESERVE(s->span, s->cap, s->n) != 0)
+    return UV_ENOMEM;
   s->span[s->n].lo = *lo;
   s->span[s->n].hi = *hi;
   s->span[s->n].base = 0;
