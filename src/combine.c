@@ -44,42 +44,26 @@ void ap_combine_release(struct ap_combine *v) {
     if (v->tab[i] != NULL)
       free_rec(v, v->tab[i]);
   free(v->tab);
-  free(v->shown);
+  ap_bitmap_release(&v->shown);
   v->tab = NULL;
-  v->shown = NULL;
   v->cap = v->n = 0;
 }
 
 int ap_combine_track(struct ap_combine *v, uint64_t n) {
-  free(v->shown);
-  v->shown = calloc(n / 8 + 1, 1);
-  return v->shown != NULL ? 0 : UV_ENOMEM;
+  ap_bitmap_release(&v->shown);
+  return ap_bitmap_init(&v->shown, n);
 }
 
-static int was_shown(const struct ap_combine *v, uint64_t idx) {
-  return (v->shown[idx >> 3] >> (idx & 7)) & 1;
+const struct ap_bitmap *ap_combine_done(const struct ap_combine *v) {
+  return v->shown.bits != NULL ? &v->shown : NULL;
 }
 
-void ap_combine_each_unfinished(struct ap_combine *v,
-                                const struct ap_tset *set,
-                                struct ap_order *order,
-                                ap_combine_emit_cb emit) {
-  struct ap_result r;
-  uint64_t idx, left = order->left > v->emitted ? order->left - v->emitted
-                                                : 0;
+uint64_t ap_combine_emitted(const struct ap_combine *v) {
+  return v->emitted;
+}
 
-  if (v->shown == NULL)
-    return;
-  while (left > 0 && ap_order_next(order, &idx)) {
-    if (was_shown(v, idx))
-      continue;
-    left--;
-    memset(&r, 0, sizeof(r));
-    r.idx = idx;
-    r.verdict = AP_UNFINISHED;
-    ap_tset_at(set, idx, &r.addr);
-    emit(v, &r);
-  }
+size_t ap_combine_pending(const struct ap_combine *v) {
+  return v->n;
 }
 
 static struct ap_crec **lookup(const struct ap_combine *v, uint64_t idx) {
@@ -180,8 +164,8 @@ static void settle(struct ap_combine *v, struct ap_crec *r) {
   res.ok = passed(v, r);
   unlink_slot(v, lookup(v, r->idx));
   v->emitted++;
-  if (v->shown != NULL)
-    v->shown[r->idx >> 3] |= (uint8_t) (1u << (r->idx & 7));
+  if (v->shown.bits != NULL)
+    ap_bitmap_set(&v->shown, r->idx);
   v->emit(v, &res);
   free_rec(v, r);
 }

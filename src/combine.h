@@ -8,11 +8,12 @@
  * target is alive), or with `any` when one does.
  *
  * Memory: a record (about 100 bytes plus one struct ap_check and the banner
- * per service check) per target in that state.  The scan and the service
- * checks take targets in the same order; so that neither runs far ahead of
- * the other and leaves a record per target behind, the gate below holds
- * back new pings, and the service scheduler new targets, while too many
- * records wait for the other side.
+ * per service check) per target in that state, and with ap_combine_track()
+ * one bit per target.  The scan and the service checks take targets in the
+ * same order; so that neither runs far ahead of the other and leaves a
+ * record per target behind, the gate below holds back new pings, and the
+ * service scheduler new targets, while too many records wait for the other
+ * side.
  */
 #ifndef AP_COMBINE_H
 #define AP_COMBINE_H
@@ -20,10 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bitmap.h"
 #include "engine.h"
-#include "order.h"
 #include "result.h"
-#include "target.h"
 
 struct ap_combine;
 
@@ -46,7 +46,7 @@ struct ap_combine {
   size_t ping_ahead;    /* records with the ping verdict, checks missing */
   size_t checks_ahead;  /* records with every check, the ping missing */
   uint64_t emitted;
-  uint8_t *shown;       /* one bit per target index: emitted; or NULL */
+  struct ap_bitmap shown; /* bit per target index: emitted; or no bits */
 };
 
 void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
@@ -57,20 +57,22 @@ void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
 void ap_combine_release(struct ap_combine *v);
 
 /* Keeps one bit per target index below n, set when the target's result is
- * emitted, for ap_combine_each_unfinished().  Returns 0 or UV_ENOMEM. */
+ * emitted, for ap_combine_done().  Returns 0 or UV_ENOMEM. */
 int ap_combine_track(struct ap_combine *v, uint64_t n);
 
-/* After a stopped run, with ap_combine_track() in use: calls emit once for
- * every target that order gives and whose result was not emitted, with
- * r->verdict AP_UNFINISHED and no checks (it may have had some of its
- * results, not all).  order must be a fresh copy of the order the run was
- * given (ap_order_init() with the same arguments), so that the targets
- * come in the same order and only this shard's; set gives their addresses.
- */
-void ap_combine_each_unfinished(struct ap_combine *v,
-                                const struct ap_tset *set,
-                                struct ap_order *order,
-                                ap_combine_emit_cb emit);
+/* With ap_combine_track() in use, the targets whose result was emitted:
+ * one bit per target index, valid until ap_combine_release(); else NULL.
+ * After a stopped run, the caller lists the others (which may have had
+ * some of their results, not all) with ap_order_each_missing() over a
+ * fresh copy of the run's order, as many as that order gives less
+ * ap_combine_emitted(). */
+const struct ap_bitmap *ap_combine_done(const struct ap_combine *v);
+
+/* How many results were emitted. */
+uint64_t ap_combine_emitted(const struct ap_combine *v);
+
+/* How many targets have some of their results in, not all. */
+size_t ap_combine_pending(const struct ap_combine *v);
 
 /* The ping verdict of target r->idx (r as the scan gives it; copied; a
  * second one is ignored).  Returns 0, UV_ENOMEM, or UV_EINVAL when the

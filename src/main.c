@@ -1259,19 +1259,35 @@ static void stop_watchers(struct run *run, uv_loop_t *loop) {
   ap_loopwatch_run(loop, UV_RUN_DEFAULT);
 }
 
-static void unfinished_cb(struct ap_scan *s, const struct ap_result *r) {
-  ap_out_result(&ap_container_of(s, struct run, scan)->out, r);
+/* What ap_order_each_missing() needs to list a target that a stopped run
+ * left without a verdict. */
+struct unfinished {
+  struct run *run;
+  const struct ap_tset *set;
+};
+
+static void unfinished_cb(uint64_t idx, void *ctx) {
+  const struct unfinished *u = ctx;
+  struct ap_result r;
+
+  memset(&r, 0, sizeof(r));
+  r.idx = idx;
+  r.verdict = AP_UNFINISHED;
+  ap_tset_at(u->set, idx, &r.addr);
+  ap_out_result(&u->run->out, &r);
 }
 
 /* Lists the targets a stopped scan left without a verdict, walking the
  * same order again. */
 static void report_unfinished(struct run *run, const struct targets *t,
                               const struct opts *o, uint64_t seed) {
+  struct unfinished u = { .run = run, .set = &t->set };
   struct ap_order again;
 
   ap_order_init(&again, t->set.count, o->random, seed, o->shard,
                 o->nshards);
-  ap_scan_each_unfinished(&run->scan, &again, unfinished_cb);
+  ap_order_each_missing(&again, ap_scan_done(&run->scan),
+                        ap_scan_missing(&run->scan), unfinished_cb, &u);
 }
 
 /* Ends the output and puts the files in place: -o first, the state only
@@ -1561,13 +1577,17 @@ static int svc_run_error(const struct svc_run *sr) {
 static int svc_run_end(struct svc_run *sr, const struct targets *t,
                        const struct opts *o, uint64_t seed, uint64_t start) {
   struct run *run = &sr->base;
+  struct unfinished u = { .run = run, .set = &t->set };
   struct ap_order again;
+  uint64_t emitted = ap_combine_emitted(&sr->comb);
   int err = svc_run_error(sr);
 
-  if (err == UV_ECANCELED) {
+  if (err == UV_ECANCELED && ap_combine_done(&sr->comb) != NULL) {
     ap_order_init(&again, t->set.count, o->random, seed, o->shard,
                   o->nshards);
-    ap_combine_each_unfinished(&sr->comb, &t->set, &again, emit_cb);
+    ap_order_each_missing(&again, ap_combine_done(&sr->comb),
+                          again.left > emitted ? again.left - emitted : 0,
+                          unfinished_cb, &u);
   }
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   if (o->summary)

@@ -507,19 +507,10 @@ void ap_scan_release(struct ap_scan *s) {
   ap_bitmap_release(&s->aloft);
 }
 
-void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
-                             ap_verdict_cb cb) {
-  struct ap_result r;
-  uint64_t idx, left = s->total - s->ndone;
+const struct ap_bitmap *ap_scan_done(const struct ap_scan *s) {
+  return &s->done;
+}
 
-  while (left > 0 && ap_order_next(order, &idx)) {
-    if (is_done(s, idx))
-      continue;
-    left--;
-    memset(&r, 0, sizeof(r));
-    r.idx = idx;
-    r.verdict = AP_UNFINISHED;
-    ap_tset_at(s->set, idx, &r.addr);
-    cb(s, &r);
-  }
+uint64_t ap_scan_missing(const struct ap_scan *s) {
+  return s->total - s->ndone;
 }

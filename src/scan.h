@@ -101,13 +101,14 @@ void ap_scan_stop(struct ap_scan *s);
  * code, becomes its status, which the caller reports as a system error). */
 void ap_scan_abort(struct ap_scan *s, int err);
 
-/* After a stopped scan, before ap_scan_release(): calls cb once for every
- * target that order gives and that has no verdict, with r->verdict
- * AP_UNFINISHED.  order must be a fresh copy of the order the scan was
- * given (ap_order_init() with the same arguments), so that the targets
- * come in the same order and only this shard's. */
-void ap_scan_each_unfinished(struct ap_scan *s, struct ap_order *order,
-                             ap_verdict_cb cb);
+/* The targets that have their verdict: one bit per target index, valid
+ * until ap_scan_release().  After a stopped scan, the caller lists the
+ * others with ap_order_each_missing() over a fresh copy of the scan's
+ * order and ap_scan_missing() as the count. */
+const struct ap_bitmap *ap_scan_done(const struct ap_scan *s);
+
+/* How many of the scan's targets have no verdict yet. */
+uint64_t ap_scan_missing(const struct ap_scan *s);
 
 /* Frees what ap_scan_init() allocated, after the loop has run out. */
 void ap_scan_release(struct ap_scan *s);

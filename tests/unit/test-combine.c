@@ -1,4 +1,5 @@
 /* test-combine.c - combining ping verdicts and service checks. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -16,7 +17,19 @@ static struct {
   int have_from;
   uint64_t ok;
   uint8_t *seen;
+  uint64_t wrong; /* with seen: results not the target's own */
 } got;
+
+/* In test_many: check 1's banner names the target. */
+static int own_checks(const struct ap_result *r) {
+  char text[32];
+  int n = snprintf(text, sizeof(text), "%llu", (unsigned long long) r->idx);
+
+  return r->nchecks == 2 && r->checks[0].port == 1 &&
+         r->checks[1].port == 2 && r->checks[1].banner != NULL &&
+         r->checks[1].banner_len == (size_t) n &&
+         memcmp(r->checks[1].banner, text, (size_t) n) == 0;
+}
 
 static void emit(struct ap_combine *v, const struct ap_result *r) {
   size_t i;
@@ -35,8 +48,10 @@ static void emit(struct ap_combine *v, const struct ap_result *r) {
       memcpy(got.banner[i], r->checks[i].banner,
              r->checks[i].banner_len < 31 ? r->checks[i].banner_len : 31);
   }
-  if (got.seen != NULL)
+  if (got.seen != NULL) {
     got.seen[r->idx]++;
+    got.wrong += !own_checks(r);
+  }
 }
 
 static void ping(struct ap_combine *v, uint64_t idx, int alive) {
@@ -75,11 +90,11 @@ static void test_ping_then_checks(void) {
   memset(&got, 0, sizeof(got));
   ap_combine_init(&v, 2, 1, 0, emit);
   ping(&v, 5, 1);
-  EXPECT(got.n == 0 && v.ping_ahead == 1 && v.n == 1);
+  EXPECT(got.n == 0 && v.ping_ahead == 1 && ap_combine_pending(&v) == 1);
   check(&v, 5, 1, 23, 1, "login:");
   EXPECT(got.n == 0);
   check(&v, 5, 0, 22, 1, "SSH-2.0-x");
-  EXPECT(got.n == 1 && v.n == 0 && v.ping_ahead == 0);
+  EXPECT(got.n == 1 && ap_combine_pending(&v) == 0 && v.ping_ahead == 0);
   EXPECT(got.last.idx == 5 && got.last.verdict == AP_ALIVE);
   EXPECT(got.last.rtt_ns == 1000 && got.last.ok == 1);
   EXPECT(ap_addr_v4(&got.last.addr) == 0xc6120105u);
@@ -107,7 +122,7 @@ static void test_checks_then_ping(void) {
   r.from = &from;
   EXPECT(ap_combine_ping(&v, &r) == 0);
   memset(&from, 0, sizeof(from)); /* the combiner kept its own copy */
-  EXPECT(got.n == 1 && v.checks_ahead == 0 && v.n == 0);
+  EXPECT(got.n == 1 && v.checks_ahead == 0 && ap_combine_pending(&v) == 0);
   EXPECT(got.last.verdict == AP_UNREACHABLE && got.last.ok == 0);
   EXPECT(strcmp(got.last.reason, "host unreachable") == 0);
   EXPECT(got.have_from && ap_addr_v4(&got.from) == 0xc6120002u);
@@ -155,7 +170,8 @@ static void test_no_ping(void) {
   ap_combine_init(&v, 1, 0, 0, emit);
   check(&v, 7, 0, 22, 1, "SSH-2.0-x");
   EXPECT(got.n == 1 && got.last.verdict == AP_NOT_PINGED);
-  EXPECT(got.last.ok == 1 && v.n == 0 && v.checks_ahead == 0);
+  EXPECT(got.last.ok == 1 && ap_combine_pending(&v) == 0 &&
+         v.checks_ahead == 0);
   check(&v, 8, 0, 22, 0, NULL);
   EXPECT(got.n == 2 && got.last.ok == 0);
   memset(&r, 0, sizeof(r));
@@ -174,7 +190,7 @@ static void test_bad_reports(void) {
   ap_combine_init(&v, 1, 1, 0, emit);
   c.port = 22;
   EXPECT(ap_combine_check(&v, 1, &a, 1, &c) == UV_EINVAL);
-  EXPECT(v.n == 0);
+  EXPECT(ap_combine_pending(&v) == 0);
   c.banner = (uint8_t *) strdup("x");
   EXPECT(ap_combine_check(&v, 1, &a, 0, &c) == 0);
   /* A second report of the same check is refused (and its banner freed). */
@@ -186,16 +202,18 @@ static void test_bad_reports(void) {
   EXPECT(got.n == 0);
   /* Open records are freed with their banners. */
   ap_combine_release(&v);
-  EXPECT(v.n == 0 && v.tab == NULL);
+  EXPECT(ap_combine_pending(&v) == 0);
 }
 
 /* Many targets, results in a scrambled order: each emitted exactly once,
- * the table grows and empties without losing a record. */
+ * with its own checks and banner, while the table grows, records move and
+ * it empties without losing one. */
 static void test_many(void) {
   enum { N = 20000 };
   struct ap_combine v;
   uint64_t i, j, k, t;
   uint64_t *perm = malloc(3 * N * sizeof(*perm));
+  char text[32];
   int once = 1;
 
   memset(&got, 0, sizeof(got));
@@ -210,16 +228,23 @@ static void test_many(void) {
   }
   for (i = 0; i < 3 * N; i++) {
     t = perm[i] / 3;
+    snprintf(text, sizeof(text), "%llu", (unsigned long long) t);
     if (perm[i] % 3 == 0)
       ping(&v, t, 1);
+    else if (perm[i] % 3 == 1)
+      check(&v, t, 0, 1, 1, NULL);
     else
-      check(&v, t, perm[i] % 3 - 1, (uint16_t) (perm[i] % 3), 1, NULL);
+      check(&v, t, 1, 2, 1, text);
   }
   for (i = 0; i < N; i++)
     once &= got.seen[i] == 1;
   EXPECT(once);
-  EXPECT(got.n == N && got.ok == N);
-  EXPECT(v.n == 0 && v.ping_ahead == 0 && v.checks_ahead == 0);
+  EXPECT(got.n == N && got.ok == N && got.wrong == 0);
+  EXPECT(ap_combine_emitted(&v) == N);
+  /* Untracked: no bitmap to walk. */
+  EXPECT(ap_combine_done(&v) == NULL);
+  EXPECT(ap_combine_pending(&v) == 0 && v.ping_ahead == 0 &&
+         v.checks_ahead == 0);
   ap_combine_release(&v);
   free(got.seen);
   got.seen = NULL;
@@ -235,20 +260,23 @@ static struct {
   int bad;
 } unf;
 
-static void unfinished_emit(struct ap_combine *v, const struct ap_result *r) {
-  struct ap_addr a;
+/* The run's walk: each index the combiner has not emitted, with the
+ * address the run would show for it. */
+static void unfinished_cb(uint64_t idx, void *ctx) {
+  const struct ap_tset *set = ctx;
+  struct ap_addr a, want;
 
-  (void) v;
-  ap_addr_from_v4(&a, 0xc6120100u + (uint32_t) r->idx);
-  if (r->verdict != AP_UNFINISHED || r->ok || r->nchecks != 0 ||
-      ap_addr_cmp(&a, &r->addr) != 0 || (unf.n > 0 && r->idx <= unf.last) ||
-      r->idx % 2 == 0 || r->idx == 1)
+  ap_tset_at(set, idx, &a);
+  ap_addr_from_v4(&want, 0xc6120100u + (uint32_t) idx);
+  if (ap_addr_cmp(&a, &want) != 0 || (unf.n > 0 && idx <= unf.last) ||
+      idx % 2 == 0 || idx == 1)
     unf.bad++;
   unf.n++;
-  unf.last = r->idx;
+  unf.last = idx;
 }
 
 static void test_unfinished(void) {
+  const struct ap_bitmap *done;
   struct ap_combine v;
   struct ap_order order;
   struct ap_addr lo, hi;
@@ -269,12 +297,18 @@ static void test_unfinished(void) {
   check(&v, 1, 0, 22, 1, NULL);
   ping(&v, 3, 1);
   check(&v, 5, 0, 22, 1, "x");
-  EXPECT(got.n == 1 && v.emitted == 1);
+  EXPECT(got.n == 1 && ap_combine_emitted(&v) == 1);
+  /* Only the emitted target is done, not those with some results in. */
+  done = ap_combine_done(&v);
+  EXPECT(done != NULL && ap_bitmap_get(done, 1) && !ap_bitmap_get(done, 3) &&
+         !ap_bitmap_get(done, 5));
   ap_order_init(&order, set.count, 0, 1, 2, 2);
-  ap_combine_each_unfinished(&v, &set, &order, unfinished_emit);
+  ap_order_each_missing(&order, ap_combine_done(&v),
+                        order.left - ap_combine_emitted(&v), unfinished_cb,
+                        &set);
   EXPECT(unf.n == 9 && unf.bad == 0 && unf.last == 19);
   ap_combine_release(&v);
-  EXPECT(v.shown == NULL);
+  EXPECT(ap_combine_done(&v) == NULL);
   ap_tset_release(&set);
 }
 
