@@ -31,9 +31,9 @@ ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
 # Everything but main.c: the unit tests link against these too.
-LIB_SRC = src/bitmap.c src/vec.c src/bucket.c src/addr.c src/target.c \
-  src/order.c src/siphash.c src/icmp.c \
-  src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
+LIB_SRC = src/bitmap.c src/vec.c src/bucket.c src/imap.c src/addr.c \
+  src/target.c src/order.c src/siphash.c src/icmp.c \
+  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
   src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
   src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
   src/pingout.c src/exec.c src/tfile.c src/loopwatch.c

@@ -7,6 +7,9 @@
 
 #include "scan.h"
 
+/* The record of a target with some of its results in.  Records live in
+ * the map, so they move when another is added or removed: a pointer to
+ * one is used only until the next change of the map. */
 struct ap_crec {
   uint64_t idx;
   struct ap_result ping; /* verdict, rtt, reason, stats; from -> pfrom */
@@ -16,6 +19,9 @@ struct ap_crec {
   struct ap_check checks[]; /* port 0: not in yet */
 };
 
+_Static_assert(_Alignof(struct ap_crec) <= AP_IMAP_ALIGN,
+               "a combiner record fits the map's alignment");
+
 void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
                      ap_combine_emit_cb emit) {
   memset(v, 0, sizeof(*v));
@@ -23,30 +29,26 @@ void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
   v->ping = ping;
   v->any = any;
   v->emit = emit;
+  ap_imap_init(&v->recs, sizeof(struct ap_crec) +
+                             nchecks * sizeof(struct ap_check));
 }
 
-static size_t slot_of(const struct ap_combine *v, uint64_t idx) {
-  return (size_t) ((idx * 0x9e3779b97f4a7c15ULL) >> 17) & (v->cap - 1);
-}
-
-static void free_rec(const struct ap_combine *v, struct ap_crec *r) {
+/* Frees what the record owns: its banners. */
+static void free_banners(const struct ap_combine *v, struct ap_crec *r) {
   size_t i;
 
   for (i = 0; i < v->nchecks; i++)
     free((void *) r->checks[i].banner);
-  free(r);
 }
 
 void ap_combine_release(struct ap_combine *v) {
-  size_t i;
+  struct ap_crec *r;
+  size_t pos = 0;
 
-  for (i = 0; i < v->cap; i++)
-    if (v->tab[i] != NULL)
-      free_rec(v, v->tab[i]);
-  free(v->tab);
+  while ((r = ap_imap_next(&v->recs, &pos, NULL)) != NULL)
+    free_banners(v, r);
+  ap_imap_release(&v->recs);
   ap_bitmap_release(&v->shown);
-  v->tab = NULL;
-  v->cap = v->n = 0;
 }
 
 int ap_combine_track(struct ap_combine *v, uint64_t n) {
@@ -63,79 +65,22 @@ uint64_t ap_combine_emitted(const struct ap_combine *v) {
 }
 
 size_t ap_combine_pending(const struct ap_combine *v) {
-  return v->n;
-}
-
-static struct ap_crec **lookup(const struct ap_combine *v, uint64_t idx) {
-  size_t i;
-
-  if (v->cap == 0)
-    return NULL;
-  for (i = slot_of(v, idx); v->tab[i] != NULL; i = (i + 1) & (v->cap - 1))
-    if (v->tab[i]->idx == idx)
-      return &v->tab[i];
-  return &v->tab[i];
-}
-
-/* Doubles the table (or makes the first one).  Returns 0 or UV_ENOMEM. */
-static int grow(struct ap_combine *v) {
-  struct ap_crec **old = v->tab;
-  size_t oldcap = v->cap, i;
-
-  v->cap = oldcap ? oldcap * 2 : 64;
-  v->tab = calloc(v->cap, sizeof(*v->tab));
-  if (v->tab == NULL) {
-    v->tab = old;
-    v->cap = oldcap;
-    return UV_ENOMEM;
-  }
-  for (i = 0; i < oldcap; i++)
-    if (old[i] != NULL)
-      *lookup(v, old[i]->idx) = old[i];
-  free(old);
-  return 0;
+  return ap_imap_count(&v->recs);
 }
 
 /* The record of idx, made if there is none.  NULL when out of memory. */
 static struct ap_crec *get(struct ap_combine *v, uint64_t idx,
                            const struct ap_addr *addr) {
-  struct ap_crec **p = lookup(v, idx), *r;
+  struct ap_crec *r;
+  int added;
 
-  if (p != NULL && *p != NULL)
-    return *p;
-  if ((v->n + 1) * 2 > v->cap && grow(v) != 0)
-    return NULL;
-  r = calloc(1, sizeof(*r) + v->nchecks * sizeof(r->checks[0]));
-  if (r == NULL)
-    return NULL;
-  r->idx = idx;
-  r->ping.idx = idx;
-  r->ping.addr = *addr;
-  *lookup(v, idx) = r;
-  v->n++;
-  return r;
-}
-
-/* Removes the record at slot p, shifting back the ones after it that
- * belong earlier, so that no lookup meets a hole. */
-static void unlink_slot(struct ap_combine *v, struct ap_crec **p) {
-  size_t hole = (size_t) (p - v->tab), i = hole, home;
-
-  v->tab[hole] = NULL;
-  v->n--;
-  for (;;) {
-    i = (i + 1) & (v->cap - 1);
-    if (v->tab[i] == NULL)
-      return;
-    home = slot_of(v, v->tab[i]->idx);
-    /* Move it when its home is not in (hole, i], cyclically. */
-    if ((i > hole && (home <= hole || home > i)) ||
-        (i < hole && home <= hole && home > i)) {
-      v->tab[hole] = v->tab[i];
-      v->tab[i] = NULL;
-      hole = i;
-    }
+  r = ap_imap_get(&v->recs, idx, &added);
+  if (r != NULL && added) {
+    r->idx = idx;
+    r->ping.idx = idx;
+    r->ping.addr = *addr;
   }
+  return r;
 }
 
 static int passed(const struct ap_combine *v, const struct ap_crec *r) {
@@ -148,9 +93,13 @@ static int passed(const struct ap_combine *v, const struct ap_crec *r) {
   return v->any ? pass > 0 : pass == all;
 }
 
-/* Hands the record on if it is complete, and drops it. */
+/* Hands the record on if it is complete, and drops it.  The result
+ * points into the record (its checks, the ping's source), so the record
+ * leaves the map only after the emit: removing it first could move
+ * another record into its slot. */
 static void settle(struct ap_combine *v, struct ap_crec *r) {
   struct ap_result res;
+  uint64_t idx = r->idx;
   int checks_done = r->ndone == v->nchecks;
 
   if ((v->ping && !r->have_ping) || !checks_done)
@@ -162,12 +111,12 @@ static void settle(struct ap_combine *v, struct ap_crec *r) {
   res.checks = r->checks;
   res.nchecks = v->nchecks;
   res.ok = passed(v, r);
-  unlink_slot(v, lookup(v, r->idx));
   v->emitted++;
   if (v->shown.bits != NULL)
-    ap_bitmap_set(&v->shown, r->idx);
+    ap_bitmap_set(&v->shown, idx);
   v->emit(v, &res);
-  free_rec(v, r);
+  free_banners(v, r);
+  (void) ap_imap_del(&v->recs, idx);
 }
 
 int ap_combine_ping(struct ap_combine *v, const struct ap_result *res) {

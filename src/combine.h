@@ -7,13 +7,13 @@
  * passes (the ping, when there is one, is a check that passes when the
  * target is alive), or with `any` when one does.
  *
- * Memory: a record (about 100 bytes plus one struct ap_check and the banner
- * per service check) per target in that state, and with ap_combine_track()
- * one bit per target.  The scan and the service checks take targets in the
- * same order; so that neither runs far ahead of the other and leaves a
- * record per target behind, the gate below holds back new pings, and the
- * service scheduler new targets, while too many records wait for the other
- * side.
+ * Memory: a record (about 150 bytes plus 40 per service check, stored in
+ * a map at most half full: see imap.h) and the banners per target in that
+ * state, and with ap_combine_track() one bit per target.  The scan and the
+ * service checks take targets in the same order; so that neither runs far
+ * ahead of the other and leaves a record per target behind, the gate below
+ * holds back new pings, and the service scheduler new targets, while too
+ * many records wait for the other side.
  */
 #ifndef AP_COMBINE_H
 #define AP_COMBINE_H
@@ -23,16 +23,16 @@
 
 #include "bitmap.h"
 #include "engine.h"
+#include "imap.h"
 #include "result.h"
 
 struct ap_combine;
 
 /* Called once per target with everything known about it; r and what it
- * points to are valid during the call only. */
+ * points to are valid during the call only, which must not hand the
+ * combiner another result. */
 typedef void (*ap_combine_emit_cb)(struct ap_combine *v,
                                    const struct ap_result *r);
-
-struct ap_crec;
 
 struct ap_combine {
   size_t nchecks;    /* service checks per target */
@@ -40,9 +40,7 @@ struct ap_combine {
   int any;           /* ok when one check passes, not all */
   ap_combine_emit_cb emit;
   void *data;
-  struct ap_crec **tab; /* open addressing on the target index */
-  size_t cap;           /* a power of two, or 0 */
-  size_t n;             /* records */
+  struct ap_imap recs;  /* target index -> its record so far */
   size_t ping_ahead;    /* records with the ping verdict, checks missing */
   size_t checks_ahead;  /* records with every check, the ping missing */
   uint64_t emitted;

@@ -462,6 +462,7 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
     s->wait_ns[k] = wait > 1e18 ? (uint64_t) 1e18 : (uint64_t) wait;
     wait *= cfg->backoff;
   }
+  ap_tally_init(&s->tally);
   if (ap_bitmap_init(&s->done, set->count) != 0 ||
       ap_bitmap_init(&s->aloft, set->count) != 0) {
     ap_scan_release(s);

@@ -1,8 +1,12 @@
 /* tally.h - running statistics of the targets being probed with -c N.
  *
- * An open-addressing hash table from target index to its record, holding
- * only the targets that have probes out: with -c 3 over a /8, the table
- * holds what is in flight, never sixteen million records.
+ * A typed ap_imap from target index to its record, holding only the
+ * targets that have probes out: with -c 3 over a /8, the map holds what
+ * is in flight, never sixteen million records.  Memory: see imap.h, with
+ * records of 48 bytes (56 a slot).
+ *
+ * The functions are inline wrappers, so that a probe costs the map's own
+ * call and nothing more.
  */
 #ifndef AP_TALLY_H
 #define AP_TALLY_H
@@ -10,32 +14,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "imap.h"
 #include "result.h"
 
 struct ap_tally_rec {
-  uint64_t key;          /* target index + 1; 0 marks an empty slot */
   uint64_t last_sent_ns; /* send time of the latest probe */
   uint64_t last_seen_ns; /* send time of the latest probe answered */
   struct ap_stats stats;
 };
 
+_Static_assert(_Alignof(struct ap_tally_rec) <= AP_IMAP_ALIGN,
+               "a tally record fits the map's alignment");
+
 struct ap_tally {
-  struct ap_tally_rec *v;
-  size_t cap; /* a power of two */
-  size_t n;
+  struct ap_imap map;
 };
 
-void ap_tally_init(struct ap_tally *t);
-void ap_tally_release(struct ap_tally *t);
+static inline void ap_tally_init(struct ap_tally *t) {
+  ap_imap_init(&t->map, sizeof(struct ap_tally_rec));
+}
+
+static inline void ap_tally_release(struct ap_tally *t) {
+  ap_imap_release(&t->map);
+}
 
 /* Returns the record of idx, or NULL. */
-struct ap_tally_rec *ap_tally_find(const struct ap_tally *t, uint64_t idx);
+static inline struct ap_tally_rec *ap_tally_find(const struct ap_tally *t,
+                                                 uint64_t idx) {
+  return ap_imap_find(&t->map, idx);
+}
 
 /* Returns the record of idx, adding a zeroed one if there is none; NULL
- * when out of memory. */
-struct ap_tally_rec *ap_tally_get(struct ap_tally *t, uint64_t idx);
+ * when out of memory.  The record stays put until the next get or del. */
+static inline struct ap_tally_rec *ap_tally_get(struct ap_tally *t,
+                                                uint64_t idx) {
+  return ap_imap_get(&t->map, idx, NULL);
+}
 
 /* Removes the record of idx, if any. */
-void ap_tally_del(struct ap_tally *t, uint64_t idx);
+static inline void ap_tally_del(struct ap_tally *t, uint64_t idx) {
+  (void) ap_imap_del(&t->map, idx);
+}
+
+/* How many records the tally holds. */
+static inline size_t ap_tally_count(const struct ap_tally *t) {
+  return ap_imap_count(&t->map);
+}
 
 #endif

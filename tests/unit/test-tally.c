@@ -21,12 +21,12 @@ static void test_add_find_delete(void) {
     }
     r->stats.sent = (unsigned) i;
   }
-  EXPECT(ok && t.n == 10000);
+  EXPECT(ok && ap_tally_count(&t) == 10000);
   /* Delete every other one, then check that all the rest are found with
    * their data and the deleted ones are not. */
   for (i = 0; i < 10000; i += 2)
     ap_tally_del(&t, i * 7919);
-  EXPECT(t.n == 5000);
+  EXPECT(ap_tally_count(&t) == 5000);
   for (i = 0; i < 10000; i++) {
     r = ap_tally_find(&t, i * 7919);
     if (i % 2 == 0)
@@ -36,7 +36,7 @@ static void test_add_find_delete(void) {
   }
   EXPECT(ok);
   r = ap_tally_get(&t, 1 * 7919);
-  EXPECT(r != NULL && r->stats.sent == 1 && t.n == 5000);
+  EXPECT(r != NULL && r->stats.sent == 1 && ap_tally_count(&t) == 5000);
   ap_tally_release(&t);
 }
 
