@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mix.h"
+
 /* Records are aligned to this many bytes: a record type must need no
  * more (no long double, no over-aligned member). */
 #define AP_IMAP_ALIGN 8
@@ -61,16 +63,11 @@ static inline size_t ap_imap_count(const struct ap_imap *m) {
   return m->n;
 }
 
-/* The hash of an index: the finaliser of MurmurHash3, which spreads
- * consecutive indices (a block of addresses) over the whole table.  The
- * home slot of idx is its hash modulo the capacity. */
+/* The hash of an index, which spreads consecutive indices (a block of
+ * addresses) over the whole table.  The home slot of idx is its hash
+ * modulo the capacity. */
 static inline uint64_t ap_imap_hash(uint64_t idx) {
-  idx ^= idx >> 33;
-  idx *= 0xff51afd7ed558ccdULL;
-  idx ^= idx >> 33;
-  idx *= 0xc4ceb9fe1a85ec53ULL;
-  idx ^= idx >> 33;
-  return idx;
+  return ap_mix64(idx);
 }
 
 #endif

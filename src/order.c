@@ -3,16 +3,7 @@
 
 #include <stddef.h>
 
-/* A fast 64-bit mixer (the finaliser of MurmurHash3).  The permutation has
- * to spread targets, not to keep the seed secret. */
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
+#include "mix.h"
 
 uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards) {
   if (shard == 0 || shard > n)
@@ -37,7 +28,7 @@ void ap_order_init(struct ap_order *o, uint64_t n, int random, uint64_t seed,
     o->halfbits = 1;
   o->mask = (1ULL << o->halfbits) - 1;
   for (i = 0; i < AP_ORDER_ROUNDS; i++)
-    o->key[i] = mix64(seed + 0x9e3779b97f4a7c15ULL * (uint64_t) (i + 1));
+    o->key[i] = ap_mix64(seed + 0x9e3779b97f4a7c15ULL * (uint64_t) (i + 1));
 }
 
 static uint64_t feistel(const struct ap_order *o, uint64_t x) {
@@ -46,7 +37,7 @@ static uint64_t feistel(const struct ap_order *o, uint64_t x) {
 
   for (i = 0; i < AP_ORDER_ROUNDS; i++) {
     t = r;
-    r = l ^ (mix64(r ^ o->key[i]) & o->mask);
+    r = l ^ (ap_mix64(r ^ o->key[i]) & o->mask);
     l = t;
   }
   return (l << o->halfbits) | r;
