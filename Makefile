@@ -36,7 +36,8 @@ LIB_SRC = src/bitmap.c src/vec.c src/bucket.c src/imap.c src/addr.c \
   src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
   src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
   src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
-  src/pingout.c src/exec.c src/tfile.c src/loopwatch.c
+  src/pingout.c src/exec.c src/tfile.c src/loopwatch.c src/err.c src/cli.c \
+  src/options.c src/intake.c src/pinger.c src/guard.c src/run.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 

@@ -19,7 +19,7 @@ set -eu
 
 kind=${1:?usage: build.sh deb|rpm}
 top=$(cd "$(dirname "$0")/.." && pwd)
-version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' "$top/src/main.c")
+version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' "$top/src/version.h")
 [ -n "$version" ] || { echo "build.sh: cannot find AP_VERSION" >&2; exit 1; }
 dist=$top/dist
 mkdir -p "$dist"

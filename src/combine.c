@@ -197,12 +197,14 @@ static const struct ap_engine_ops gate_ops = { "gate", gate_send,
                                                gate_close };
 
 void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
-                   const struct ap_combine *v, size_t limit) {
+                   const struct ap_combine *v, size_t limit,
+                   void (*closed_cb)(struct ap_cgate *g)) {
   memset(g, 0, sizeof(*g));
   g->base.ops = &gate_ops;
   g->inner = inner;
   g->v = v;
   g->limit = limit;
+  g->closed_cb = closed_cb;
 }
 
 void ap_cgate_attach(struct ap_cgate *g) {

@@ -93,13 +93,14 @@ struct ap_cgate {
   struct ap_engine *inner;
   const struct ap_combine *v;
   size_t limit;
-  /* Called, if set, once the scan has ended and closed the engine
-   * (g->base.scan->status says how it ended). */
   void (*closed_cb)(struct ap_cgate *g);
 };
 
+/* closed_cb, if not NULL, is called once the scan has ended and closed the
+ * engine (ap_scan_status() says how it ended). */
 void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
-                   const struct ap_combine *v, size_t limit);
+                   const struct ap_combine *v, size_t limit,
+                   void (*closed_cb)(struct ap_cgate *g));
 
 /* Call after ap_scan_init() was given &g->base: the inner engine reports
  * to the same scan. */

@@ -11,9 +11,10 @@
 #include <unistd.h>
 
 #include "loopwatch.h"
-#include "priv.h"
 #include "scan.h"
 #include "siphash.h"
+
+static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
 
 #define RCVBUF (4 << 20)
 #define SNDBUF (1 << 20)
@@ -104,7 +105,6 @@ static void open_family(struct ap_echo_sock *k, int family,
   /* The identifier is derived from the key, never a copy of key bytes:
    * everyone on the path sees it. */
   k->key.ident = (uint16_t) ap_siphash(key, "ident", 5);
-  (void) ap_priv_raise();
   k->fd = socket(family, SOCK_RAW | flags, proto);
   if (k->fd >= 0) {
     k->kind = AP_ECHO_RAW;
@@ -331,7 +331,7 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
   struct ap_echo_sock *k = ap_container_of(h, struct ap_echo_sock, poll);
 
   (void) events;
-  ap_loopwatch_note(AP_LW_ICMP_READ);
+  ap_loopwatch_note(&lw_read);
   if (read_all(k, status) != 0)
     return;
   /* libuv stops a poll handle that reports POLLERR, which is how pending

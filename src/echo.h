@@ -62,8 +62,9 @@ struct ap_echo {
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
  * it can, else datagram.  key is the run's secret.  Never fails as a whole:
- * a family it could not open has kind AP_ECHO_NONE and err set.  Call it
- * before dropping privileges. */
+ * a family it could not open has kind AP_ECHO_NONE and err set.  A raw
+ * socket needs CAP_NET_RAW effective: call it inside the privilege
+ * sequence (priv.h). */
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16]);
 

@@ -17,6 +17,11 @@
 #include "pingout.h"
 #include "scan.h"
 
+static struct ap_lw_kind lw_deadline = AP_LW_KIND("ping deadline");
+static struct ap_lw_kind lw_exit = AP_LW_KIND("spawn exit");
+static struct ap_lw_kind lw_output = AP_LW_KIND("ping output");
+static struct ap_lw_kind lw_spawn = AP_LW_KIND("spawn");
+
 #define ERRLINE 96
 #define MAX_JOBS_DEFAULT 256
 #define FD_RESERVE 32
@@ -359,7 +364,7 @@ static void child_maybe_done(struct ap_exec_child *c) {
 static void timer_cb(uv_timer_t *t) {
   struct ap_exec_child *c = t->data;
 
-  ap_loopwatch_note(AP_LW_CHILD_TIMER);
+  ap_loopwatch_note(&lw_deadline);
   if (c->exited) {
     child_finish(c);
   } else if (c->killed == 0) {
@@ -374,7 +379,7 @@ static void timer_cb(uv_timer_t *t) {
 static void exit_cb(uv_process_t *p, int64_t status, int signum) {
   struct ap_exec_child *c = p->data;
 
-  ap_loopwatch_note(AP_LW_SPAWN_EXIT);
+  ap_loopwatch_note(&lw_exit);
   c->exited = 1;
   c->status = status;
   c->signum = signum;
@@ -398,7 +403,7 @@ static void alloc_cb(uv_handle_t *h, size_t size, uv_buf_t *buf) {
 static void out_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   struct ap_exec_child *c = s->data;
 
-  ap_loopwatch_note(AP_LW_CHILD_READ);
+  ap_loopwatch_note(&lw_output);
   if (nread > 0) {
     ap_pingout_feed(&c->po, buf->base, (size_t) nread);
   } else if (nread < 0) {
@@ -414,7 +419,7 @@ static void err_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   size_t room = sizeof(c->errline) - 1 - c->errlen, line;
   const char *nl;
 
-  ap_loopwatch_note(AP_LW_CHILD_READ);
+  ap_loopwatch_note(&lw_output);
   if (nread < 0) {
     uv_read_stop(s);
     c->err_done = 1;
@@ -486,7 +491,7 @@ static int start_child(struct ap_exec *e, const struct ap_addr *addr) {
   (void) uv_timer_init(e->loop, &c->timer);
   c->out.data = c->err.data = c->timer.data = c;
   c->open = NHANDLES;
-  ap_loopwatch_note(AP_LW_SPAWN);
+  ap_loopwatch_note(&lw_spawn);
   c->next = e->children;
   if (c->next != NULL)
     c->next->prev = c;

@@ -3,15 +3,9 @@
 
 #include <string.h>
 
-unsigned ap_loopwatch_counts[AP_LW_NKINDS];
-
-static const char *const names[AP_LW_NKINDS] = {
-  "icmp read", "scan tick", "spawn", "spawn exit", "ping output",
-  "ping deadline", "tcp connect", "tcp read", "tcp deadline",
-  "getaddrinfo done", "output", "signal"
-};
-
 static struct {
+  struct ap_lw_kind *kinds; /* in the order first noted */
+  struct ap_lw_kind **tail;
   uv_prepare_t prepare;
   uv_loop_t *loop;
   FILE *out;
@@ -21,18 +15,28 @@ static struct {
   int on;
 } w;
 
+void ap_loopwatch_list(struct ap_lw_kind *k) {
+  if (w.tail == NULL)
+    w.tail = &w.kinds;
+  k->listed = 1;
+  k->next = NULL;
+  *w.tail = k;
+  w.tail = &k->next;
+}
+
 int ap_loopwatch_format(char *buf, size_t len, uint64_t ms,
-                        const unsigned counts[AP_LW_NKINDS]) {
+                        const struct ap_lw_kind *kinds) {
+  const struct ap_lw_kind *k;
   size_t n;
-  int k, first = 1, r;
+  int first = 1, r;
 
   r = snprintf(buf, len, "loop turn took %llu ms:", (unsigned long long) ms);
   n = r > 0 ? (size_t) r : 0;
-  for (k = 0; k < AP_LW_NKINDS; k++) {
-    if (counts[k] == 0)
+  for (k = kinds; k != NULL; k = k->next) {
+    if (k->count == 0)
       continue;
     r = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0,
-                 "%s %s x%u", first ? "" : ",", names[k], counts[k]);
+                 "%s %s x%u", first ? "" : ",", k->name, k->count);
     n += r > 0 ? (size_t) r : 0;
     first = 0;
   }
@@ -46,9 +50,12 @@ int ap_loopwatch_format(char *buf, size_t len, uint64_t ms,
 
 /* Takes the time and idle time now as the start of the next turn. */
 static void mark(void) {
+  struct ap_lw_kind *k;
+
   w.last_ns = uv_hrtime();
   w.last_idle = uv_metrics_idle_time(w.loop);
-  memset(ap_loopwatch_counts, 0, sizeof(ap_loopwatch_counts));
+  for (k = w.kinds; k != NULL; k = k->next)
+    k->count = 0;
 }
 
 /* Ends a turn: reports it if it was busy for the threshold or longer,
@@ -60,7 +67,7 @@ static void measure(void) {
 
   if (wall > waited && wall - waited >= w.threshold_ns) {
     ap_loopwatch_format(line, sizeof(line), (wall - waited) / 1000000,
-                        ap_loopwatch_counts);
+                        w.kinds);
     fprintf(w.out, "aping: debug: %s\n", line);
   }
   mark();

@@ -7,12 +7,13 @@
  * the loop was busy (its wall time less the time libuv spent waiting in
  * the poll, uv_metrics_idle_time()) and, for a turn over the threshold,
  * prints one line on stderr with a tally of the named callbacks that ran
- * in it:
+ * in it, in the order their kinds were first noted:
  *
  *   aping: debug: loop turn took 153 ms: icmp read x4, output x1
  *
- * Callbacks name themselves with ap_loopwatch_note(), an increment whether
- * the watcher is on or not.  The watcher is one unreferenced uv_prepare_t,
+ * Callbacks name themselves with ap_loopwatch_note() on a kind of their
+ * own (struct ap_lw_kind below), an increment whether the watcher is on or
+ * not: the watcher knows no caller.  The watcher is one unreferenced uv_prepare_t,
  * which runs just before each poll: a turn is measured from one poll to
  * the next.  Time between two uv_run() calls is not a turn: run the loop
  * through ap_loopwatch_run().
@@ -24,29 +25,30 @@
 #include <stdio.h>
 #include <uv.h>
 
-enum ap_loopwatch_kind {
-  AP_LW_ICMP_READ = 0, /* an ICMP socket was readable */
-  AP_LW_SCAN_TICK,     /* the scheduler sent, retried or timed out */
-  AP_LW_SPAWN,         /* ping(8) was spawned (fork and exec) */
-  AP_LW_SPAWN_EXIT,    /* a child was reaped */
-  AP_LW_CHILD_READ,    /* a child's output was read */
-  AP_LW_CHILD_TIMER,   /* a child's deadline */
-  AP_LW_TCP_CONNECT,   /* a connect finished */
-  AP_LW_TCP_READ,      /* a banner or Telnet read */
-  AP_LW_TCP_TIMER,     /* a check's deadline */
-  AP_LW_RESOLVED,      /* a getaddrinfo finished */
-  AP_LW_OUTPUT,        /* a verdict was written out */
-  AP_LW_SIGNAL,        /* SIGINT or SIGTERM */
-  AP_LW_NKINDS
+/* A kind of callback: a caller defines one per kind, file-static, and
+ * names it; it joins the watcher's list the first time it is noted.
+ *
+ *   static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
+ *   ...
+ *   ap_loopwatch_note(&lw_read);
+ */
+struct ap_lw_kind {
+  const char *name;
+  unsigned count; /* in the current turn */
+  int listed;     /* on the watcher's list */
+  struct ap_lw_kind *next;
 };
 
-/* Per-turn counts, by kind; ap_loopwatch_note() is all that touches them
- * outside loopwatch.c. */
-extern unsigned ap_loopwatch_counts[AP_LW_NKINDS];
+#define AP_LW_KIND(kind_name) { .name = (kind_name), .next = NULL }
+
+/* Puts k on the watcher's list (ap_loopwatch_note() does it). */
+void ap_loopwatch_list(struct ap_lw_kind *k);
 
 /* Counts one callback of kind k in the current turn. */
-static inline void ap_loopwatch_note(enum ap_loopwatch_kind k) {
-  ap_loopwatch_counts[k]++;
+static inline void ap_loopwatch_note(struct ap_lw_kind *k) {
+  k->count++;
+  if (!k->listed)
+    ap_loopwatch_list(k);
 }
 
 /* Starts watching loop: turns busy for threshold_ms or longer are reported
@@ -61,10 +63,11 @@ int ap_loopwatch_run(uv_loop_t *loop, uv_run_mode mode);
  * its close callback, as for every handle). */
 void ap_loopwatch_stop(void);
 
-/* Formats a report line for a turn busy for ms with counts (pure, for the
- * unit test): "loop turn took 153 ms: icmp read x4, output x1".  Returns
- * the length snprintf would give. */
+/* Formats a report line for a turn busy for ms, with the counts of the
+ * kinds on the list that starts at kinds (pure, for the unit test):
+ * "loop turn took 153 ms: icmp read x4, output x1".  Returns the length
+ * snprintf would give. */
 int ap_loopwatch_format(char *buf, size_t len, uint64_t ms,
-                        const unsigned counts[AP_LW_NKINDS]);
+                        const struct ap_lw_kind *kinds);
 
 #endif

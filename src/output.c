@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "banner.h"
@@ -13,84 +14,6 @@
 #define YELLOW "\033[33m"
 #define PLAIN "\033[0m"
 #define HIST_ROWS 12
-
-/* By address, then in the order the names were given, so that the first
- * name given for an address is the one kept. */
-static int name_cmp(const void *a, const void *b) {
-  const struct ap_name *x = a, *y = b;
-  int c = ap_addr_cmp(&x->addr, &y->addr);
-
-  if (c != 0)
-    return c;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
-                 const char *name) {
-  struct ap_name *v;
-  size_t cap;
-
-  if (t->n == t->cap) {
-    cap = t->cap ? t->cap * 2 : 16;
-    v = realloc(t->v, cap * sizeof(*v));
-    if (v == NULL)
-      return UV_ENOMEM;
-    t->v = v;
-    t->cap = cap;
-  }
-  t->v[t->n].name = strdup(name);
-  if (t->v[t->n].name == NULL)
-    return UV_ENOMEM;
-  t->v[t->n].addr = *addr;
-  t->v[t->n].seq = t->n;
-  t->n++;
-  return 0;
-}
-
-void ap_names_sort(struct ap_names *t) {
-  size_t i, out = 0;
-
-  if (t->n == 0)
-    return;
-  qsort(t->v, t->n, sizeof(*t->v), name_cmp);
-  /* One name per address: drop the rest. */
-  for (i = 1; i < t->n; i++) {
-    if (ap_addr_cmp(&t->v[i].addr, &t->v[out].addr) == 0)
-      free(t->v[i].name);
-    else
-      t->v[++out] = t->v[i];
-  }
-  t->n = out + 1;
-}
-
-const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a) {
-  size_t lo = 0, hi, mid;
-  int c;
-
-  if (t == NULL)
-    return NULL;
-  hi = t->n;
-  while (lo < hi) {
-    mid = lo + (hi - lo) / 2;
-    c = ap_addr_cmp(&t->v[mid].addr, a);
-    if (c == 0)
-      return t->v[mid].name;
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
-}
-
-void ap_names_release(struct ap_names *t) {
-  size_t i;
-
-  for (i = 0; i < t->n; i++)
-    free(t->v[i].name);
-  free(t->v);
-  memset(t, 0, sizeof(*t));
-}
 
 void ap_out_init(struct ap_out *o, FILE *f, int show,
                  const struct ap_names *names) {
@@ -359,16 +282,13 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   emit(o, &rec);
 }
 
-static void totals(const struct ap_out *o, struct ap_totals *t,
-                   uint64_t targets, uint64_t unresolved) {
+void ap_out_tally(const struct ap_out *o, struct ap_totals *t) {
   memset(t, 0, sizeof(*t));
-  t->targets = targets;
   t->ok = o->ok;
   t->alive = o->alive;
   t->unreachable = o->unreachable;
   t->not_pinged = o->not_pinged;
   t->unfinished = o->unfinished;
-  t->unresolved = unresolved;
   t->state = o->state != NULL;
   t->changed = o->changed;
   if (o->alive > 0) {
@@ -399,7 +319,9 @@ int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
   struct ap_totals t;
   int i, err = 0;
 
-  totals(o, &t, targets, unresolved);
+  ap_out_tally(o, &t);
+  t.targets = targets;
+  t.unresolved = unresolved;
   t.elapsed_ns = elapsed_ns;
   t.stopped = stopped;
   switch (o->format) {
@@ -423,6 +345,100 @@ void ap_out_release(struct ap_out *o) {
       fclose(o->spool[i]);
     o->spool[i] = NULL;
   }
+  ap_atomic_abort(&o->file);
+  ap_state_release(&o->state_file);
+}
+
+/* Whether text verdicts are coloured: --color always, or auto on a
+ * terminal unless NO_COLOR is set. */
+static int colour(const struct ap_output_cfg *cfg) {
+  const char *no = getenv("NO_COLOR");
+
+  if (cfg->format != AP_FORMAT_TEXT || cfg->color == AP_WHEN_NEVER)
+    return 0;
+  if (cfg->color == AP_WHEN_ALWAYS)
+    return 1;
+  return cfg->outfile == NULL && isatty(STDOUT_FILENO) &&
+         (no == NULL || no[0] == '\0');
+}
+
+/* Loads --state and begins its new file.  Returns 0 or an exit status. */
+static int open_state(struct ap_state *st, const char *path,
+                      struct ap_err *err) {
+  char why[160];
+  int r;
+
+  r = ap_state_load(st, path, why, sizeof(why));
+  if (r == UV_EINVAL)
+    return ap_err_set(err, AP_EXIT_USAGE, "cannot use state file '%s': %s",
+                      path, why);
+  if (r == 0)
+    r = ap_state_begin(st, path);
+  if (r != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot use state file '%s': %s",
+                      path, ap_strerror(r));
+  return 0;
+}
+
+int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
+                const struct ap_names *names, int count, int services,
+                struct ap_err *err) {
+  struct ap_atomic file = { 0 };
+  struct ap_state st = { 0 };
+  FILE *f = stdout;
+  int r;
+
+  if (cfg->state != NULL && (r = open_state(&st, cfg->state, err)) != 0)
+    return r;
+  if (cfg->outfile != NULL && (r = ap_atomic_open(&file, cfg->outfile)) != 0) {
+    ap_state_release(&st);
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot open '%s': %s",
+                      cfg->outfile, ap_strerror(r));
+  }
+  if (cfg->outfile != NULL)
+    f = file.f;
+  ap_out_init(o, f, cfg->show, names);
+  o->cfg = cfg;
+  o->file = file;
+  o->state_file = st;
+  o->count = count;
+  o->format = cfg->format;
+  o->elapsed = cfg->elapsed;
+  o->color = colour(cfg);
+  o->state = cfg->state != NULL ? &o->state_file : NULL;
+  o->nagios = cfg->nagios;
+  o->nagios.services = services;
+  r = ap_out_begin(o);
+  if (r != 0) {
+    ap_out_release(o);
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot write output: %s",
+                      ap_strerror(r));
+  }
+  return 0;
+}
+
+int ap_out_close(struct ap_out *o, uint64_t targets, uint64_t unresolved,
+                 uint64_t elapsed_ns, const char *stopped,
+                 struct ap_err *err) {
+  const char *what = o->cfg->outfile;
+  int r;
+
+  r = ap_out_end(o, targets, unresolved, elapsed_ns, stopped);
+  if (r == 0 && o->cfg->outfile != NULL)
+    r = ap_atomic_commit(&o->file);
+  if (r == 0 && o->cfg->state != NULL) {
+    what = o->cfg->state;
+    r = ap_state_commit(&o->state_file);
+  }
+  ap_out_release(o);
+  if (r != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot write '%s': %s",
+                      what ? what : "standard output", ap_strerror(r));
+  return 0;
+}
+
+int ap_out_status(const struct ap_out *o) {
+  return o->status;
 }
 
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

@@ -18,8 +18,12 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "atomic.h"
+#include "config.h"
+#include "err.h"
 #include "format.h"
 #include "hist.h"
+#include "intake.h"
 #include "result.h"
 #include "state.h"
 
@@ -28,19 +32,6 @@ enum ap_show {
   AP_SHOW_ALIVE,   /* -a: targets that are OK only */
   AP_SHOW_UNREACH, /* -u: targets that are not OK only */
   AP_SHOW_NONE     /* -q */
-};
-
-/* Host names given as targets, so that their verdicts show the name. */
-struct ap_name {
-  struct ap_addr addr;
-  char *name;
-  size_t seq; /* order given */
-};
-
-struct ap_names {
-  struct ap_name *v;
-  size_t n;
-  size_t cap;
 };
 
 enum ap_format {
@@ -77,18 +68,31 @@ struct ap_out {
   struct ap_hist hist;
   FILE *spool[AP_PROM_NFAMILIES]; /* prom: each family's samples */
   int status; /* nagios: enum ap_nagios_status, set by ap_out_end() */
-};
 
-/* Adds name for addr (the first name given for an address wins; the name
- * is copied).  Returns 0 or UV_ENOMEM.  ap_names_sort() before lookups. */
-int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
-                 const char *name);
-void ap_names_sort(struct ap_names *t);
-const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a);
-void ap_names_release(struct ap_names *t);
+  /* What ap_out_open() opened. */
+  const struct ap_output_cfg *cfg;
+  struct ap_atomic file;      /* -o FILE while it is written */
+  struct ap_state state_file; /* --state */
+};
 
 void ap_out_init(struct ap_out *o, FILE *f, int show,
                  const struct ap_names *names);
+
+/* Opens what cfg sends the output to (--state: the last run's file read
+ * and a new one begun; -o: a temporary file beside FILE; else standard
+ * output) and begins the output (ap_out_init(), ap_out_begin()): count
+ * says -c N statistics are printed, services that service checks run.
+ * Returns 0, or an exit status with err set (and nothing left open). */
+int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
+                const struct ap_names *names, int count, int services,
+                struct ap_err *err);
+
+/* Ends the output (ap_out_end()) and puts the files in place: -o first,
+ * the state only once the output is there; then releases everything.
+ * Returns 0, or an exit status with err set. */
+int ap_out_close(struct ap_out *o, uint64_t targets, uint64_t unresolved,
+                 uint64_t elapsed_ns, const char *stopped,
+                 struct ap_err *err);
 
 /* Writes what a format puts before the first verdict (the CSV header; for
  * prom, the first family's header and temporary files for the others).
@@ -110,8 +114,18 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name);
 int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
                uint64_t elapsed_ns, const char *stopped);
 
-/* Frees what ap_out_begin() took. */
+/* Frees what ap_out_begin() and ap_out_open() took; files not committed
+ * are removed, the old ones left as they were. */
 void ap_out_release(struct ap_out *o);
+
+/* What the results given so far come to: every count of struct
+ * ap_totals but targets, unresolved and elapsed_ns, which only the run
+ * knows. */
+void ap_out_tally(const struct ap_out *o, struct ap_totals *t);
+
+/* With --format nagios, after ap_out_end() or ap_out_close(): the status
+ * of the line (enum ap_nagios_status). */
+int ap_out_status(const struct ap_out *o);
 
 /* Prints the -s summary. */
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

@@ -57,10 +57,6 @@ static int effective(cap_value_t v) {
   return ok;
 }
 
-int ap_priv_raise(void) {
-  return effective(CAP_NET_RAW) ? 0 : UV_EPERM;
-}
-
 static int bound_drop(int v) {
   return cap_drop_bound((cap_value_t) v) == 0 ? 0 : sys_error();
 }
@@ -109,10 +105,6 @@ static int effective(int v) {
     return 0;
   d[0].effective |= bit;
   return set_caps(d) == 0;
-}
-
-int ap_priv_raise(void) {
-  return effective(CAP_NET_RAW) ? 0 : UV_EPERM;
 }
 
 static int bound_drop(int v) {
@@ -167,7 +159,9 @@ int ap_priv_seal(void) {
   return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : sys_error();
 }
 
-int ap_priv_drop(int spawn) {
+/* Drops every capability and a setuid or setgid identity; see step 1 in
+ * priv.h for what spawn changes. */
+static int drop(int spawn) {
   int err;
 
   err = limit_children(spawn);
@@ -180,4 +174,12 @@ int ap_priv_drop(int spawn) {
   if (err == 0 && !spawn)
     err = ap_priv_seal();
   return err;
+}
+
+int ap_priv_setup(const struct ap_priv_plan *plan) {
+  /* Not being able to raise it is no error: without it the sockets are
+   * datagram sockets, or none, and the engine says so. */
+  (void) effective(CAP_NET_RAW);
+  plan->open(plan->ctx);
+  return drop(plan->may_spawn(plan->ctx));
 }

@@ -31,20 +31,33 @@
 #ifndef AP_PRIV_H
 #define AP_PRIV_H
 
-/* Raises CAP_NET_RAW into the effective set if it is permitted.  Returns 0
- * when the capability is now effective, or a negative UV_E* code. */
-int ap_priv_raise(void);
+/* The sequence, in the order it runs:
+ *
+ *   1. ap_priv_setup(), once, from main, before anything else is read:
+ *      raise CAP_NET_RAW into the effective set (if it is permitted),
+ *      plan->open() the probing sockets, then drop every capability from
+ *      the effective, permitted, inheritable and ambient sets and give up
+ *      a setuid or setgid identity.  With CAP_SETPCAP it first empties the
+ *      bounding set, but for CAP_NET_RAW when plan->may_spawn() says
+ *      ping(8) may be run, and otherwise locks SECBIT_NOROOT and sets
+ *      no_new_privs.
+ *   2. Targets are read, names resolved, the engine chosen (pinger.c).
+ *   3. ap_priv_seal(), from the engine choice, when a drop that allowed
+ *      for a child turns out to need none: no_new_privs then.
+ */
+struct ap_priv_plan {
+  void (*open)(void *ctx);      /* opens the sockets; cannot fail as a
+                                   whole (a socket it could not open is
+                                   the engine's to report) */
+  int (*may_spawn)(void *ctx);  /* after open: whether ping(8) may run */
+  void *ctx;
+};
 
-/* Drops every capability from the effective, permitted, inheritable and
- * ambient sets and gives up a setuid or setgid identity; with CAP_SETPCAP,
- * first empties the bounding set (but for CAP_NET_RAW when spawn is set)
- * and, unless spawn is set, locks SECBIT_NOROOT.  Unless spawn is set
- * (ping(8) may be run), also sets no_new_privs.  Returns 0 or a negative
- * UV_E* code, which the caller must treat as fatal. */
-int ap_priv_drop(int spawn);
+/* Step 1.  Returns 0 or a negative UV_E* code, which the caller must
+ * treat as fatal (the privileges may be half dropped). */
+int ap_priv_setup(const struct ap_priv_plan *plan);
 
-/* Sets no_new_privs, once it is known that no child will be spawned after
- * an ap_priv_drop(1).  Returns 0 or a negative UV_E* code (fatal). */
+/* Step 3: sets no_new_privs.  Returns 0 or a negative UV_E* code (fatal). */
 int ap_priv_seal(void);
 
 #endif

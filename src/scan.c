@@ -7,6 +7,8 @@
 
 #include "loopwatch.h"
 
+static struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
+
 static int ring_push(struct ap_ring *r, uint64_t idx, uint64_t when) {
   size_t cap, i;
   void *v;
@@ -429,12 +431,12 @@ static void tick(struct ap_scan *s) {
 }
 
 static void tick_cb(uv_timer_t *t) {
-  ap_loopwatch_note(AP_LW_SCAN_TICK);
+  ap_loopwatch_note(&lw_tick);
   tick(t->data);
 }
 
 static void idle_cb(uv_idle_t *h) {
-  ap_loopwatch_note(AP_LW_SCAN_TICK);
+  ap_loopwatch_note(&lw_tick);
   tick(h->data);
 }
 
@@ -489,8 +491,21 @@ int ap_scan_start(struct ap_scan *s) {
   return uv_timer_start(&s->timer, tick_cb, 0, 0);
 }
 
-void ap_scan_stop(struct ap_scan *s) {
+int ap_scan_stop(struct ap_scan *s) {
+  int was = !s->closing;
+
   finish(s, UV_ECANCELED);
+  return was;
+}
+
+int ap_scan_status(const struct ap_scan *s) {
+  return s->status;
+}
+
+void ap_scan_counts(const struct ap_scan *s, uint64_t *retries,
+                    uint64_t *backoffs) {
+  *retries = s->retries;
+  *backoffs = s->backoffs;
 }
 
 void ap_scan_abort(struct ap_scan *s, int err) {

@@ -94,8 +94,17 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
 int ap_scan_start(struct ap_scan *s);
 
 /* Stops probing early (a signal, a deadline).  Targets without a verdict
- * keep none. */
-void ap_scan_stop(struct ap_scan *s);
+ * keep none.  Returns whether the scan was still under way. */
+int ap_scan_stop(struct ap_scan *s);
+
+/* How the scan ended: 0, UV_ECANCELED (stopped), or the UV_E* code of the
+ * failure that ended it; 0 while it runs. */
+int ap_scan_status(const struct ap_scan *s);
+
+/* For -s -v: probes sent again after a timeout, and turns on which the
+ * engine took fewer probes than offered. */
+void ap_scan_counts(const struct ap_scan *s, uint64_t *retries,
+                    uint64_t *backoffs);
 
 /* Ends the scan on a failure of the engine's own (err, a negative UV_E*
  * code, becomes its status, which the caller reports as a system error). */

@@ -222,6 +222,17 @@ int ap_svc_start(struct ap_svc *s) {
   return 0;
 }
 
-void ap_svc_stop(struct ap_svc *s) {
+int ap_svc_stop(struct ap_svc *s) {
+  int was = !s->closing;
+
   finish(s, UV_ECANCELED);
+  return was;
+}
+
+int ap_svc_status(const struct ap_svc *s) {
+  return s->status;
+}
+
+unsigned ap_svc_conns(const struct ap_svc *s) {
+  return s->cfg.max_conns;
 }

@@ -91,7 +91,15 @@ int ap_svc_init(struct ap_svc *s, uv_loop_t *loop, const struct ap_tset *set,
 int ap_svc_start(struct ap_svc *s);
 
 /* Stops early (a signal, an error elsewhere): open connections are closed
- * and their checks are not reported. */
-void ap_svc_stop(struct ap_svc *s);
+ * and their checks are not reported.  Returns whether the checks were
+ * still under way. */
+int ap_svc_stop(struct ap_svc *s);
+
+/* How the checks ended: 0, UV_ECANCELED (stopped), or the UV_E* code of
+ * what failed; 0 while they run. */
+int ap_svc_status(const struct ap_svc *s);
+
+/* Connections at once, after the open-file limit had its say. */
+unsigned ap_svc_conns(const struct ap_svc *s);
 
 #endif

@@ -9,6 +9,10 @@
 #include "loopwatch.h"
 #include "result.h"
 
+static struct ap_lw_kind lw_deadline = AP_LW_KIND("tcp deadline");
+static struct ap_lw_kind lw_read = AP_LW_KIND("tcp read");
+static struct ap_lw_kind lw_connect = AP_LW_KIND("tcp connect");
+
 const char *ap_tcp_reason(int err) {
   switch (err) {
   case UV_EHOSTUNREACH: return "host unreachable";
@@ -109,7 +113,7 @@ static int banner_done(const struct ap_tcp *c) {
 static void timer_cb(uv_timer_t *t) {
   struct ap_tcp *c = t->data;
 
-  ap_loopwatch_note(AP_LW_TCP_TIMER);
+  ap_loopwatch_note(&lw_deadline);
   if (!c->connected)
     c->state = AP_CHECK_FILTERED;
   end(c);
@@ -128,7 +132,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b) {
   struct ap_tcp *c = s->data;
   size_t n;
 
-  ap_loopwatch_note(AP_LW_TCP_READ);
+  ap_loopwatch_note(&lw_read);
   if (nread == 0 || c->ending)
     return;
   if (nread < 0) { /* the end of the stream, or a reset: what we have */
@@ -153,7 +157,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b) {
 static void connect_cb(uv_connect_t *req, int status) {
   struct ap_tcp *c = ap_container_of(req, struct ap_tcp, req);
 
-  ap_loopwatch_note(AP_LW_TCP_CONNECT);
+  ap_loopwatch_note(&lw_connect);
   if (status == UV_ECANCELED || c->ending)
     return;
   if (status != 0) {

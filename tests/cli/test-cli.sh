@@ -73,7 +73,7 @@ bad_input "-f on a missing file" "'/nonexistent/hosts'" -f /nonexistent/hosts
 run_aping -m exec --ping-command /nonexistent/ping 127.0.0.1
 check "-m exec with a missing --ping-command: exit 4, one line naming it" \
   test "$RC" -eq 4 -a -z "$OUT" -a "$ERR" = \
-  "aping: cannot run ping(8) '/nonexistent/ping': no such file or directory (exit 4)"
+  "aping: cannot run ping(8) '/nonexistent/ping': No such file or directory (exit 4)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -9,9 +9,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 deb=$top/packaging/debian
 spec=$top/packaging/rpm/aping.spec
-version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' "$top/src/main.c")
+version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' "$top/src/version.h")
 
-check "AP_VERSION is found in src/main.c" test -n "$version"
+check "AP_VERSION is found in src/version.h" test -n "$version"
 check "debian/changelog is at $version-1" \
   grep -q "^aping ($version-1) " "$deb/changelog"
 check "the spec is at $version" grep -qE "^Version: +$version\$" "$spec"

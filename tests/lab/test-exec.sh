@@ -172,13 +172,13 @@ expect grep -qx '198.18.1.5 is unreachable (ping killed by signal 9)' <<<"$OUT"
 scan -m exec --ping-command "$tmp/no-such-ping" 198.18.1.5
 what="a missing ping: says so, exit 4, nothing printed"
 expect test "$RC" -eq 4 -a -z "$OUT"
-expect grep -qx "aping: cannot run ping(8) '$tmp/no-such-ping': no such file or directory (exit 4)" <<<"$ERR"
+expect grep -qx "aping: cannot run ping(8) '$tmp/no-such-ping': No such file or directory (exit 4)" <<<"$ERR"
 
 printf '#!/bin/sh\nexit 0\n' >"$tmp/not-executable"
 scan -m exec --ping-command "$tmp/not-executable" 198.18.1.5
 what="a ping that is not executable: says so, exit 4"
 expect test "$RC" -eq 4
-expect grep -q "cannot run ping(8) '$tmp/not-executable': permission denied" <<<"$ERR"
+expect grep -q "cannot run ping(8) '$tmp/not-executable': Permission denied" <<<"$ERR"
 
 # -- SIGINT: the children are ended too
 
@@ -329,7 +329,7 @@ PRE=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all
 scan -m exec 198.18.1.5
 what="with an empty bounding set the system ping cannot run: exit 4"
 expect test "$RC" -eq 4
-expect grep -q "cannot run ping(8) '.*ping': operation not permitted" <<<"$ERR"
+expect grep -q "cannot run ping(8) '.*ping': Operation not permitted" <<<"$ERR"
 # With service checks the pings fail at the first spawn; the checks must
 # stop then, not wait for ping verdicts that never come (more targets than
 # the checks may run ahead of the pings).  timeout turns a hang into 124.
@@ -337,7 +337,7 @@ PRE=(timeout 120 "${PRE[@]}")
 scan -m exec --tcp 22 198.19.0.0/18
 what="... and with --tcp the checks stop too: exit 4, nothing printed"
 expect test "$RC" -eq 4 -a -z "$OUT"
-expect grep -qx "aping: cannot run ping(8) '.*ping': operation not permitted (exit 4)" <<<"$ERR"
+expect grep -qx "aping: cannot run ping(8) '.*ping': Operation not permitted (exit 4)" <<<"$ERR"
 PRE=("${PRE[@]:2}")
 
 # ... while a copy of ping without file capabilities runs, and uses the

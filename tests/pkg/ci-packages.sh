@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEBIAN_FRONTEND=noninteractive
 
-version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' src/main.c)
+version=$(sed -n 's/^#define AP_VERSION "\(.*\)"$/\1/p' src/version.h)
 arch=$(dpkg --print-architecture)
 deb=dist/aping_${version}-1_${arch}.deb
 changes=dist/aping_${version}-1_${arch}.changes

@@ -346,7 +346,7 @@ static void test_gate(void) {
   memset(p, 0, sizeof(p));
   f.base.ops = &fake_ops;
   ap_combine_init(&v, 1, 1, 0, emit);
-  ap_cgate_init(&g, &f.base, &v, 5);
+  ap_cgate_init(&g, &f.base, &v, 5, NULL);
   g.base.scan = &s;
   ap_cgate_attach(&g);
   EXPECT(f.base.scan == &s);

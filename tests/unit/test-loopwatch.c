@@ -6,32 +6,48 @@
 #include "loopwatch.h"
 #include "tap.h"
 
+/* Kinds of callbacks, as callers define them: a list in the order of
+ * their first note. */
+static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
+static struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
+static struct ap_lw_kind lw_output = AP_LW_KIND("output");
+
 static void test_format(void) {
-  unsigned counts[AP_LW_NKINDS] = { 0 };
+  struct ap_lw_kind read = AP_LW_KIND("icmp read");
+  struct ap_lw_kind tick = AP_LW_KIND("scan tick");
+  struct ap_lw_kind out = AP_LW_KIND("output");
   char buf[256];
   int n;
 
-  counts[AP_LW_ICMP_READ] = 4;
-  counts[AP_LW_OUTPUT] = 1;
-  n = ap_loopwatch_format(buf, sizeof(buf), 153, counts);
+  read.next = &tick;
+  tick.next = &out;
+  read.count = 4;
+  out.count = 1;
+  n = ap_loopwatch_format(buf, sizeof(buf), 153, &read);
   EXPECT(strcmp(buf, "loop turn took 153 ms: icmp read x4, output x1") == 0);
   EXPECT(n == (int) strlen(buf));
-  memset(counts, 0, sizeof(counts));
-  ap_loopwatch_format(buf, sizeof(buf), 100, counts);
+  read.count = out.count = 0;
+  ap_loopwatch_format(buf, sizeof(buf), 100, &read);
+  EXPECT(strcmp(buf, "loop turn took 100 ms: no named callback") == 0);
+  ap_loopwatch_format(buf, sizeof(buf), 100, NULL);
   EXPECT(strcmp(buf, "loop turn took 100 ms: no named callback") == 0);
 }
 
 static void test_format_truncated(void) {
-  unsigned counts[AP_LW_NKINDS];
-  char buf[16], whole[512];
-  int k, n;
+  struct ap_lw_kind k[12];
+  char buf[16], whole[512], name[12][16];
+  int i, n;
 
-  for (k = 0; k < AP_LW_NKINDS; k++)
-    counts[k] = 1000000 + (unsigned) k;
-  n = ap_loopwatch_format(whole, sizeof(whole), 5, counts);
+  for (i = 0; i < 12; i++) {
+    snprintf(name[i], sizeof(name[i]), "kind%d", i);
+    k[i] = (struct ap_lw_kind) AP_LW_KIND(name[i]);
+    k[i].count = 1000000 + (unsigned) i;
+    k[i].next = i < 11 ? &k[i + 1] : NULL;
+  }
+  n = ap_loopwatch_format(whole, sizeof(whole), 5, k);
   EXPECT(n == (int) strlen(whole));
-  EXPECT(strstr(whole, "signal x1000011") != NULL);
-  EXPECT(ap_loopwatch_format(buf, sizeof(buf), 5, counts) == n);
+  EXPECT(strstr(whole, "kind11 x1000011") != NULL);
+  EXPECT(ap_loopwatch_format(buf, sizeof(buf), 5, k) == n);
   EXPECT(strlen(buf) == sizeof(buf) - 1);
   EXPECT(strncmp(buf, whole, sizeof(buf) - 1) == 0);
 }
@@ -42,8 +58,9 @@ static void block_cb(uv_timer_t *t) {
   struct timespec ts = { 0, 200000000 };
 
   (void) t;
-  ap_loopwatch_note(AP_LW_OUTPUT);
-  ap_loopwatch_note(AP_LW_OUTPUT);
+  ap_loopwatch_note(&lw_tick);
+  ap_loopwatch_note(&lw_output);
+  ap_loopwatch_note(&lw_output);
   while (nanosleep(&ts, &ts) != 0)
     ;
 }
@@ -79,10 +96,14 @@ static void test_blocked_turn(void) {
     if (next != NULL)
       *next++ = '\0';
     EXPECT(sscanf(line, "aping: debug: loop turn took %lu ms:", &ms) == 1);
-    if (ms >= 200 && strstr(line, ": output x2") != NULL)
+    /* In the order the kinds were first noted, the one not noted left
+     * out. */
+    if (ms >= 200 && strstr(line, ": scan tick x1, output x2") != NULL &&
+        strstr(line, "icmp read") == NULL)
       blocked++;
   }
   EXPECT(blocked == 1);
+  EXPECT(lw_read.listed == 0 && lw_tick.listed && lw_output.listed);
   free(text);
 }
 

@@ -1,0 +1,372 @@
+/* cli.c - see cli.h. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "output.h"
+
+#define HELP_COL 22   /* where --help's descriptions start */
+#define HELP_WIDTH 78 /* and where they wrap */
+#define USAGE_INDENT 13
+
+static const char intro[] =
+    "\n"
+    "Probe every target with ICMP echo and say which are alive.\n"
+    "A target is an address (192.0.2.7, 2001:db8::7), a CIDR block\n"
+    "(192.0.2.0/24), a range (192.0.2.10-192.0.2.20 or 192.0.2.10-20) or\n"
+    "a host name.\n";
+
+static const char outro[] =
+    "\n"
+    "Exit status: 0 all targets alive, 1 some unreachable, 2 a name could\n"
+    "not be resolved, 3 bad usage, 4 system error, 5 (--state) some status\n"
+    "changed, 6 (--lock) another run holds the lock, 7 (--deadline)\n"
+    "stopped with targets unfinished, 130 and 143 interrupted by SIGINT and\n"
+    "SIGTERM.  With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
+
+/* ---- the parser ---- */
+
+/* What getopt_long() is given, made from the table. */
+struct getopt_spec {
+  char shorts[2 * AP_OPTS_MAX + 2];
+  struct option longs[AP_OPTS_MAX + 1];
+};
+
+static void make_spec(struct getopt_spec *g) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  size_t i, s = 0, l = 0;
+
+  g->shorts[s++] = ':'; /* a missing value is ':', not '?' */
+  for (i = 0; i < nopt; i++) {
+    const struct ap_opt *o = &options[i];
+    int arg = o->kind <= AP_OPT_COUNT || o->kind >= AP_OPT_HELP
+                  ? no_argument
+                  : o->optional ? optional_argument : required_argument;
+    if (o->letter != 0) {
+      g->shorts[s++] = o->letter;
+      if (arg == required_argument)
+        g->shorts[s++] = ':';
+    }
+    if (o->name != NULL) {
+      g->longs[l].name = o->name;
+      g->longs[l].has_arg = arg;
+      g->longs[l].flag = NULL;
+      g->longs[l].val = o->letter != 0 ? o->letter : 256 + (int) i;
+      l++;
+    }
+  }
+  g->shorts[s] = '\0';
+  memset(&g->longs[l], 0, sizeof(g->longs[l]));
+}
+
+/* The table entry getopt_long() returned c for, or NULL. */
+static const struct ap_opt *entry(int c) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  size_t i;
+
+  if (c >= 256)
+    return (size_t) (c - 256) < nopt ? &options[c - 256] : NULL;
+  for (i = 0; i < nopt; i++)
+    if (options[i].letter == c)
+      return &options[i];
+  return NULL;
+}
+
+/* What getopt_long() refused: an unknown option, a missing value, a value
+ * for an option that takes none. */
+static int bad_option(char **argv, int c, struct ap_err *err) {
+  const struct ap_opt *o = optopt != 0 ? entry(optopt) : NULL;
+  char name[64];
+
+  if (o != NULL)
+    ap_opt_name(o, name, sizeof(name));
+  else if (optopt != 0)
+    snprintf(name, sizeof(name), "-%c", optopt);
+  else
+    snprintf(name, sizeof(name), "%s", argv[optind - 1]);
+  if (c == ':')
+    return ap_err_set(err, AP_EXIT_USAGE, "option '%s' needs a value", name);
+  if (o != NULL && optopt >= 256)
+    return ap_err_set(err, AP_EXIT_USAGE, "option '%s' does not take a value",
+                      name);
+  return ap_err_set(err, AP_EXIT_USAGE, "unknown option '%s'", name);
+}
+
+/* Whether the option spelt spec ("-i", "--rate") was given. */
+static int was_given(const uint8_t *given, const char *spec) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  size_t i;
+
+  for (i = 0; i < nopt; i++) {
+    const struct ap_opt *o = &options[i];
+    if ((spec[1] == '-' && o->name != NULL && strcmp(o->name, spec + 2) == 0)
+        || (spec[1] != '-' && o->letter == spec[1]))
+      return given[i];
+  }
+  return 0;
+}
+
+/* Options that make no sense together, or only with others. */
+static int conflicts(const struct ap_config *c, const uint8_t *given,
+                     struct ap_err *err) {
+  const struct ap_services_cfg *s = &c->svc;
+  int checks = s->ports.n > 0 || s->telnet_port != 0;
+  int banners = (s->ports.n > 0 && s->banner) || s->telnet_port != 0;
+  const char *why = NULL;
+
+  if (was_given(given, "-4") && was_given(given, "-6"))
+    why = "-4 and -6 given together";
+  else if (was_given(given, "-i") && was_given(given, "--rate"))
+    why = "-i and --rate given together";
+  else if (was_given(given, "-x") && c->out.state != NULL)
+    why = "-x and --state given together: the exit status says either how "
+          "many are OK or whether anything changed";
+  else if (was_given(given, "-x") && c->out.format == AP_FORMAT_NAGIOS)
+    why = "-x does not apply to --format nagios: use --crit";
+  else if ((c->out.nagios.warn.set || c->out.nagios.crit.set) &&
+           c->out.format != AP_FORMAT_NAGIOS)
+    why = "--warn and --crit need --format nagios";
+  else if (s->banner && s->ports.n == 0)
+    why = "--banner needs --tcp PORTS";
+  else if (s->have_expect && !banners)
+    why = "--expect needs --banner or --telnet";
+  else if (was_given(given, "--banner-bytes") && !banners)
+    why = "--banner-bytes needs --banner or --telnet";
+  else if (s->any && !checks)
+    why = "--any needs --tcp or --telnet";
+  else if (c->ping.method == AP_METHOD_NONE && !checks)
+    why = "-m none needs --tcp or --telnet: nothing to check";
+  return why != NULL ? ap_err_set(err, AP_EXIT_USAGE, "%s", why) : 0;
+}
+
+/* Reads one option (o, its value arg) into c.  Returns 0 or an exit
+ * status, with err set. */
+static int one(struct ap_config *c, const struct ap_opt *o, const char *arg,
+               uint8_t *seen, struct ap_err *err) {
+  char name[64], why[256];
+  int r;
+
+  if (o->once && *seen)
+    return ap_err_set(err, AP_EXIT_USAGE, "%s given twice ('%s')",
+                      ap_opt_name(o, name, sizeof(name)), arg ? arg : "");
+  *seen = 1;
+  r = ap_opt_store(c, o, arg, why, sizeof(why));
+  if (r == UV_ENOMEM)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  if (r != 0)
+    return ap_err_set(err, AP_EXIT_USAGE, "invalid %s '%s': %s",
+                      ap_opt_name(o, name, sizeof(name)), arg ? arg : "", why);
+  return 0;
+}
+
+int ap_cli_parse(struct ap_config *c, int argc, char **argv,
+                 struct ap_err *err) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  struct getopt_spec g;
+  uint8_t given[AP_OPTS_MAX];
+  const struct ap_opt *o;
+  int ch;
+
+  memset(given, 0, sizeof(given));
+  make_spec(&g);
+  opterr = 0;
+  optind = 0; /* glibc: start afresh, also after an earlier parse */
+  while ((ch = getopt_long(argc, argv, g.shorts, g.longs, NULL)) != -1) {
+    if (ch == '?' || ch == ':') {
+      bad_option(argv, ch, err);
+      return AP_CLI_ERROR;
+    }
+    o = entry(ch);
+    if (o->kind == AP_OPT_HELP)
+      return AP_CLI_HELP;
+    if (o->kind == AP_OPT_VERSION)
+      return AP_CLI_VERSION;
+    if (one(c, o, optarg, &given[o - options], err) != 0)
+      return AP_CLI_ERROR;
+  }
+  c->run.have_min_ok = was_given(given, "-x");
+  c->order.have_seed = was_given(given, "--seed");
+  c->ping.family = c->intake.family;
+  c->ping.verbose = c->run.verbose;
+  if (conflicts(c, given, err) != 0)
+    return AP_CLI_ERROR;
+  c->intake.targets.v = (const char **) argv + optind;
+  c->intake.targets.n = (size_t) (argc - optind);
+  if (c->intake.targets.n == 0 && c->intake.files.n == 0)
+    return AP_CLI_USAGE;
+  return AP_CLI_RUN;
+}
+
+void ap_cli_release(struct ap_config *c) {
+  free(c->intake.files.v);
+  free(c->intake.excl.v);
+  free(c->intake.exfiles.v);
+  c->intake.files.v = c->intake.excl.v = c->intake.exfiles.v = NULL;
+  ap_ports_release(&c->svc.ports);
+  if (c->svc.have_expect)
+    regfree(&c->svc.expect);
+  c->svc.have_expect = 0;
+}
+
+/* ---- usage and help ---- */
+
+static int takes_value(const struct ap_opt *o) {
+  return o->kind > AP_OPT_COUNT && o->kind < AP_OPT_HELP;
+}
+
+/* Appends one usage item to the line, wrapping at 80 columns. */
+static void usage_item(FILE *f, const char *item, size_t *col) {
+  size_t len = strlen(item);
+
+  if (*col + 1 + len > 79) {
+    fprintf(f, "\n%*s", USAGE_INDENT, "");
+    *col = USAGE_INDENT;
+  } else {
+    putc(' ', f);
+    (*col)++;
+  }
+  fputs(item, f);
+  *col += len;
+}
+
+/* Letters in the usage line's order: digits, then alphabetically with a
+ * small letter before its capital. */
+static int letter_cmp(const void *a, const void *b) {
+  char x = **(const char *const *) a, y = **(const char *const *) b;
+  int kx = isalpha((unsigned char) x) ? tolower((unsigned char) x) : 0;
+  int ky = isalpha((unsigned char) y) ? tolower((unsigned char) y) : 0;
+
+  if (kx != ky)
+    return kx - ky;
+  return kx == 0 ? x - y : y - x; /* digits in order; -v before -V */
+}
+
+void ap_cli_usage(FILE *f) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  char flags[AP_OPTS_MAX + 4] = "[-", item[96];
+  const char *letters[AP_OPTS_MAX];
+  size_t i, k, n = 0, col = 12;
+
+  for (i = 0; i < nopt; i++)
+    if (options[i].letter != 0 && options[i].kind != AP_OPT_HELP)
+      letters[n++] = &options[i].letter;
+  qsort(letters, n, sizeof(letters[0]), letter_cmp);
+  for (i = 0, k = 2; i < n; i++)
+    if (!takes_value(entry(*letters[i])))
+      flags[k++] = *letters[i];
+  flags[k++] = ']';
+  flags[k] = '\0';
+  fputs("usage: aping", f);
+  usage_item(f, flags, &col);
+  for (i = 0; i < n; i++) {
+    const struct ap_opt *o = entry(*letters[i]);
+    if (takes_value(o)) {
+      snprintf(item, sizeof(item), "[-%c %s]", o->letter, o->meta);
+      usage_item(f, item, &col);
+    }
+  }
+  for (i = 0; i < nopt; i++) {
+    const struct ap_opt *o = &options[i];
+    if (o->letter != 0)
+      continue;
+    if (!takes_value(o))
+      snprintf(item, sizeof(item), "[--%s]", o->name);
+    else
+      snprintf(item, sizeof(item), o->optional ? "[--%s[=%s]]" : "[--%s %s]",
+               o->name, o->meta);
+    usage_item(f, item, &col);
+  }
+  usage_item(f, "target ...", &col);
+  putc('\n', f);
+}
+
+/* The value as --help shows it: the words, or the meta in capitals. */
+static void help_value(const struct ap_opt *o, char *buf, size_t len) {
+  size_t i, n = 0;
+
+  if (o->kind == AP_OPT_WORD) {
+    for (i = 0; o->words[i] != NULL && n < len; i++)
+      n += (size_t) snprintf(buf + n, len - n, "%s%s", i ? "|" : "",
+                             o->words[i]);
+    return;
+  }
+  for (i = 0; o->meta[i] != '\0' && i + 1 < len; i++)
+    buf[i] = (char) toupper((unsigned char) o->meta[i]);
+  buf[i] = '\0';
+}
+
+/* The left column of an option's help: "-t MS", "-V, --version",
+ * "--telnet[=PORT]". */
+static void help_left(const struct ap_opt *o, char *buf, size_t len) {
+  char value[96] = "";
+  int n = 0;
+
+  if (takes_value(o))
+    help_value(o, value, sizeof(value));
+  if (o->letter != 0)
+    n = snprintf(buf, len, "-%c%s", o->letter, o->name ? ", " : "");
+  if (o->name != NULL)
+    n += snprintf(buf + n, len - (size_t) n, "--%s", o->name);
+  if (value[0] != '\0')
+    snprintf(buf + n, len - (size_t) n, o->optional ? "[=%s]" : " %s",
+             value);
+}
+
+/* Writes text from column col, wrapped at HELP_WIDTH, continuation lines
+ * indented to HELP_COL. */
+static void help_text(FILE *f, const char *text, size_t col) {
+  const char *p = text, *end;
+  size_t word;
+
+  while (*p != '\0') {
+    end = strchr(p, ' ');
+    word = end ? (size_t) (end - p) : strlen(p);
+    if (col > HELP_COL && col + 1 + word > HELP_WIDTH) {
+      fprintf(f, "\n%*s", HELP_COL, "");
+      col = HELP_COL;
+    } else if (col > HELP_COL) {
+      putc(' ', f);
+      col++;
+    }
+    fwrite(p, 1, word, f);
+    col += word;
+    p += word;
+    while (*p == ' ')
+      p++;
+  }
+  putc('\n', f);
+}
+
+void ap_cli_help(FILE *f) {
+  size_t nopt;
+  const struct ap_opt *options = ap_cli_options(&nopt);
+  char left[128];
+  size_t i, col;
+
+  ap_cli_usage(f);
+  fputs(intro, f);
+  for (i = 0; i < nopt; i++) {
+    const struct ap_opt *o = &options[i];
+    if (o->group != NULL)
+      fprintf(f, "%s%s:\n", i == 0 ? "\n" : "", o->group);
+    help_left(o, left, sizeof(left));
+    fprintf(f, "  %s", left);
+    col = 2 + strlen(left);
+    /* A long left column gets its description on the next line. */
+    if (col + 1 > HELP_COL)
+      fprintf(f, "\n%*s", HELP_COL, "");
+    else
+      fprintf(f, "%*s", (int) (HELP_COL - col), "");
+    help_text(f, o->help, HELP_COL);
+  }
+  fputs(outro, f);
+}

@@ -1,0 +1,123 @@
+/* config.h - what the command line asks for, one plain struct per
+ * consumer.
+ *
+ * cli.c fills a struct ap_config from argv (defaults first: see
+ * ap_config_defaults() in cli.h); every other module is handed only its own
+ * part and never sees the whole.  Nothing here is parsed or allocated
+ * beyond what the option table stores: strings point into argv, lists are
+ * arrays of such pointers.
+ */
+#ifndef AP_CONFIG_H
+#define AP_CONFIG_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "ports.h"
+#include "scan.h"
+
+/* Exit statuses (the manual's EXIT STATUS). */
+enum ap_exit {
+  AP_EXIT_OK = 0,       /* every target OK */
+  AP_EXIT_DOWN = 1,     /* some target not OK */
+  AP_EXIT_NONAME = 2,   /* a name could not be resolved */
+  AP_EXIT_USAGE = 3,    /* bad usage */
+  AP_EXIT_SYSTEM = 4,   /* system error */
+  AP_EXIT_CHANGED = 5,  /* --state: some target's status changed */
+  AP_EXIT_LOCKED = 6,   /* --lock: another run holds the lock */
+  AP_EXIT_DEADLINE = 7  /* --deadline: stopped with targets unfinished */
+};
+
+/* auto/always/never settings (--color, --progress). */
+enum ap_when { AP_WHEN_AUTO = 0, AP_WHEN_ALWAYS, AP_WHEN_NEVER };
+
+/* -m: how targets are pinged, if at all. */
+enum ap_method {
+  AP_METHOD_AUTO = 0,
+  AP_METHOD_ICMP,
+  AP_METHOD_EXEC,
+  AP_METHOD_NONE
+};
+
+/* A list of strings given one by one (-f, --exclude, ...). */
+struct ap_strlist {
+  const char **v;
+  size_t n;
+  size_t cap;
+};
+
+/* intake.c: where the targets come from. */
+struct ap_intake_cfg {
+  int family;                /* 0, 4 or 6 (-4, -6) */
+  uint64_t max_targets;      /* --max-targets */
+  struct ap_strlist targets; /* the operands */
+  struct ap_strlist files;   /* -f */
+  struct ap_strlist excl;    /* --exclude */
+  struct ap_strlist exfiles; /* --exclude-file */
+};
+
+/* order.c, as the run sets it up: --order, --seed, --shard. */
+struct ap_order_cfg {
+  int sequential; /* --order sequential: address order, not random */
+  int have_seed;
+  uint64_t seed;
+  uint64_t shard; /* 1-based */
+  uint64_t nshards;
+};
+
+/* pinger.c: how targets are pinged. */
+struct ap_pinger_cfg {
+  int method;          /* enum ap_method */
+  int family;          /* 0, 4 or 6: the sockets to open */
+  const char *command; /* --ping-command, or NULL */
+  unsigned jobs;       /* -j, 0 when not given */
+  int verbose;         /* -v: say what was chosen */
+};
+
+/* The service checks (svc.c, tcp.c, combine.c). */
+struct ap_services_cfg {
+  struct ap_ports ports; /* --tcp */
+  int banner;            /* --banner */
+  uint16_t telnet_port;  /* --telnet, or 0 */
+  size_t banner_bytes;   /* --banner-bytes */
+  regex_t expect;        /* --expect, when have_expect */
+  int have_expect;
+  int any;               /* --any */
+};
+
+/* output.c: what is written, and where. */
+struct ap_output_cfg {
+  int show;                 /* enum ap_show: -a, -u, -q */
+  int format;               /* enum ap_format */
+  int elapsed;              /* -e */
+  int color;                /* --color: enum ap_when */
+  const char *outfile;      /* -o, or NULL for standard output */
+  const char *state;        /* --state, or NULL */
+  struct ap_nagios nagios;  /* --warn, --crit */
+};
+
+/* run.c: how a run is watched, stopped and judged. */
+struct ap_run_cfg {
+  int summary;          /* -s */
+  int verbose;          /* -v, -vv */
+  int progress;         /* --progress: enum ap_when */
+  uint64_t deadline_ms; /* --deadline, 0 for none */
+  const char *lock;     /* --lock */
+  int have_min_ok;      /* -x */
+  uint64_t min_ok;
+  uint64_t start_ns;    /* when aping started: --deadline counts from it */
+};
+
+struct ap_config {
+  struct ap_intake_cfg intake;
+  struct ap_order_cfg order;
+  struct ap_scan_cfg scan; /* -t, -r, -c, -B, --rate, -i; -j for ICMP */
+  struct ap_pinger_cfg ping;
+  struct ap_services_cfg svc;
+  struct ap_output_cfg out;
+  struct ap_run_cfg run;
+};
+
+#endif

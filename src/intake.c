@@ -1,0 +1,309 @@
+/* intake.c - see intake.h. */
+#include "intake.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loopwatch.h"
+#include "tfile.h"
+#include "vec.h"
+
+#define RESOLVE_INFLIGHT 64 /* lookups at once */
+
+static struct ap_lw_kind lw_resolved = AP_LW_KIND("getaddrinfo done");
+
+/* ---- the name table ---- */
+
+/* By address, then in the order the names were given, so that the first
+ * name given for an address is the one kept. */
+static int name_cmp(const void *a, const void *b) {
+  const struct ap_name *x = a, *y = b;
+  int c = ap_addr_cmp(&x->addr, &y->addr);
+
+  if (c != 0)
+    return c;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
+                 const char *name) {
+  char *copy;
+
+  if (AP_VEC_RESERVE(t->v, t->cap, t->n) != 0 ||
+      (copy = strdup(name)) == NULL)
+    return UV_ENOMEM;
+  t->v[t->n].name = copy;
+  t->v[t->n].addr = *addr;
+  t->v[t->n].seq = t->n;
+  t->n++;
+  return 0;
+}
+
+void ap_names_sort(struct ap_names *t) {
+  size_t i, out = 0;
+
+  if (t->n == 0)
+    return;
+  qsort(t->v, t->n, sizeof(*t->v), name_cmp);
+  /* One name per address: drop the rest. */
+  for (i = 1; i < t->n; i++) {
+    if (ap_addr_cmp(&t->v[i].addr, &t->v[out].addr) == 0)
+      free(t->v[i].name);
+    else
+      t->v[++out] = t->v[i];
+  }
+  t->n = out + 1;
+}
+
+const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a) {
+  size_t lo = 0, hi, mid;
+  int c;
+
+  if (t == NULL)
+    return NULL;
+  hi = t->n;
+  while (lo < hi) {
+    mid = lo + (hi - lo) / 2;
+    c = ap_addr_cmp(&t->v[mid].addr, a);
+    if (c == 0)
+      return t->v[mid].name;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+void ap_names_release(struct ap_names *t) {
+  size_t i;
+
+  for (i = 0; i < t->n; i++)
+    free(t->v[i].name);
+  free(t->v);
+  memset(t, 0, sizeof(*t));
+}
+
+/* ---- targets from arguments and files ---- */
+
+void ap_intake_init(struct ap_intake *in, const struct ap_intake_cfg *cfg,
+                    FILE *diag) {
+  memset(in, 0, sizeof(*in));
+  in->cfg = cfg;
+  in->diag = diag;
+  ap_tset_init(&in->set);
+  ap_tset_init(&in->excl);
+}
+
+/* Queues a host name for resolution.  Returns 0 or UV_ENOMEM. */
+static int add_name(struct ap_intake *in, const char *name) {
+  char *copy;
+
+  if (AP_VEC_RESERVE(in->names, in->capnames, in->nnames) != 0 ||
+      (copy = strdup(name)) == NULL)
+    return UV_ENOMEM;
+  in->names[in->nnames++] = copy;
+  return 0;
+}
+
+/* Adds one target (or exclusion) specification.  where names its origin
+ * ("hosts.txt:3: ") or is "" for the command line.  Returns 0 or an exit
+ * status. */
+static int add_spec(struct ap_intake *in, const char *spec, const char *where,
+                    int exclude, struct ap_err *err) {
+  const struct ap_intake_cfg *cfg = in->cfg;
+  char why[128];
+  struct ap_addr lo, hi;
+  int kind, v4;
+
+  kind = ap_target_parse(spec, exclude, &lo, &hi, why, sizeof(why));
+  if (kind < 0)
+    return ap_err_set(err, AP_EXIT_USAGE, "%sbad target '%s': %s", where,
+                      spec, why);
+  if (kind == AP_TARGET_NAME && exclude)
+    return ap_err_set(err, AP_EXIT_USAGE, "%sbad exclusion '%s': not an "
+                      "address, block or range", where, spec);
+  if (kind == AP_TARGET_NAME)
+    return add_name(in, spec) == 0
+               ? 0 : ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  v4 = ap_addr_is_v4(&lo);
+  if (!exclude && ((cfg->family == 4 && !v4) || (cfg->family == 6 && v4)))
+    return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' is not IPv%d, as "
+                      "-%d asks", where, spec, cfg->family, cfg->family);
+  if (!exclude && ap_span_size(&lo, &hi) > cfg->max_targets)
+    return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' has more than %"
+                      PRIu64 " addresses: raise --max-targets to probe it",
+                      where, spec, cfg->max_targets);
+  if (ap_tset_add(exclude ? &in->excl : &in->set, &lo, &hi) != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  return 0;
+}
+
+/* What read_file() hands each specification of a file to. */
+struct file_ctx {
+  struct ap_intake *in;
+  const char *path;
+  int exclude;
+  struct ap_err *err;
+};
+
+static int file_spec_cb(struct ap_tfile *f, const char *spec) {
+  struct file_ctx *c = f->data;
+  char where[300];
+
+  snprintf(where, sizeof(where), "%s:%" PRIu64 ": ", c->path, f->lineno);
+  return add_spec(c->in, spec, where, c->exclude, c->err);
+}
+
+/* Reads the specifications of a file (tfile.h), in pieces: however long a
+ * line is, no more of it than AP_TFILE_LINE_MAX bytes is held.  Returns 0
+ * or an exit status. */
+static int read_file(struct ap_intake *in, const char *path, int exclude,
+                     struct ap_err *err) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+  struct file_ctx c = { .in = in, .path = path, .exclude = exclude,
+                        .err = err };
+  struct ap_tfile tf;
+  char buf[4096];
+  size_t n;
+  int r = 0;
+
+  if (f == NULL)
+    return ap_err_set(err, AP_EXIT_USAGE, "cannot open '%s': %s", path,
+                      strerror(errno));
+  ap_tfile_init(&tf, file_spec_cb, &c);
+  while (r == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+    r = ap_tfile_feed(&tf, buf, n);
+  if (r == 0 && ferror(f))
+    r = ap_err_set(err, AP_EXIT_USAGE, "cannot read '%s': %s", path,
+                   strerror(errno));
+  else if (r == 0)
+    r = ap_tfile_end(&tf);
+  if (r == UV_EINVAL)
+    r = ap_err_set(err, AP_EXIT_USAGE, "%s:%" PRIu64 ": %s", path,
+                   tf.lineno, tf.why);
+  else if (r == UV_ECANCELED)
+    r = tf.cb_err;
+  if (f != stdin)
+    fclose(f);
+  return r;
+}
+
+int ap_intake_collect(struct ap_intake *in, struct ap_err *err) {
+  const struct ap_intake_cfg *cfg = in->cfg;
+  size_t i;
+  int r = 0;
+
+  for (i = 0; r == 0 && i < cfg->targets.n; i++)
+    r = add_spec(in, cfg->targets.v[i], "", 0, err);
+  for (i = 0; r == 0 && i < cfg->files.n; i++)
+    r = read_file(in, cfg->files.v[i], 0, err);
+  for (i = 0; r == 0 && i < cfg->excl.n; i++)
+    r = add_spec(in, cfg->excl.v[i], "", 1, err);
+  for (i = 0; r == 0 && i < cfg->exfiles.n; i++)
+    r = read_file(in, cfg->exfiles.v[i], 1, err);
+  return r;
+}
+
+/* ---- names ---- */
+
+static void resolved_cb(struct ap_resolve *r, size_t i, int status,
+                        const struct ap_addr *addr) {
+  struct ap_intake *in = r->data;
+
+  ap_loopwatch_note(&lw_resolved);
+  if (status == 0) {
+    if (ap_tset_add(&in->set, addr, addr) != 0 ||
+        ap_names_add(&in->shown, addr, in->names[i]) != 0)
+      in->oom = 1;
+    return;
+  }
+  in->unresolved++;
+  if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
+      status == UV_EAI_ADDRFAMILY)
+    fprintf(in->diag, "%s: name not known\n", in->names[i]);
+  else
+    fprintf(in->diag, "%s: name not known (%s)\n", in->names[i],
+            uv_strerror(status));
+}
+
+int ap_intake_resolve(struct ap_intake *in, uv_loop_t *loop,
+                      struct ap_err *err) {
+  int family = in->cfg->family == 4   ? AF_INET
+               : in->cfg->family == 6 ? AF_INET6 : AF_UNSPEC;
+
+  in->res.data = in;
+  if (ap_resolve_start(&in->res, loop, in->names, in->nnames, family,
+                       RESOLVE_INFLIGHT, resolved_cb) != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  in->started = 1;
+  return 0;
+}
+
+void ap_intake_stop(struct ap_intake *in) {
+  in->pending = ap_resolve_stop(&in->res);
+  uv_stop(in->res.loop);
+}
+
+int ap_intake_finish(struct ap_intake *in, struct ap_err *err) {
+  int r;
+
+  ap_names_sort(&in->shown);
+  if (in->oom)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  r = ap_tset_finish(&in->set, &in->excl, in->cfg->max_targets);
+  if (r == UV_E2BIG)
+    return ap_err_set(err, AP_EXIT_USAGE, "more than %" PRIu64 " targets: "
+                      "raise --max-targets to probe them all",
+                      in->cfg->max_targets);
+  if (r != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  return 0;
+}
+
+void ap_intake_each_unanswered(const struct ap_intake *in,
+                               void (*cb)(const char *name, void *ctx),
+                               void *ctx) {
+  size_t i;
+
+  for (i = 0; i < in->nnames; i++)
+    if (!in->started || !ap_resolve_answered(&in->res, i))
+      cb(in->names[i], ctx);
+}
+
+int ap_intake_abandoned(const struct ap_intake *in) {
+  return in->started && ap_resolve_abandoned(&in->res);
+}
+
+void ap_intake_families(const struct ap_intake *in, int *v4, int *v6) {
+  size_t i;
+
+  *v4 = *v6 = 0;
+  for (i = 0; i < in->set.n; i++) {
+    if (ap_addr_is_v4(&in->set.span[i].lo))
+      *v4 = 1;
+    else
+      *v6 = 1;
+  }
+}
+
+void ap_intake_release(struct ap_intake *in) {
+  size_t i;
+
+  /* The lookups keep using the names while they are abandoned: then
+   * nothing is freed (the process ends by _exit()). */
+  if (ap_intake_abandoned(in))
+    return;
+  if (in->started)
+    ap_resolve_release(&in->res);
+  for (i = 0; i < in->nnames; i++)
+    free(in->names[i]);
+  free(in->names);
+  in->names = NULL;
+  in->nnames = in->capnames = 0;
+  ap_tset_release(&in->set);
+  ap_tset_release(&in->excl);
+  ap_names_release(&in->shown);
+}

@@ -1,0 +1,103 @@
+/* intake.h - from arguments, files and names to the target set.
+ *
+ * The intake reads the targets and exclusions given as operands, in -f
+ * and --exclude-file files and with --exclude; parses each (target.h);
+ * queues host names and resolves them on the loop, a bounded number at
+ * once (resolve.h); and finishes the set: sorted, merged, exclusions
+ * removed, numbered.  It keeps the name table that lets a verdict show the
+ * name a target was given by.
+ *
+ * Memory: the set is intervals, not addresses (a /8 is one); one string
+ * per name given, and one entry per name that resolved.
+ */
+#ifndef AP_INTAKE_H
+#define AP_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <uv.h>
+
+#include "addr.h"
+#include "config.h"
+#include "err.h"
+#include "resolve.h"
+#include "target.h"
+
+/* Host names given as targets, so that their verdicts show the name. */
+struct ap_name {
+  struct ap_addr addr;
+  char *name;
+  size_t seq; /* order given */
+};
+
+struct ap_names {
+  struct ap_name *v;
+  size_t n;
+  size_t cap;
+};
+
+/* Adds name for addr (the name is copied).  Returns 0 or UV_ENOMEM.
+ * ap_names_sort() before lookups: then the first name given for an
+ * address is the one kept. */
+int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
+                 const char *name);
+void ap_names_sort(struct ap_names *t);
+
+/* The name addr was given by, or NULL (also when t is NULL). */
+const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a);
+void ap_names_release(struct ap_names *t);
+
+struct ap_intake {
+  const struct ap_intake_cfg *cfg;
+  FILE *diag;           /* where names that do not resolve are reported */
+  struct ap_tset set;   /* the targets */
+  struct ap_tset excl;  /* what is never probed */
+  char **names;         /* names to resolve, in the order given */
+  size_t nnames;
+  size_t capnames;
+  struct ap_names shown;
+  uint64_t unresolved;  /* names that did not resolve */
+  struct ap_resolve res;
+  size_t pending;       /* names a stop left unanswered */
+  int started;          /* res was started */
+  int oom;
+};
+
+void ap_intake_init(struct ap_intake *in, const struct ap_intake_cfg *cfg,
+                    FILE *diag);
+
+/* Reads the operands, the files and the exclusions.  Returns 0, or an
+ * exit status with err set (a bad target names itself and where it was:
+ * "hosts.txt:3: bad target '192.0.2.300': octet 300 over 255"). */
+int ap_intake_collect(struct ap_intake *in, struct ap_err *err);
+
+/* Starts resolving the names collected, all at once on loop: the caller
+ * runs the loop until it returns.  Returns 0 or an exit status. */
+int ap_intake_resolve(struct ap_intake *in, uv_loop_t *loop,
+                      struct ap_err *err);
+
+/* Stops resolving (a signal, the deadline): whatever is unanswered stays
+ * so, and the loop returns at once rather than wait for lookups the
+ * resolver may hold for seconds. */
+void ap_intake_stop(struct ap_intake *in);
+
+/* After the loop: the resolved names join the set, the exclusions go, and
+ * the set is numbered.  Returns 0 or an exit status. */
+int ap_intake_finish(struct ap_intake *in, struct ap_err *err);
+
+/* The names still unanswered after a stop, in the order given. */
+void ap_intake_each_unanswered(const struct ap_intake *in,
+                               void (*cb)(const char *name, void *ctx),
+                               void *ctx);
+
+/* Whether lookups a stop abandoned may still be running: then the intake
+ * must not be released, and the process must end by _exit() (resolve.h). */
+int ap_intake_abandoned(const struct ap_intake *in);
+
+/* Which families the finished set holds. */
+void ap_intake_families(const struct ap_intake *in, int *v4, int *v6);
+
+void ap_intake_release(struct ap_intake *in);
+
+#endif

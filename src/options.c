@@ -1,0 +1,414 @@
+/* options.c - see options.h. */
+#include "options.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "output.h"
+#include "vec.h"
+
+#define CFG(field) offsetof(struct ap_config, field)
+
+static int opt_interval(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len);
+static int opt_shard(struct ap_config *c, const struct ap_opt *o,
+                     const char *arg, char *err, size_t len);
+static int opt_tcp(struct ap_config *c, const struct ap_opt *o,
+                   const char *arg, char *err, size_t len);
+static int opt_telnet(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len);
+static int opt_expect(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len);
+static int opt_outfile(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len);
+static int opt_threshold(struct ap_config *c, const struct ap_opt *o,
+                         const char *arg, char *err, size_t len);
+static int opt_deadline(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len);
+static int opt_command(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len);
+
+/* In the order of enum ap_method, enum ap_format and enum ap_when. */
+static const char *const methods[] = { "auto", "icmp", "exec", "none", NULL };
+static const char *const formats[] = { "text", "json", "csv", "prom",
+                                       "nagios", NULL };
+static const char *const whens[] = { "auto", "always", "never", NULL };
+static const char *const orders[] = { "random", "sequential", NULL };
+
+/* The options, in the order --help lists them. */
+static const struct ap_opt options[] = {
+  /* Targets */
+  { .letter = 'f', .kind = AP_OPT_LIST, .meta = "file",
+    .dest = CFG(intake.files), .group = "Targets",
+    .help = "read targets from FILE, one or more per line ('-' is standard "
+            "input, '#' starts a comment)" },
+  { .name = "exclude", .kind = AP_OPT_LIST, .meta = "target",
+    .dest = CFG(intake.excl),
+    .help = "never probe TARGET (an address, block or range)" },
+  { .name = "exclude-file", .kind = AP_OPT_LIST, .meta = "file",
+    .dest = CFG(intake.exfiles),
+    .help = "never probe the targets listed in FILE" },
+  { .letter = '4', .kind = AP_OPT_SET, .val = 4, .dest = CFG(intake.family),
+    .help = "probe only IPv4 targets" },
+  { .letter = '6', .kind = AP_OPT_SET, .val = 6, .dest = CFG(intake.family),
+    .help = "probe only IPv6 targets" },
+  { .name = "max-targets", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
+    .dest = CFG(intake.max_targets), .min = 1, .max = UINT64_MAX,
+    .help = "refuse to probe more than N addresses (default 16777216)" },
+  /* Method */
+  { .letter = 'm', .kind = AP_OPT_WORD, .meta = "method", .words = methods,
+    .dest = CFG(ping.method), .group = "Method",
+    .help = "icmp: a raw ICMP socket if permitted, else an ICMP datagram "
+            "socket; exec: run ping(8) per target; auto (default): icmp if "
+            "a socket can be opened, else exec; -m none: no ping, only the "
+            "service checks below" },
+  { .name = "ping-command", .kind = AP_OPT_FN, .fn = opt_command,
+    .meta = "path", .help = "with exec, run PATH instead of ping from PATH" },
+  /* Services */
+  { .name = "tcp", .kind = AP_OPT_FN, .fn = opt_tcp, .meta = "ports",
+    .group = "Services",
+    .help = "connect to these ports (22 or 22,80,443 or 8000-8010): open, "
+            "closed, filtered or error; a port passes when it is open" },
+  { .name = "banner", .kind = AP_OPT_SET, .val = 1, .dest = CFG(svc.banner),
+    .help = "also read what each --tcp port says first" },
+  { .name = "banner-bytes", .kind = AP_OPT_UINT, .meta = "n",
+    .size = sizeof(size_t), .dest = CFG(svc.banner_bytes), .min = 1,
+    .max = 65536, .help = "read at most N bytes of a banner (default 1024)" },
+  { .name = "telnet", .kind = AP_OPT_FN, .fn = opt_telnet, .meta = "port",
+    .optional = 1, .min = 1, .max = 65535,
+    .help = "read the Telnet banner of PORT (default 23), refusing every "
+            "option the server asks for" },
+  { .name = "expect", .kind = AP_OPT_FN, .fn = opt_expect, .meta = "regex",
+    .once = 1,
+    .help = "a banner passes only if it matches REGEX (POSIX extended)" },
+  { .name = "any", .kind = AP_OPT_SET, .val = 1, .dest = CFG(svc.any),
+    .help = "a target is OK when one of its checks passes (default: all; "
+            "the ping is a check)" },
+  /* Timing */
+  { .letter = 't', .kind = AP_OPT_UINT, .meta = "ms", .size = 8,
+    .dest = CFG(scan.timeout_ms), .min = 1, .max = 3600000,
+    .group = "Timing", .help = "wait MS ms for the first reply (default 500)" },
+  { .letter = 'r', .kind = AP_OPT_UINT, .meta = "retries",
+    .size = sizeof(unsigned), .dest = CFG(scan.retries), .max = 20,
+    .help = "probe a silent target RETRIES more times (default 1)" },
+  { .letter = 'c', .kind = AP_OPT_UINT, .meta = "count",
+    .size = sizeof(unsigned), .dest = CFG(scan.count), .min = 1,
+    .max = 100000,
+    .help = "send COUNT probes to every target, -t ms apart (exec: ping -c "
+            "COUNT), and print loss and min/avg/max round trip (no -r); "
+            "alive if any is answered" },
+  { .letter = 'B', .kind = AP_OPT_REAL, .meta = "factor",
+    .dest = CFG(scan.backoff), .rmin = 1, .rmax = 10,
+    .help = "multiply the wait by FACTOR for each retry (default 2)" },
+  { .name = "rate", .kind = AP_OPT_REAL, .meta = "pps", .once = 1,
+    .dest = CFG(scan.rate), .rmin = 0, .rmax = 1e9,
+    .help = "send at most PPS probes a second, 0 for no limit (default "
+            "10000)" },
+  { .letter = 'i', .kind = AP_OPT_FN, .fn = opt_interval, .meta = "ms",
+    .once = 1,
+    .help = "wait MS ms between probes (same as --rate 1000/MS; 0 for no "
+            "limit)" },
+  { .letter = 'j', .kind = AP_OPT_UINT, .meta = "n",
+    .size = sizeof(unsigned), .dest = CFG(ping.jobs), .min = 1,
+    .max = 65536,
+    .help = "at most N probes in flight at once: ping(8) processes with "
+            "exec (default 256, or fewer so that they use at most a quarter "
+            "of the open-file limit), TCP connections for service checks "
+            "(default 256), ICMP echo requests (default: no limit)" },
+  /* Order */
+  { .name = "order", .kind = AP_OPT_WORD, .meta = "order", .words = orders,
+    .dest = CFG(order.sequential), .group = "Order",
+    .help = "probe in a random permutation (default) or in address order" },
+  { .name = "seed", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
+    .dest = CFG(order.seed), .max = UINT64_MAX,
+    .help = "make the random order reproducible" },
+  { .name = "shard", .kind = AP_OPT_FN, .fn = opt_shard, .meta = "i/n",
+    .help = "probe only slice I of N of the order (shards share one order: "
+            "the --seed, by default 0)" },
+  /* Output */
+  { .letter = 'a', .kind = AP_OPT_SET, .val = AP_SHOW_ALIVE,
+    .dest = CFG(out.show), .group = "Output",
+    .help = "print only alive targets, one per line" },
+  { .letter = 'u', .kind = AP_OPT_SET, .val = AP_SHOW_UNREACH,
+    .dest = CFG(out.show),
+    .help = "print only unreachable targets, one per line" },
+  { .letter = 'q', .kind = AP_OPT_SET, .val = AP_SHOW_NONE,
+    .dest = CFG(out.show),
+    .help = "print no verdicts, only set the exit status" },
+  { .letter = 's', .kind = AP_OPT_SET, .val = 1, .dest = CFG(run.summary),
+    .help = "print a summary to standard error, with RTT percentiles and a "
+            "histogram" },
+  { .letter = 'e', .kind = AP_OPT_SET, .val = 1, .dest = CFG(out.elapsed),
+    .help = "with -a, show each target's round-trip time" },
+  { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
+    .help = "say which probing method was chosen; with -s, the ICMP "
+            "engine's counters too; given twice, also report each loop turn "
+            "busy for 100 ms or more" },
+  { .name = "version", .letter = 'V', .kind = AP_OPT_VERSION,
+    .help = "print the version" },
+  { .name = "help", .letter = 'h', .kind = AP_OPT_HELP,
+    .help = "print this help" },
+  { .name = "format", .kind = AP_OPT_WORD, .meta = "format",
+    .words = formats, .dest = CFG(out.format),
+    .help = "text (default), JSON lines, CSV, Prometheus text format, or a "
+            "monitoring-plugin status line" },
+  { .letter = 'o', .kind = AP_OPT_FN, .fn = opt_outfile, .meta = "file",
+    .help = "write the output to FILE, replaced atomically" },
+  { .name = "color", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
+    .dest = CFG(out.color),
+    .help = "colour text verdicts (auto: on a terminal, unless NO_COLOR is "
+            "set)" },
+  { .name = "progress", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
+    .dest = CFG(run.progress),
+    .help = "show progress on standard error (auto: when it is a "
+            "terminal)" },
+  { .name = "warn", .kind = AP_OPT_FN, .fn = opt_threshold, .meta = "n[%]",
+    .dest = CFG(out.nagios.warn),
+    .help = "nagios: WARNING when more than N (N%) fail" },
+  { .name = "crit", .kind = AP_OPT_FN, .fn = opt_threshold, .meta = "n[%]",
+    .dest = CFG(out.nagios.crit),
+    .help = "nagios: CRITICAL when more than N (N%) fail (default: CRITICAL "
+            "when any fails, unless --warn)" },
+  /* Unattended runs */
+  { .letter = 'x', .kind = AP_OPT_UINT, .meta = "n", .size = 8,
+    .dest = CFG(run.min_ok), .min = 1, .max = UINT64_MAX,
+    .group = "Unattended runs",
+    .help = "exit 0 when at least N targets are OK" },
+  { .name = "state", .kind = AP_OPT_STR, .meta = "file",
+    .dest = CFG(out.state),
+    .help = "remember each target's status in FILE; list only the targets "
+            "whose status changed since the last run, and exit 5 when any "
+            "did, else 0" },
+  { .name = "deadline", .kind = AP_OPT_FN, .fn = opt_deadline, .meta = "s",
+    .help = "stop probing after S seconds; unfinished targets are listed as "
+            "such, exit 7" },
+  { .name = "lock", .kind = AP_OPT_STR, .meta = "file", .dest = CFG(run.lock),
+    .help = "hold an flock on FILE; exit 6 if another run holds it" },
+};
+
+_Static_assert(sizeof(options) / sizeof(options[0]) <= AP_OPTS_MAX,
+               "AP_OPTS_MAX is too small for the option table");
+
+const struct ap_opt *ap_cli_options(size_t *n) {
+  *n = sizeof(options) / sizeof(options[0]);
+  return options;
+}
+
+void ap_config_defaults(struct ap_config *c) {
+  memset(c, 0, sizeof(*c));
+  c->intake.max_targets = 1ULL << 24;
+  c->order.shard = c->order.nshards = 1;
+  c->scan.timeout_ms = 500;
+  c->scan.retries = 1;
+  c->scan.backoff = 2.0;
+  c->scan.rate = 10000.0;
+  c->svc.banner_bytes = 1024;
+  c->run.start_ns = uv_hrtime();
+}
+
+/* ---- values ---- */
+
+const char *ap_opt_name(const struct ap_opt *o, char *buf, size_t len) {
+  if (o->name != NULL)
+    snprintf(buf, len, "--%s", o->name);
+  else
+    snprintf(buf, len, "-%c", o->letter);
+  return buf;
+}
+
+static void *dest(struct ap_config *c, const struct ap_opt *o) {
+  return (char *) c + o->dest;
+}
+
+/* A whole number in [min, max].  Returns 0, or -1 after saying why. */
+static int read_uint(const struct ap_opt *o, const char *s, uint64_t *v,
+                     char *err, size_t len) {
+  unsigned long long x;
+  char *end;
+
+  errno = 0;
+  x = strtoull(s, &end, 10);
+  if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || x < o->min ||
+      x > o->max) {
+    snprintf(err, len, "need a whole number from %" PRIu64 " to %" PRIu64,
+             o->min, o->max);
+    return -1;
+  }
+  *v = x;
+  return 0;
+}
+
+/* A decimal number in [min, max].  Returns 0, or -1 after saying why. */
+static int read_real(const char *s, double min, double max, double *v,
+                     char *err, size_t len) {
+  char *end;
+
+  errno = 0;
+  *v = strtod(s, &end);
+  if (((s[0] < '0' || s[0] > '9') && s[0] != '.') || *end != '\0' ||
+      errno != 0 || !isfinite(*v) || *v < min || *v > max) {
+    snprintf(err, len, "need a number from %g to %g", min, max);
+    return -1;
+  }
+  return 0;
+}
+
+static int read_word(const struct ap_opt *o, const char *s, int *v,
+                     char *err, size_t len) {
+  size_t i, n;
+
+  for (i = 0; o->words[i] != NULL; i++)
+    if (strcmp(s, o->words[i]) == 0) {
+      *v = (int) i;
+      return 0;
+    }
+  n = (size_t) snprintf(err, len, "need ");
+  for (i = 0; o->words[i] != NULL && n < len; i++)
+    n += (size_t) snprintf(err + n, len - n, "%s%s",
+                           i == 0 ? "" : o->words[i + 1] == NULL ? " or "
+                                                                 : ", ",
+                           o->words[i]);
+  return -1;
+}
+
+static void store_uint(void *p, size_t size, uint64_t v) {
+  switch (size) {
+  case 2: *(uint16_t *) p = (uint16_t) v; break;
+  case 4: *(uint32_t *) p = (uint32_t) v; break;
+  default: *(uint64_t *) p = v; break;
+  }
+}
+
+int ap_opt_store(struct ap_config *c, const struct ap_opt *o,
+                 const char *arg, char *err, size_t len) {
+  struct ap_strlist *l;
+  uint64_t u;
+
+  switch (o->kind) {
+  case AP_OPT_SET: *(int *) dest(c, o) = o->val; return 0;
+  case AP_OPT_COUNT: (*(int *) dest(c, o))++; return 0;
+  case AP_OPT_STR: *(const char **) dest(c, o) = arg; return 0;
+  case AP_OPT_FN: return o->fn(c, o, arg, err, len);
+  case AP_OPT_WORD: return read_word(o, arg, dest(c, o), err, len);
+  case AP_OPT_REAL:
+    return read_real(arg, o->rmin, o->rmax, dest(c, o), err, len);
+  case AP_OPT_UINT:
+    if (read_uint(o, arg, &u, err, len) != 0)
+      return -1;
+    store_uint(dest(c, o), o->size, u);
+    return 0;
+  case AP_OPT_LIST:
+    l = dest(c, o);
+    if (AP_VEC_RESERVE(l->v, l->cap, l->n) != 0)
+      return UV_ENOMEM;
+    l->v[l->n++] = arg;
+    return 0;
+  }
+  return 0;
+}
+
+/* ---- options read by functions of their own ---- */
+
+static int opt_interval(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len) {
+  double ms;
+
+  (void) o;
+  if (read_real(arg, 0, 3600000, &ms, err, len) != 0)
+    return -1;
+  c->scan.rate = ms > 0 ? 1000 / ms : 0;
+  return 0;
+}
+
+static int opt_shard(struct ap_config *c, const struct ap_opt *o,
+                     const char *s, char *err, size_t len) {
+  unsigned long long i, n;
+  int end = -1;
+
+  (void) o;
+  if (sscanf(s, "%llu/%llu%n", &i, &n, &end) != 2 || end < 0 ||
+      s[end] != '\0' || s[strspn(s, "0123456789/")] != '\0' || n < 1 ||
+      n > UINT32_MAX || i < 1 || i > n) {
+    snprintf(err, len, "need I/N with 1 <= I <= N");
+    return -1;
+  }
+  c->order.shard = i;
+  c->order.nshards = n;
+  return 0;
+}
+
+static int opt_tcp(struct ap_config *c, const struct ap_opt *o,
+                   const char *arg, char *err, size_t len) {
+  int r = ap_ports_parse(&c->svc.ports, arg, err, len);
+
+  (void) o;
+  return r == UV_EINVAL ? -1 : r;
+}
+
+static int opt_telnet(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len) {
+  uint64_t port = 23;
+
+  if (arg != NULL && read_uint(o, arg, &port, err, len) != 0)
+    return -1;
+  c->svc.telnet_port = (uint16_t) port;
+  return 0;
+}
+
+static int opt_expect(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len) {
+  int r;
+
+  (void) o;
+  r = regcomp(&c->svc.expect, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+  if (r != 0) {
+    regerror(r, &c->svc.expect, err, len);
+    return -1;
+  }
+  c->svc.have_expect = 1;
+  return 0;
+}
+
+static int opt_outfile(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len) {
+  (void) o;
+  (void) err;
+  (void) len;
+  c->out.outfile = strcmp(arg, "-") == 0 ? NULL : arg;
+  return 0;
+}
+
+static int opt_threshold(struct ap_config *c, const struct ap_opt *o,
+                         const char *arg, char *err, size_t len) {
+  if (ap_threshold_parse(arg, dest(c, o)) == 0)
+    return 0;
+  snprintf(err, len, "need a count of failed targets, or a percentage such "
+           "as 10%%");
+  return -1;
+}
+
+static int opt_deadline(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len) {
+  double s;
+
+  (void) o;
+  if (read_real(arg, 0.001, 1e7, &s, err, len) != 0)
+    return -1;
+  c->run.deadline_ms = (uint64_t) (s * 1000 + 0.5);
+  return 0;
+}
+
+static int opt_command(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len) {
+  (void) o;
+  if (arg[0] == '\0') {
+    snprintf(err, len, "need a program");
+    return -1;
+  }
+  c->ping.command = arg;
+  return 0;
+}

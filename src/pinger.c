@@ -1,0 +1,198 @@
+/* pinger.c - see pinger.h. */
+#include "pinger.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "priv.h"
+
+static const char *const fam_name[2] = { "ICMP", "ICMPv6" };
+
+int ap_pinger_decide(int method, const int kind[2], const int need[2]) {
+  int missing = (need[0] && kind[0] == AP_ECHO_NONE) ||
+                (need[1] && kind[1] == AP_ECHO_NONE);
+
+  switch (method) {
+  case AP_METHOD_NONE: return AP_PING_NONE;
+  case AP_METHOD_EXEC: return AP_PING_EXEC;
+  case AP_METHOD_ICMP: return missing ? AP_PING_NOSOCKET : AP_PING_ECHO;
+  default: return missing ? AP_PING_EXEC : AP_PING_ECHO;
+  }
+}
+
+void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
+                    const uint8_t key[16], FILE *diag) {
+  int ping = cfg->method != AP_METHOD_EXEC && cfg->method != AP_METHOD_NONE;
+
+  memset(p, 0, sizeof(*p));
+  p->cfg = cfg;
+  p->diag = diag;
+  ap_echo_open(&p->echo, ping && cfg->family != 6, ping && cfg->family != 4,
+               key);
+}
+
+int ap_pinger_may_spawn(const struct ap_pinger *p) {
+  const struct ap_pinger_cfg *cfg = p->cfg;
+
+  if (cfg->method != AP_METHOD_AUTO)
+    return cfg->method == AP_METHOD_EXEC;
+  return (cfg->family != 6 && p->echo.sock[0].kind == AP_ECHO_NONE) ||
+         (cfg->family != 4 && p->echo.sock[1].kind == AP_ECHO_NONE);
+}
+
+/* What to do about family i having no socket. */
+static void no_socket(const struct ap_pinger *p, int i, char *buf,
+                      size_t len) {
+  snprintf(buf, len, "cannot open an %s socket (%s): run as root, give aping "
+           "the capability (setcap cap_net_raw+ep aping), or let your group "
+           "use ICMP datagram sockets (sysctl net.ipv4.ping_group_range)",
+           fam_name[i], ap_strerror(p->echo.sock[i].err));
+}
+
+/* -m auto came to ping(8) for want of a socket, and ping(8) failed too:
+ * first, why there was no socket. */
+static void explain_sockets(const struct ap_pinger *p, const int need[2]) {
+  char why[512];
+  int i;
+
+  if (p->cfg->method != AP_METHOD_AUTO)
+    return;
+  for (i = 0; i < 2; i++) {
+    if (need[i] && p->echo.sock[i].kind == AP_ECHO_NONE) {
+      no_socket(p, i, why, sizeof(why));
+      fprintf(p->diag, "aping: %s\n", why);
+    }
+  }
+}
+
+/* Says why ping(8) (path, when it was found) cannot be run. */
+static int exec_error(const struct ap_pinger *p, int status,
+                      const char *path, struct ap_err *err) {
+  const char *cmd = path != NULL           ? path
+                    : p->cfg->command != NULL ? p->cfg->command : "ping";
+
+  if (status == UV_ENOENT && strchr(cmd, '/') == NULL)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot run ping(8): '%s' not "
+                      "found in PATH", cmd);
+  return ap_err_set(err, AP_EXIT_SYSTEM, "cannot run ping(8) '%s': %s", cmd,
+                    ap_strerror(status));
+}
+
+/* -m exec, or -m auto without a socket: prepares the ping(8) engine. */
+static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
+                    const struct ap_scan_cfg *scan, struct ap_err *err) {
+  struct ap_exec_cfg cfg = { .command = p->cfg->command,
+                             .count = scan->count,
+                             .timeout_ms = scan->timeout_ms,
+                             .jobs = p->cfg->jobs };
+  char desc[PATH_MAX * 2 + 200];
+  int r, i;
+
+  if (cfg.jobs == 0)
+    cfg.jobs = ap_exec_default_jobs();
+  r = ap_exec_init(&p->exec, loop, &cfg);
+  p->exec_ready = 1;
+  if (r != 0) {
+    explain_sockets(p, need);
+    return exec_error(p, r, NULL, err);
+  }
+  for (i = 0; i < 2 && p->cfg->verbose &&
+              p->cfg->method == AP_METHOD_AUTO; i++)
+    if (need[i] && p->echo.sock[i].kind == AP_ECHO_NONE)
+      fprintf(p->diag, "aping: %s: no socket (%s): using ping(8)\n",
+              fam_name[i], ap_strerror(p->echo.sock[i].err));
+  if (p->cfg->verbose) {
+    ap_exec_describe(&p->exec, desc, sizeof(desc));
+    fprintf(p->diag, "aping: method exec: %s\n", desc);
+  }
+  return 0;
+}
+
+int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
+                     const struct ap_scan_cfg *scan, struct ap_err *err) {
+  int need[2] = { v4, v6 }, i, r;
+  int kind[2] = { p->echo.sock[0].kind, p->echo.sock[1].kind };
+  char why[512];
+
+  p->need[0] = v4;
+  p->need[1] = v6;
+  p->choice = ap_pinger_decide(p->cfg->method, kind, need);
+  if (p->choice == AP_PING_EXEC)
+    return use_exec(p, loop, need, scan, err);
+  /* No child will be spawned: no_new_privs, if the drop left it off. */
+  r = ap_priv_seal();
+  if (r != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot set no_new_privs: %s",
+                      ap_strerror(r));
+  for (i = 0; i < 2 && p->choice == AP_PING_NOSOCKET; i++) {
+    if (need[i] && kind[i] == AP_ECHO_NONE) {
+      no_socket(p, i, why, sizeof(why));
+      return ap_err_set(err, AP_EXIT_SYSTEM, "%s", why);
+    }
+  }
+  for (i = 0; i < 2 && p->choice == AP_PING_ECHO && p->cfg->verbose; i++)
+    if (need[i])
+      fprintf(p->diag, "aping: %s: %s socket\n", fam_name[i],
+              ap_echo_kind_name(kind[i]));
+  /* A raw socket of a family without targets would get a copy of that
+   * family's ICMP traffic for nothing. */
+  ap_echo_keep(&p->echo, v4, v6);
+  return 0;
+}
+
+int ap_pinger_pings(const struct ap_pinger *p) {
+  return p->choice == AP_PING_ECHO || p->choice == AP_PING_EXEC;
+}
+
+struct ap_engine *ap_pinger_engine(struct ap_pinger *p) {
+  switch (p->choice) {
+  case AP_PING_ECHO: return &p->echo.base;
+  case AP_PING_EXEC: return &p->exec.base;
+  default: return NULL;
+  }
+}
+
+void ap_pinger_scan_cfg(const struct ap_pinger *p,
+                        const struct ap_scan_cfg *in,
+                        struct ap_scan_cfg *out) {
+  *out = *in;
+  if (p->cfg->jobs > 0)
+    out->max_inflight = p->cfg->jobs;
+  if (p->choice == AP_PING_EXEC) {
+    out->retries = 0;
+    out->count = 0;
+    out->max_inflight = p->exec.jobs;
+    out->timeout_ms = ap_exec_timeout_ms(&p->exec);
+  }
+}
+
+int ap_pinger_start(struct ap_pinger *p, uv_loop_t *loop) {
+  return p->choice == AP_PING_ECHO ? ap_echo_start(&p->echo, loop) : 0;
+}
+
+unsigned ap_pinger_fds(const struct ap_pinger *p) {
+  return p->choice == AP_PING_EXEC ? ap_exec_fds(&p->exec) : 0;
+}
+
+int ap_pinger_failed(const struct ap_pinger *p, int status,
+                     struct ap_err *err) {
+  if (p->choice != AP_PING_EXEC || p->exec.fatal == 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "%s", ap_strerror(status));
+  explain_sockets(p, p->need);
+  return exec_error(p, p->exec.fatal, p->exec.path, err);
+}
+
+void ap_pinger_counters(const struct ap_pinger *p, uint64_t retries,
+                        uint64_t backoffs, FILE *f) {
+  if (p->choice == AP_PING_ECHO)
+    ap_echo_report(&p->echo, retries, backoffs, f);
+}
+
+void ap_pinger_release(struct ap_pinger *p) {
+  if (p->cfg == NULL)
+    return; /* never opened */
+  if (p->exec_ready)
+    ap_exec_release(&p->exec);
+  p->exec_ready = 0;
+  ap_echo_discard(&p->echo);
+}

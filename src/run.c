@@ -1,0 +1,532 @@
+/* run.c - see run.h. */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "loopwatch.h"
+
+#define LOOP_TURN_MS 100     /* -vv reports loop turns busy this long */
+#define DEFAULT_CONNS 256    /* service checks: connections at once */
+#define BANNER_IDLE_MS 300   /* a banner ends after this much silence */
+/* Targets whose ping verdict may wait for their service checks (and the
+ * other way round) beyond those being checked. */
+#define CHECKS_AHEAD 4096
+
+static struct ap_lw_kind lw_output = AP_LW_KIND("output");
+
+/* ---- the exit status ---- */
+
+int ap_run_status(const struct ap_outcome *o) {
+  if (o->nagios)
+    return o->signum != 0 ? AP_NAGIOS_UNKNOWN : o->nagios_status;
+  if (o->signum != 0)
+    return 128 + o->signum;
+  if (o->unfinished > 0)
+    return AP_EXIT_DEADLINE;
+  if (o->unresolved > 0)
+    return AP_EXIT_NONAME;
+  if (o->state)
+    return o->changed > 0 ? AP_EXIT_CHANGED : AP_EXIT_OK;
+  if (o->have_min_ok)
+    return o->ok >= o->min_ok ? AP_EXIT_OK : AP_EXIT_DOWN;
+  return o->ok == o->targets ? AP_EXIT_OK : AP_EXIT_DOWN;
+}
+
+int ap_run_exit_code(int rc, int nagios, int printed, int broken,
+                     int *unknown_line) {
+  *unknown_line = 0;
+  /* As a filter killed by SIGPIPE would, aping ends quietly with 141
+   * (128 + SIGPIPE), its stop status. */
+  if (broken)
+    return 128 + SIGPIPE;
+  if (!nagios)
+    return rc;
+  if (printed)
+    return rc <= AP_NAGIOS_UNKNOWN ? rc : AP_NAGIOS_UNKNOWN;
+  *unknown_line = 1;
+  return AP_NAGIOS_UNKNOWN;
+}
+
+int ap_run_finish(struct ap_run *r, int rc) {
+  int unknown, code;
+
+  if (r->guard.stdout_broken) {
+    (void) fflush(stdout);
+  } else if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(r->diag, "aping: cannot write output: %s (exit %d)\n",
+            strerror(errno), AP_EXIT_SYSTEM);
+    rc = AP_EXIT_SYSTEM;
+  }
+  code = ap_run_exit_code(rc, r->cfg->out.format == AP_FORMAT_NAGIOS,
+                          r->nagios_printed, r->guard.stdout_broken,
+                          &unknown);
+  if (unknown) {
+    printf("APING UNKNOWN - %s (see standard error)\n",
+           rc == AP_EXIT_NONAME   ? "no target name could be resolved"
+           : rc == AP_EXIT_USAGE  ? "bad usage"
+           : rc == AP_EXIT_LOCKED ? "another run holds the lock"
+                                  : "system error");
+    fflush(stdout);
+  }
+  return code;
+}
+
+/* ---- output ---- */
+
+/* Hands one target's result to the output, out of the progress line's
+ * way. */
+static void show(struct ap_run *r, const struct ap_result *res) {
+  ap_loopwatch_note(&lw_output);
+  if (r->clear_progress)
+    ap_progress_clear(&r->progress);
+  ap_out_result(&r->out, res);
+}
+
+static void progress_count_cb(struct ap_progress *p, uint64_t *done,
+                              uint64_t *total, uint64_t *alive) {
+  struct ap_run *r = ap_container_of(p, struct ap_run, progress);
+
+  *total = r->total;
+  *done = r->checking ? ap_combine_emitted(&r->comb)
+                      : r->total - ap_scan_missing(&r->scan);
+  *alive = r->out.alive;
+}
+
+/* An auto/always/never setting: auto is on when fd is a terminal. */
+static int when_on(int when, int fd) {
+  return when == AP_WHEN_ALWAYS || (when == AP_WHEN_AUTO && isatty(fd));
+}
+
+/* Starts the progress line (which does not keep the loop alive). */
+static void start_progress(struct ap_run *r) {
+  if (when_on(r->cfg->run.progress, STDERR_FILENO) &&
+      ap_progress_start(&r->progress, r->loop, r->diag,
+                        progress_count_cb) == 0)
+    r->clear_progress =
+        r->cfg->out.outfile == NULL && isatty(STDOUT_FILENO);
+}
+
+/* Closes it and lets the loop finish. */
+static void stop_progress(struct ap_run *r) {
+  ap_progress_close(&r->progress);
+  r->clear_progress = 0;
+  ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+}
+
+static int open_output(struct ap_run *r, struct ap_err *err) {
+  const struct ap_config *c = r->cfg;
+  int rc = ap_out_open(&r->out, &c->out, &r->in.shown, c->scan.count > 0,
+                       c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
+
+  r->out_open = rc == 0;
+  return rc;
+}
+
+/* ---- the unfinished ---- */
+
+static void unfinished_cb(uint64_t idx, void *ctx) {
+  struct ap_run *r = ctx;
+  struct ap_result res;
+
+  memset(&res, 0, sizeof(res));
+  res.idx = idx;
+  res.verdict = AP_UNFINISHED;
+  ap_tset_at(&r->in.set, idx, &res.addr);
+  ap_out_result(&r->out, &res);
+}
+
+static void unanswered_cb(const char *name, void *ctx) {
+  ap_out_unfinished_name(&((struct ap_run *) ctx)->out, name);
+}
+
+/* Lists what a stopped run left without a result, walking its order
+ * again: the targets the last stage (the combiner, else the scan) did not
+ * finish; before probing began, every target, and every name whose lookup
+ * was still unanswered. */
+static void list_unfinished(struct ap_run *r) {
+  const struct ap_order_cfg *oc = &r->cfg->order;
+  const struct ap_bitmap *done = NULL;
+  uint64_t missing = r->total;
+  struct ap_order again;
+
+  ap_order_init(&again, r->in.set.count, !oc->sequential, r->seed, oc->shard,
+                oc->nshards);
+  if (r->checking) {
+    done = ap_combine_done(&r->comb);
+    missing = r->total - ap_combine_emitted(&r->comb);
+  } else if (r->pinging) {
+    done = ap_scan_done(&r->scan);
+    missing = ap_scan_missing(&r->scan);
+  }
+  ap_order_each_missing(&again, done, missing, unfinished_cb, r);
+  if (!r->pinging && !r->checking)
+    ap_intake_each_unanswered(&r->in, unanswered_cb, r);
+}
+
+/* ---- the run end ---- */
+
+/* How the probing ended: 0, UV_ECANCELED (stopped), or the UV_E* code of
+ * what failed. */
+static int probe_status(const struct ap_run *r) {
+  int status = r->checking ? ap_svc_status(&r->svc) : 0;
+
+  if (r->pinging && (status == 0 || status == UV_ECANCELED) &&
+      ap_scan_status(&r->scan) != 0)
+    status = ap_scan_status(&r->scan);
+  if (r->oom)
+    status = UV_ENOMEM;
+  return status;
+}
+
+/* Frees the stages, once the loop has run out. */
+static void release_stages(struct ap_run *r) {
+  if (r->pinging)
+    ap_scan_release(&r->scan);
+  if (r->checking)
+    ap_combine_release(&r->comb);
+  free(r->checks);
+  r->checks = NULL;
+  r->pinging = r->checking = 0;
+}
+
+/* The one end of every run: what it left unfinished, the summary, the
+ * counters, the files put in place, the exit status. */
+static int run_end(struct ap_run *r, int status, struct ap_err *err) {
+  const struct ap_config *c = r->cfg;
+  uint64_t elapsed, retries, backoffs;
+  struct ap_outcome o;
+  struct ap_totals t;
+  int rc;
+
+  if (status == UV_ECANCELED)
+    list_unfinished(r);
+  fflush(stdout); /* the verdicts before the summary, on a shared tty */
+  elapsed = uv_hrtime() - r->start_ns;
+  if (c->run.summary)
+    ap_out_summary(&r->out, r->diag, r->total + r->in.pending,
+                   r->in.unresolved, elapsed);
+  if (c->run.summary && c->run.verbose && r->pinging) {
+    ap_scan_counts(&r->scan, &retries, &backoffs);
+    ap_pinger_counters(r->ping, retries, backoffs, r->diag);
+  }
+  release_stages(r);
+  r->out_open = 0;
+  if (status != 0 && status != UV_ECANCELED) {
+    ap_out_release(&r->out);
+    return ap_pinger_failed(r->ping, status, err);
+  }
+  rc = ap_out_close(&r->out, r->total + r->in.pending, r->in.unresolved,
+                    elapsed, ap_guard_why(&r->guard), err);
+  if (rc != 0)
+    return rc;
+  r->nagios_printed = c->out.format == AP_FORMAT_NAGIOS;
+  ap_out_tally(&r->out, &t);
+  memset(&o, 0, sizeof(o));
+  o.nagios = c->out.format == AP_FORMAT_NAGIOS;
+  o.nagios_status = ap_out_status(&r->out);
+  o.signum = r->guard.signum;
+  o.targets = r->total;
+  o.ok = t.ok;
+  o.unfinished = t.unfinished;
+  o.unresolved = r->in.unresolved;
+  o.state = c->out.state != NULL;
+  o.changed = t.changed;
+  o.have_min_ok = c->run.have_min_ok;
+  o.min_ok = c->run.min_ok;
+  return ap_run_status(&o);
+}
+
+/* ---- probing ---- */
+
+/* The random order's seed: --seed, else random bytes, else the clock.
+ * Shards of one sweep must share one order: without --seed they all use
+ * seed 0 rather than each a random one. */
+static uint64_t order_seed(const struct ap_order_cfg *oc, uint64_t now) {
+  uint64_t seed = oc->seed;
+
+  if (oc->have_seed || oc->nshards > 1)
+    return seed;
+  if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+    seed = now;
+  return seed;
+}
+
+static void set_order(struct ap_run *r, uint64_t now) {
+  const struct ap_order_cfg *oc = &r->cfg->order;
+
+  r->seed = order_seed(oc, now);
+  ap_order_init(&r->order, r->in.set.count, !oc->sequential, r->seed,
+                oc->shard, oc->nshards);
+  r->total = r->order.left;
+}
+
+static void verdict_cb(struct ap_scan *s, const struct ap_result *res) {
+  show(ap_container_of(s, struct ap_run, scan), res);
+}
+
+static void ping_cb(struct ap_scan *s, const struct ap_result *res) {
+  struct ap_run *r = ap_container_of(s, struct ap_run, scan);
+
+  if (ap_combine_ping(&r->comb, res) != 0) {
+    r->oom = 1;
+    ap_scan_stop(&r->scan);
+    ap_svc_stop(&r->svc);
+  }
+}
+
+static void emit_cb(struct ap_combine *v, const struct ap_result *res) {
+  show(ap_container_of(v, struct ap_run, comb), res);
+}
+
+/* The guard's stop while probing: returns whether anything still ran. */
+static int stop_probing(void *ctx) {
+  struct ap_run *r = ctx;
+  int was = 0;
+
+  if (r->pinging)
+    was |= ap_scan_stop(&r->scan);
+  if (r->checking)
+    was |= ap_svc_stop(&r->svc);
+  return was;
+}
+
+/* The ping scan ended.  If it failed (ping(8) cannot be run, a socket
+ * error), the checks stop too: their targets would wait for ping verdicts
+ * that never come. */
+static void gate_closed_cb(struct ap_cgate *g) {
+  struct ap_run *r = ap_container_of(g, struct ap_run, gate);
+  int status = ap_scan_status(&r->scan);
+
+  if (status != 0 && status != UV_ECANCELED)
+    (void) ap_svc_stop(&r->svc);
+}
+
+/* The checks of every target, in --tcp order, then --telnet's port unless
+ * --tcp has it (then that check speaks Telnet).  Returns 0 or UV_ENOMEM. */
+static int build_checks(struct ap_run *r) {
+  const struct ap_services_cfg *sc = &r->cfg->svc;
+  size_t i, n = sc->ports.n;
+
+  r->checks = calloc(n + 1, sizeof(*r->checks));
+  if (r->checks == NULL)
+    return UV_ENOMEM;
+  for (i = 0; i < n; i++) {
+    r->checks[i].port = sc->ports.v[i];
+    r->checks[i].mode = sc->banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
+    if (sc->ports.v[i] == sc->telnet_port)
+      r->checks[i].mode = AP_TCP_TELNET;
+  }
+  if (sc->telnet_port != 0 && ap_ports_find(&sc->ports, sc->telnet_port) < 0)
+    r->checks[n++] = (struct ap_svc_check){ .port = sc->telnet_port,
+                                            .mode = AP_TCP_TELNET };
+  r->nchecks = n;
+  return 0;
+}
+
+/* A check takes at most as long as a silent target's pings: -t, and the
+ * wait of each retry. */
+static uint64_t check_timeout(const struct ap_scan_cfg *sc) {
+  double wait = (double) sc->timeout_ms, all = 0;
+  unsigned k;
+
+  for (k = 0; k <= sc->retries; k++, wait *= sc->backoff)
+    all += wait;
+  return all > 86400000.0 ? 86400000 : (uint64_t) all;
+}
+
+/* Sets up the service checks, behind which the ping scan (unless -m none)
+ * waits at its gate.  Returns 0 or a UV_E* code. */
+static int init_checks(struct ap_run *r) {
+  const struct ap_config *c = r->cfg;
+  unsigned conns = c->ping.jobs > 0 ? c->ping.jobs : DEFAULT_CONNS;
+  struct ap_svc_cfg cfg = {
+    .checks = r->checks,
+    .nchecks = r->nchecks,
+    .tcp = { .timeout_ms = check_timeout(&c->scan),
+             .idle_ms = BANNER_IDLE_MS, .cap = c->svc.banner_bytes },
+    .expect = c->svc.have_expect ? &c->svc.expect : NULL,
+    .max_conns = conns,
+    .fd_reserve = ap_pinger_fds(r->ping),
+    .rate = c->scan.rate,
+    .ahead_limit = r->pinging ? CHECKS_AHEAD + conns : 0,
+  };
+  int err;
+
+  r->svc_order = r->order;
+  ap_combine_init(&r->comb, r->nchecks, r->pinging, c->svc.any, emit_cb);
+  err = ap_combine_track(&r->comb, r->in.set.count);
+  if (err == 0)
+    err = ap_svc_init(&r->svc, r->loop, &r->in.set, &r->svc_order, &r->comb,
+                      &cfg);
+  if (err == 0 && r->pinging)
+    ap_cgate_init(&r->gate, ap_pinger_engine(r->ping), &r->comb,
+                  CHECKS_AHEAD + conns, gate_closed_cb);
+  return err;
+}
+
+/* Sets up and starts the stages.  Returns 0 or a UV_E* code. */
+static int start_stages(struct ap_run *r) {
+  struct ap_engine *engine = ap_pinger_engine(r->ping);
+  struct ap_scan_cfg scfg;
+  int err = 0;
+
+  r->pinging = engine != NULL;
+  r->checking = r->cfg->svc.ports.n > 0 || r->cfg->svc.telnet_port != 0;
+  if (r->checking) {
+    err = build_checks(r);
+    if (err == 0)
+      err = init_checks(r);
+    if (r->pinging)
+      engine = &r->gate.base;
+  }
+  if (err == 0 && r->pinging) {
+    ap_pinger_scan_cfg(r->ping, &r->cfg->scan, &scfg);
+    err = ap_scan_init(&r->scan, r->loop, &r->in.set, &r->order, engine,
+                       &scfg, r->checking ? ping_cb : verdict_cb);
+    if (err == 0 && r->checking)
+      ap_cgate_attach(&r->gate);
+    if (err == 0)
+      err = ap_pinger_start(r->ping, r->loop);
+    if (err == 0)
+      err = ap_scan_start(&r->scan);
+  }
+  if (err == 0 && r->checking)
+    err = ap_svc_start(&r->svc);
+  return err;
+}
+
+/* Probes every target (pings, checks, or both), then ends the run. */
+static int probe(struct ap_run *r, struct ap_err *err) {
+  int rc, status;
+
+  r->start_ns = uv_hrtime();
+  set_order(r, r->start_ns);
+  rc = open_output(r, err);
+  if (rc != 0)
+    return rc;
+  status = start_stages(r);
+  if (status != 0) {
+    ap_out_release(&r->out);
+    r->out_open = 0;
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot start: %s",
+                      ap_strerror(status));
+  }
+  if (r->checking && r->cfg->run.verbose)
+    fprintf(r->diag, "aping: TCP: at most %u connections at once\n",
+            ap_svc_conns(&r->svc));
+  ap_guard_watch(&r->guard, stop_probing, r);
+  start_progress(r);
+  ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+  ap_guard_watch(&r->guard, NULL, NULL);
+  stop_progress(r);
+  return run_end(r, probe_status(r), err);
+}
+
+/* A stop while names were still resolving: nothing is probed, and every
+ * target and every name still unanswered is unfinished. */
+static int stopped_early(struct ap_run *r, struct ap_err *err) {
+  int rc;
+
+  r->start_ns = r->cfg->run.start_ns;
+  set_order(r, uv_hrtime());
+  rc = open_output(r, err);
+  return rc != 0 ? rc : run_end(r, UV_ECANCELED, err);
+}
+
+/* ---- the run ---- */
+
+void ap_run_init(struct ap_run *r, uv_loop_t *loop,
+                 const struct ap_config *cfg, struct ap_pinger *ping,
+                 FILE *diag) {
+  memset(r, 0, sizeof(*r));
+  r->loop = loop;
+  r->cfg = cfg;
+  r->ping = ping;
+  r->diag = diag;
+  ap_intake_init(&r->in, &cfg->intake, diag);
+}
+
+static int take_lock(const char *path, struct ap_err *err) {
+  int e;
+
+  if (path == NULL)
+    return 0;
+  e = ap_lock_take(path);
+  if (e == UV_EBUSY)
+    return ap_err_set(err, AP_EXIT_LOCKED, "another run holds the lock "
+                      "'%s'", path);
+  if (e != 0)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot lock '%s': %s", path,
+                      ap_strerror(e));
+  return 0;
+}
+
+static int stop_resolving(void *ctx) {
+  ap_intake_stop(ctx);
+  return 1;
+}
+
+/* Resolves the names, until they are all answered or the guard stops it.
+ * Returns 0 or an exit status. */
+static int resolve(struct ap_run *r, struct ap_err *err) {
+  int rc = ap_intake_resolve(&r->in, r->loop, err);
+
+  if (rc != 0)
+    return rc;
+  ap_guard_watch(&r->guard, stop_resolving, &r->in);
+  ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+  ap_guard_watch(&r->guard, NULL, NULL);
+  return ap_intake_finish(&r->in, err);
+}
+
+/* Chooses how to ping what there is to probe, and probes it. */
+static int probe_all(struct ap_run *r, struct ap_err *err) {
+  int rc, v4, v6;
+
+  if (r->in.set.count == 0) {
+    if (r->in.unresolved > 0)
+      return AP_EXIT_NONAME;
+    return ap_err_set(err, AP_EXIT_USAGE, "no targets left to probe");
+  }
+  ap_intake_families(&r->in, &v4, &v6);
+  rc = ap_pinger_choose(r->ping, r->loop, v4, v6, &r->cfg->scan, err);
+  return rc != 0 ? rc : probe(r, err);
+}
+
+int ap_run_go(struct ap_run *r, struct ap_err *err) {
+  int rc;
+
+  err->code = 0;
+  rc = take_lock(r->cfg->run.lock, err);
+  if (rc == 0)
+    rc = ap_intake_collect(&r->in, err);
+  if (rc != 0)
+    return rc;
+  ap_guard_start(&r->guard, r->loop, r->cfg->run.deadline_ms,
+                 r->cfg->run.start_ns);
+  rc = resolve(r, err);
+  if (rc == 0 && ap_guard_stopped(&r->guard))
+    rc = stopped_early(r, err);
+  else if (rc == 0)
+    rc = probe_all(r, err);
+  ap_guard_close(&r->guard, r->loop, ap_intake_abandoned(&r->in));
+  return rc;
+}
+
+int ap_run_abandoned(const struct ap_run *r) {
+  return ap_intake_abandoned(&r->in);
+}
+
+void ap_run_release(struct ap_run *r) {
+  if (r->out_open)
+    ap_out_release(&r->out);
+  r->out_open = 0;
+  release_stages(r);
+  ap_intake_release(&r->in);
+}

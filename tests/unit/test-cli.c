@@ -1,0 +1,342 @@
+/* test-cli.c - the option table: every option parses, values out of range
+ * and options that conflict are refused with a message naming them, and
+ * the usage line and --help list every option. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "tap.h"
+
+/* Parses the words (NULL-terminated, "aping" first) into *c.  Returns
+ * what ap_cli_parse() returned; err keeps the message. */
+static int parse(struct ap_config *c, struct ap_err *err, const char **words) {
+  char *argv[64];
+  int argc = 0;
+
+  while (words[argc] != NULL && argc < 63) {
+    argv[argc] = (char *) words[argc];
+    argc++;
+  }
+  argv[argc] = NULL;
+  ap_config_defaults(c);
+  memset(err, 0, sizeof(*err));
+  return ap_cli_parse(c, argc, argv, err);
+}
+
+/* The option as typed: "--name" if it has one, else "-L". */
+static const char *spelt(const struct ap_opt *o, char *buf, size_t len) {
+  return ap_opt_name(o, buf, len);
+}
+
+/* A value every option of its kind takes. */
+static const char *good_value(const struct ap_opt *o, char *buf,
+                              size_t len) {
+  static const struct { const char *opt; const char *value; } fn[] = {
+    { "--telnet", "2323" }, { "--tcp", "22,80" }, { "--expect", "^SSH" },
+    { "--shard", "2/3" }, { "-i", "20" }, { "-o", "out.txt" },
+    { "--warn", "2" }, { "--crit", "10%" }, { "--deadline", "1.5" },
+    { "--ping-command", "/bin/ping" },
+  };
+  char name[64];
+  size_t i;
+
+  switch (o->kind) {
+  case AP_OPT_UINT:
+    snprintf(buf, len, "%llu", (unsigned long long) o->min);
+    return buf;
+  case AP_OPT_REAL:
+    snprintf(buf, len, "%g", o->rmin);
+    return buf;
+  case AP_OPT_WORD: return o->words[0];
+  case AP_OPT_STR: case AP_OPT_LIST: return "value";
+  case AP_OPT_FN:
+    spelt(o, name, sizeof(name));
+    for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++)
+      if (strcmp(fn[i].opt, name) == 0)
+        return fn[i].value;
+    return NULL;
+  default: return NULL;
+  }
+}
+
+/* Options that need another to make sense, for the table walk. */
+static void partners(const char *name, const char **w, int *n) {
+  if (strcmp(name, "--banner") == 0 || strcmp(name, "--banner-bytes") == 0 ||
+      strcmp(name, "--expect") == 0 || strcmp(name, "--any") == 0) {
+    w[(*n)++] = "--tcp";
+    w[(*n)++] = "22";
+    w[(*n)++] = "--banner";
+  } else if (strcmp(name, "--warn") == 0 || strcmp(name, "--crit") == 0) {
+    w[(*n)++] = "--format";
+    w[(*n)++] = "nagios";
+  } else if (strcmp(name, "-m") == 0) {
+    w[(*n)++] = "--tcp"; /* the first word is auto; none would need it */
+    w[(*n)++] = "22";
+  }
+}
+
+static void test_every_option_parses(void) {
+  size_t n, i;
+  const struct ap_opt *opts = ap_cli_options(&n);
+  struct ap_config c;
+  struct ap_err err;
+  char name[64], vbuf[64], joined[128];
+
+  EXPECT(n >= 40);
+  for (i = 0; i < n; i++) {
+    const struct ap_opt *o = &opts[i];
+    const char *w[16] = { "aping" };
+    const char *v = good_value(o, vbuf, sizeof(vbuf));
+    int k = 1, r;
+
+    spelt(o, name, sizeof(name));
+    partners(name, w, &k);
+    if (o->optional && v != NULL) {
+      snprintf(joined, sizeof(joined), "%s=%s", name, v);
+      w[k++] = joined;
+    } else {
+      w[k++] = name;
+      if (v != NULL)
+        w[k++] = v;
+    }
+    w[k++] = "192.0.2.1";
+    r = parse(&c, &err, w);
+    if (o->kind == AP_OPT_HELP)
+      EXPECT(r == AP_CLI_HELP);
+    else if (o->kind == AP_OPT_VERSION)
+      EXPECT(r == AP_CLI_VERSION);
+    else if (r != AP_CLI_RUN) {
+      printf("# %s %s: %s\n", name, v ? v : "", err.msg);
+      EXPECT(r == AP_CLI_RUN);
+    }
+    ap_cli_release(&c);
+  }
+}
+
+static void test_values_land(void) {
+  const char *w[] = { "aping", "-t", "750", "-r", "3", "-c", "4", "-B",
+                      "1.5", "-i", "20", "-j", "9", "--shard", "2/5",
+                      "--seed", "42", "--order", "sequential", "-6",
+                      "--telnet", "-f", "a", "-f", "b", "--exclude",
+                      "2001:db8::1", "-vv", "-q", "--format", "json",
+                      "--deadline", "2.5", "-o", "-", "2001:db8::/120",
+                      NULL };
+  struct ap_config c;
+  struct ap_err err;
+
+  EXPECT(parse(&c, &err, w) == AP_CLI_RUN);
+  EXPECT(c.scan.timeout_ms == 750 && c.scan.retries == 3);
+  EXPECT(c.scan.count == 4 && c.scan.backoff == 1.5);
+  EXPECT(c.scan.rate == 50.0);
+  EXPECT(c.ping.jobs == 9);
+  EXPECT(c.order.shard == 2 && c.order.nshards == 5);
+  EXPECT(c.order.seed == 42 && c.order.have_seed && c.order.sequential);
+  EXPECT(c.intake.family == 6 && c.ping.family == 6);
+  EXPECT(c.svc.telnet_port == 23);
+  EXPECT(c.intake.files.n == 2 && strcmp(c.intake.files.v[1], "b") == 0);
+  EXPECT(c.intake.excl.n == 1);
+  EXPECT(c.run.verbose == 2 && c.ping.verbose == 2);
+  EXPECT(c.out.show == AP_SHOW_NONE && c.out.format == AP_FORMAT_JSON);
+  EXPECT(c.run.deadline_ms == 2500);
+  EXPECT(c.out.outfile == NULL);
+  EXPECT(c.intake.targets.n == 1 &&
+         strcmp(c.intake.targets.v[0], "2001:db8::/120") == 0);
+  ap_cli_release(&c);
+}
+
+static void test_defaults(void) {
+  const char *w[] = { "aping", "192.0.2.1", NULL };
+  struct ap_config c;
+  struct ap_err err;
+
+  EXPECT(parse(&c, &err, w) == AP_CLI_RUN);
+  EXPECT(c.scan.timeout_ms == 500 && c.scan.retries == 1);
+  EXPECT(c.scan.backoff == 2.0 && c.scan.rate == 10000.0);
+  EXPECT(c.scan.count == 0 && c.ping.jobs == 0);
+  EXPECT(c.intake.max_targets == 1ULL << 24);
+  EXPECT(c.order.shard == 1 && c.order.nshards == 1 && !c.order.have_seed);
+  EXPECT(c.svc.banner_bytes == 1024 && c.svc.telnet_port == 0);
+  EXPECT(c.ping.method == AP_METHOD_AUTO);
+  ap_cli_release(&c);
+}
+
+/* words must be refused with exit 3 and a message holding needle. */
+static int refused(const char *needle, const char **words) {
+  struct ap_config c;
+  struct ap_err err;
+  int r = parse(&c, &err, words);
+
+  ap_cli_release(&c);
+  if (r == AP_CLI_ERROR && err.code == AP_EXIT_USAGE &&
+      strstr(err.msg, needle) != NULL && strstr(err.msg, "(exit 3)") != NULL)
+    return 1;
+  printf("# wanted '%s', got %d: %s\n", needle, r, err.msg);
+  return 0;
+}
+
+#define REFUSED(needle, ...) \
+  EXPECT(refused(needle, (const char *[]){ "aping", __VA_ARGS__, NULL }))
+
+static void test_ranges(void) {
+  size_t n, i;
+  const struct ap_opt *opts = ap_cli_options(&n);
+  char name[64], low[32], high[32], want[128];
+
+  for (i = 0; i < n; i++) {
+    const struct ap_opt *o = &opts[i];
+    if (o->kind != AP_OPT_UINT)
+      continue;
+    spelt(o, name, sizeof(name));
+    snprintf(want, sizeof(want), "invalid %s 'x': need a whole number", name);
+    REFUSED(want, name, "x", "192.0.2.1");
+    snprintf(want, sizeof(want), "invalid %s '-1'", name);
+    REFUSED(want, name, "-1", "192.0.2.1");
+    if (o->min > 0) {
+      snprintf(low, sizeof(low), "%llu", (unsigned long long) o->min - 1);
+      snprintf(want, sizeof(want), "invalid %s '%s'", name, low);
+      REFUSED(want, name, low, "192.0.2.1");
+    }
+    if (o->max < UINT64_MAX) {
+      snprintf(high, sizeof(high), "%llu", (unsigned long long) o->max + 1);
+      snprintf(want, sizeof(want), "invalid %s '%s'", name, high);
+      REFUSED(want, name, high, "192.0.2.1");
+    }
+  }
+  REFUSED("invalid -t '0': need a whole number from 1 to 3600000", "-t", "0",
+          "192.0.2.1");
+  REFUSED("invalid -B '0.5': need a number from 1 to 10", "-B", "0.5", "x");
+  REFUSED("invalid --rate 'fast'", "--rate", "fast", "x");
+  REFUSED("invalid -i '-1'", "-i", "-1", "x");
+  REFUSED("invalid -m 'carrier-pigeon': need auto, icmp, exec or none", "-m",
+          "carrier-pigeon", "x");
+  REFUSED("invalid --shard '3/2'", "--shard", "3/2", "x");
+  REFUSED("invalid --tcp '0'", "--tcp", "0", "x");
+  REFUSED("invalid --telnet '0'", "--telnet=0", "x");
+  REFUSED("invalid --expect '('", "--expect", "(", "--telnet", "x");
+  REFUSED("invalid --warn '5x'", "--format", "nagios", "--warn", "5x", "x");
+  REFUSED("invalid --deadline '0'", "--deadline", "0", "x");
+  REFUSED("invalid --ping-command ''", "--ping-command", "", "x");
+}
+
+static void test_syntax(void) {
+  REFUSED("unknown option '--frobnicate'", "--frobnicate", "x");
+  REFUSED("unknown option '-Z'", "-Z", "x");
+  REFUSED("option '--any' does not take a value", "--any=yes", "x");
+  REFUSED("option '-t' needs a value", "x", "-t");
+  REFUSED("option '--rate' needs a value", "x", "--rate");
+  REFUSED("--expect given twice ('b')", "--telnet", "--expect", "a",
+          "--expect", "b", "x");
+}
+
+static void test_conflicts(void) {
+  struct ap_config c;
+  struct ap_err err;
+
+  REFUSED("-4 and -6 given together", "-4", "-6", "x");
+  REFUSED("-i and --rate given together", "-i", "10", "--rate", "5", "x");
+  REFUSED("-x and --state given together", "-x", "1", "--state", "s", "x");
+  REFUSED("-x does not apply to --format nagios", "-x", "1", "--format",
+          "nagios", "x");
+  REFUSED("--warn and --crit need --format nagios", "--warn", "1", "x");
+  REFUSED("--banner needs --tcp", "--banner", "x");
+  REFUSED("--expect needs --banner or --telnet", "--tcp", "22", "--expect",
+          "a", "x");
+  REFUSED("--banner-bytes needs --banner or --telnet", "--banner-bytes", "9",
+          "x");
+  REFUSED("--any needs --tcp or --telnet", "--any", "x");
+  REFUSED("-m none needs --tcp or --telnet", "-m", "none", "x");
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-v", NULL }) ==
+         AP_CLI_USAGE);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-f", "h", NULL }) ==
+         AP_CLI_RUN);
+  ap_cli_release(&c);
+}
+
+/* Whether text has "  OPT" at a line's start or ", OPT", followed by a
+ * space, '=', '[', ',' or the line's end. */
+static int lists(const char *text, const char *opt) {
+  size_t len = strlen(opt);
+  const char *p;
+
+  for (p = strstr(text, opt); p != NULL; p = strstr(p + 1, opt)) {
+    int before = (p - text >= 3 && p[-1] == ' ' && p[-2] == ' ' &&
+                  p[-3] == '\n') ||
+                 (p - text >= 2 && p[-1] == ' ' && p[-2] == ',') ||
+                 (p - text >= 1 && p[-1] == '[');
+    char after = p[len];
+    if (before && (after == ' ' || after == '=' || after == '[' ||
+                   after == ',' || after == '\n' || after == ']'))
+      return 1;
+  }
+  return 0;
+}
+
+static void test_help_lists_every_option(void) {
+  size_t n, i;
+  const struct ap_opt *opts = ap_cli_options(&n);
+  char *help = NULL, *usage = NULL, opt[64];
+  size_t hlen = 0, ulen = 0;
+  FILE *h = open_memstream(&help, &hlen), *u = open_memstream(&usage, &ulen);
+
+  ap_cli_help(h);
+  ap_cli_usage(u);
+  fclose(h);
+  fclose(u);
+  EXPECT(strncmp(help, usage, ulen) == 0); /* help opens with the usage */
+  for (i = 0; i < n; i++) {
+    const struct ap_opt *o = &opts[i];
+    if (o->letter != 0) {
+      snprintf(opt, sizeof(opt), "-%c", o->letter);
+      if (!lists(help + ulen, opt)) {
+        printf("# --help lacks %s\n", opt);
+        EXPECT(0);
+      }
+    }
+    if (o->name != NULL) {
+      snprintf(opt, sizeof(opt), "--%s", o->name);
+      if (!lists(help + ulen, opt) ||
+          (o->letter == 0 && !lists(usage, opt))) {
+        printf("# --help or usage lacks %s\n", opt);
+        EXPECT(0);
+      }
+    }
+    EXPECT(o->help != NULL && o->help[0] != '\0');
+    EXPECT(o->kind != AP_OPT_WORD || o->words != NULL);
+    EXPECT(o->kind != AP_OPT_FN || o->fn != NULL);
+  }
+  /* Every line fits in 80 columns. */
+  for (char *p = help, *nl; *p != '\0'; p = nl + 1) {
+    nl = strchr(p, '\n');
+    if (nl == NULL)
+      break;
+    EXPECT(nl - p <= 79);
+  }
+  free(help);
+  free(usage);
+}
+
+static void test_names_unique(void) {
+  size_t n, i, j;
+  const struct ap_opt *opts = ap_cli_options(&n);
+
+  for (i = 0; i < n; i++)
+    for (j = i + 1; j < n; j++) {
+      EXPECT(opts[i].letter == 0 || opts[i].letter != opts[j].letter);
+      EXPECT(opts[i].name == NULL || opts[j].name == NULL ||
+             strcmp(opts[i].name, opts[j].name) != 0);
+    }
+}
+
+int main(void) {
+  RUN(test_every_option_parses);
+  RUN(test_values_land);
+  RUN(test_defaults);
+  RUN(test_ranges);
+  RUN(test_syntax);
+  RUN(test_conflicts);
+  RUN(test_help_lists_every_option);
+  RUN(test_names_unique);
+  return tap_done();
+}
