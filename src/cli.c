@@ -322,14 +322,13 @@ static void help_left(const struct ap_opt *o, char *buf, size_t len) {
 }
 
 /* Writes text from column col, wrapped at HELP_WIDTH, continuation lines
- * indented to HELP_COL. */
+ * indented to HELP_COL; a line feed in text starts a new line there. */
 static void help_text(FILE *f, const char *text, size_t col) {
-  const char *p = text, *end;
+  const char *p = text;
   size_t word;
 
   while (*p != '\0') {
-    end = strchr(p, ' ');
-    word = end ? (size_t) (end - p) : strlen(p);
+    word = strcspn(p, " \n");
     if (col > HELP_COL && col + 1 + word > HELP_WIDTH) {
       fprintf(f, "\n%*s", HELP_COL, "");
       col = HELP_COL;
@@ -340,7 +339,11 @@ static void help_text(FILE *f, const char *text, size_t col) {
     fwrite(p, 1, word, f);
     col += word;
     p += word;
-    while (*p == ' ')
+    if (*p == '\n') {
+      fprintf(f, "\n%*s", HELP_COL, "");
+      col = HELP_COL;
+    }
+    while (*p == ' ' || *p == '\n')
       p++;
   }
   putc('\n', f);

@@ -64,7 +64,7 @@ static const struct ap_opt options[] = {
     .dest = CFG(ping.method), .group = "Method",
     .help = "icmp: a raw ICMP socket if permitted, else an ICMP datagram "
             "socket; exec: run ping(8) per target; auto (default): icmp if "
-            "a socket can be opened, else exec; -m none: no ping, only the "
+            "a socket can be opened, else exec\n-m none: no ping, only the "
             "service checks below" },
   { .name = "ping-command", .kind = AP_OPT_FN, .fn = opt_command,
     .meta = "path", .help = "with exec, run PATH instead of ping from PATH" },
