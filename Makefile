@@ -30,12 +30,16 @@ endif
 ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
-# Everything but main.c: the unit tests link against these too.
-LIB_SRC = src/bitmap.c src/vec.c src/addr.c src/target.c src/order.c src/siphash.c src/icmp.c \
-  src/tally.c src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
-  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
-  src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
-  src/pingout.c src/exec.c src/tfile.c src/loopwatch.c
+# The compiler writes each object's header dependencies next to it (foo.o:
+# foo.d; a program built in one step from its .c: PROG.d), so that a
+# changed header rebuilds only what includes it; -MP keeps a deleted
+# header from stopping the build.
+DEPFLAGS = -MMD -MP
+
+# Every module but main.c, found rather than listed, so that a new
+# src/*.c needs no edit here: aping, the unit tests and the fuzz targets
+# link against these.
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -44,11 +48,12 @@ all: aping
 aping: src/main.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJ) $(LIBS)
 
-src/%.o: src/%.c src/*.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+src/%.o: src/%.c
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+tests/unit/test-%: tests/unit/test-%.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(LIB_OBJ) $(LIBS)
 
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
@@ -81,16 +86,17 @@ log_path=$$log/asan:$(ASAN_OPTIONS) \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:$\
 log_path=$$log/ubsan:$(UBSAN_OPTIONS)
 
-build/asan/%.o: src/%.c src/*.h
+build/asan/%.o: src/%.c
 	@mkdir -p build/asan
-	$(ASAN_CC) $(ASAN_CFLAGS) -c -o $@ $<
+	$(ASAN_CC) $(ASAN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 aping-asan: build/asan/main.o $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ build/asan/main.o $(ASAN_OBJ) \
 	  $(LIBS)
 
-build/asan/test-%: tests/unit/test-%.c tests/unit/tap.h $(ASAN_OBJ)
-	$(ASAN_CC) $(ASAN_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(ASAN_OBJ) $(LIBS)
+build/asan/test-%: tests/unit/test-%.c $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(ASAN_OBJ) $(LIBS)
 
 # The tests find a running aping by its process name, so check-asan runs
 # a copy called aping.
@@ -189,7 +195,8 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping aping-asan src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -f aping aping-asan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
+	  $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
@@ -205,6 +212,9 @@ deps:
 	else \
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
+
+# The header dependencies the compiler wrote (none before the first build).
+-include $(wildcard src/*.d tests/unit/*.d build/asan/*.d)
 
 .PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
   clean deps deb rpm

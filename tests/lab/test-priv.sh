@@ -35,7 +35,7 @@ trap 'rm -rf "$tmp"; lab_down' EXIT
 chmod 755 "$tmp"
 mkdir "$tmp/build"
 cp -r "$SRC/Makefile" "$SRC/src" "$tmp/build/"
-rm -f "$tmp/build"/src/*.o
+rm -f "$tmp/build"/src/*.[od]
 make -s -C "$tmp/build" WITH_LIBCAP=no aping >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log"; skip_all "cannot build WITH_LIBCAP=no"; }
 # Each build's copies: as is (root), with the file capability, setuid root.
