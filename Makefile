@@ -126,8 +126,10 @@ check-valgrind: aping $(UNIT_TESTS)
 	@sh tests/run.sh tests/valgrind/test-valgrind.sh
 
 # libFuzzer targets for the parsers of outside input (needs clang; not part
-# of check): tests/fuzz/fuzz-NAME.c, linked with the sources FUZZ_SRC_NAME
-# lists, starts from the seeds in tests/fuzz/corpus/NAME/.  `make fuzz`
+# of check): tests/fuzz/fuzz-NAME.c, linked against an archive of every
+# module built with the fuzzing flags (build/fuzz/libaping.a, from which the
+# linker takes only the modules the target needs), starts from the seeds
+# in tests/fuzz/corpus/NAME/.  `make fuzz`
 # runs each in turn for FUZZ_SECONDS (default 60) with a scratch corpus
 # directory first, so that the seeds in the tree are never written to, and
 # stops at the first crash, leak, timeout (FUZZ_TIMEOUT seconds on one
@@ -137,20 +139,25 @@ FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
-FUZZ_SRC_pingout = src/pingout.c
-FUZZ_SRC_telnet = src/telnet.c
-FUZZ_SRC_target = src/target.c src/addr.c
-FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c
-FUZZ_SRC_icmp = src/icmp.c src/siphash.c src/addr.c
-FUZZ_SRC_state = src/state.c src/tfile.c src/atomic.c
+FUZZ_OBJ = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 # Inputs longer than a target file's line limit, so that it is crossed.
 FUZZ_LEN_tfile = 16384
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/*.c src/*.h
-	$(FUZZ_CC) $(AP_CFLAGS) $(UV_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< \
-	  $(FUZZ_SRC_$*) $(UV_LIBS)
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+# Made anew, so that a module removed from src/ does not stay in it.
+build/fuzz/libaping.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJ)
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libaping.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc -o $@ $< \
+	  build/fuzz/libaping.a $(LIBS)
 
 # Kept: made through fuzz-run-NAME, they would go as intermediate files.
 .SECONDARY: $(FUZZ_TARGETS)
@@ -214,7 +221,8 @@ deps:
 	fi
 
 # The header dependencies the compiler wrote (none before the first build).
--include $(wildcard src/*.d tests/unit/*.d build/asan/*.d)
+-include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
+  tests/fuzz/*.d)
 
 .PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
   clean deps deb rpm
