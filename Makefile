@@ -58,6 +58,10 @@ tests/unit/test-%: tests/unit/test-%.c $(LIB_OBJ)
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
 
+# The unit tests alone: no root, no network, seconds.
+check-unit: $(UNIT_TESTS)
+	@sh tests/run.sh $(UNIT_TESTS)
+
 bench: aping
 	@bash bench/run.sh
 
@@ -224,5 +228,5 @@ deps:
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
   tests/fuzz/*.d)
 
-.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
+.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz install uninstall \
   clean deps deb rpm
