@@ -13,7 +13,7 @@ WITH_LIBCAP ?= auto
 
 CFLAGS ?= -O2 -g
 AP_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-  -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+  -Wstrict-prototypes -Wmissing-prototypes
 UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
 UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
 
