@@ -228,5 +228,5 @@ deps:
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
   tests/fuzz/*.d)
 
-.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz install uninstall \
-  clean deps deb rpm
+.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz \
+  install uninstall clean deps deb rpm
