@@ -13,7 +13,7 @@ WITH_LIBCAP ?= auto
 
 CFLAGS ?= -O2 -g
 AP_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-  -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+  -Wstrict-prototypes -Wmissing-prototypes
 UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
 UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
 
@@ -30,14 +30,16 @@ endif
 ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
 
-# Everything but main.c: the unit tests link against these too.
-LIB_SRC = src/bitmap.c src/vec.c src/bucket.c src/imap.c src/addr.c \
-  src/target.c src/order.c src/siphash.c src/icmp.c \
-  src/scan.c src/echo.c src/priv.c src/resolve.c src/output.c \
-  src/telnet.c src/banner.c src/ports.c src/combine.c src/tcp.c src/svc.c \
-  src/format.c src/hist.c src/atomic.c src/state.c src/progress.c \
-  src/pingout.c src/exec.c src/tfile.c src/loopwatch.c src/err.c src/cli.c \
-  src/options.c src/intake.c src/pinger.c src/guard.c src/run.c
+# The compiler writes each object's header dependencies next to it (foo.o:
+# foo.d; a program built in one step from its .c: PROG.d), so that a
+# changed header rebuilds only what includes it; -MP keeps a deleted
+# header from stopping the build.
+DEPFLAGS = -MMD -MP
+
+# Every module but main.c, found rather than listed, so that a new
+# src/*.c needs no edit here: aping, the unit tests and the fuzz targets
+# link against these.
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test-*.c))
 
@@ -46,14 +48,19 @@ all: aping
 aping: src/main.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ src/main.o $(LIB_OBJ) $(LIBS)
 
-src/%.o: src/%.c src/*.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+src/%.o: src/%.c
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+tests/unit/test-%: tests/unit/test-%.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(LIB_OBJ) $(LIBS)
 
 check: aping $(UNIT_TESTS)
 	@sh tests/run.sh $(UNIT_TESTS) tests/cli/test-*.sh tests/lab/test-*.sh
+
+# The unit tests alone: no root, no network, seconds.
+check-unit: $(UNIT_TESTS)
+	@sh tests/run.sh $(UNIT_TESTS)
 
 bench: aping
 	@bash bench/run.sh
@@ -83,16 +90,17 @@ log_path=$$log/asan:$(ASAN_OPTIONS) \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:$\
 log_path=$$log/ubsan:$(UBSAN_OPTIONS)
 
-build/asan/%.o: src/%.c src/*.h
+build/asan/%.o: src/%.c
 	@mkdir -p build/asan
-	$(ASAN_CC) $(ASAN_CFLAGS) -c -o $@ $<
+	$(ASAN_CC) $(ASAN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 aping-asan: build/asan/main.o $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ build/asan/main.o $(ASAN_OBJ) \
 	  $(LIBS)
 
-build/asan/test-%: tests/unit/test-%.c tests/unit/tap.h $(ASAN_OBJ)
-	$(ASAN_CC) $(ASAN_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(ASAN_OBJ) $(LIBS)
+build/asan/test-%: tests/unit/test-%.c $(ASAN_OBJ)
+	$(ASAN_CC) $(ASAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(ASAN_OBJ) $(LIBS)
 
 # The tests find a running aping by its process name, so check-asan runs
 # a copy called aping.
@@ -122,8 +130,10 @@ check-valgrind: aping $(UNIT_TESTS)
 	@sh tests/run.sh tests/valgrind/test-valgrind.sh
 
 # libFuzzer targets for the parsers of outside input (needs clang; not part
-# of check): tests/fuzz/fuzz-NAME.c, linked with the sources FUZZ_SRC_NAME
-# lists, starts from the seeds in tests/fuzz/corpus/NAME/.  `make fuzz`
+# of check): tests/fuzz/fuzz-NAME.c, linked against an archive of every
+# module built with the fuzzing flags (build/fuzz/libaping.a, from which the
+# linker takes only the modules the target needs), starts from the seeds
+# in tests/fuzz/corpus/NAME/.  `make fuzz`
 # runs each in turn for FUZZ_SECONDS (default 60) with a scratch corpus
 # directory first, so that the seeds in the tree are never written to, and
 # stops at the first crash, leak, timeout (FUZZ_TIMEOUT seconds on one
@@ -133,20 +143,25 @@ FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
-FUZZ_SRC_pingout = src/pingout.c
-FUZZ_SRC_telnet = src/telnet.c
-FUZZ_SRC_target = src/target.c src/addr.c src/vec.c
-FUZZ_SRC_tfile = src/tfile.c src/target.c src/addr.c src/vec.c
-FUZZ_SRC_icmp = src/icmp.c src/siphash.c src/addr.c
-FUZZ_SRC_state = src/state.c src/tfile.c src/atomic.c
+FUZZ_OBJ = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 # Inputs longer than a target file's line limit, so that it is crossed.
 FUZZ_LEN_tfile = 16384
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c src/*.c src/*.h
-	$(FUZZ_CC) $(AP_CFLAGS) $(UV_CFLAGS) $(FUZZ_FLAGS) -Isrc -o $@ $< \
-	  $(FUZZ_SRC_$*) $(UV_LIBS)
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+# Made anew, so that a module removed from src/ does not stay in it.
+build/fuzz/libaping.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJ)
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libaping.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc -o $@ $< \
+	  build/fuzz/libaping.a $(LIBS)
 
 # Kept: made through fuzz-run-NAME, they would go as intermediate files.
 .SECONDARY: $(FUZZ_TARGETS)
@@ -191,7 +206,8 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping aping-asan src/*.o $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -f aping aping-asan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
+	  $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
@@ -208,5 +224,9 @@ deps:
 	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
 	fi
 
-.PHONY: all check check-asan check-valgrind asan bench fuzz install uninstall \
-  clean deps deb rpm
+# The header dependencies the compiler wrote (none before the first build).
+-include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
+  tests/fuzz/*.d)
+
+.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz \
+  install uninstall clean deps deb rpm

@@ -37,8 +37,9 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
     tar -cf - -T - | tar -xf - -C "$src"
 else
-  tar -cf - --exclude=./dist --exclude='*.o' --exclude=./aping \
-    --exclude='./tests/unit/test-*[!c]' --exclude='./tests/fuzz/fuzz-*[!c]' \
+  tar -cf - --exclude=./dist --exclude='*.o' --exclude='*.d' \
+    --exclude=./aping --exclude='./tests/unit/test-*[!c]' \
+    --exclude='./tests/fuzz/fuzz-*[!c]' \
     --exclude=./.git . | tar -xf - -C "$src"
 fi
 

@@ -193,8 +193,9 @@ static void gate_close(struct ap_engine *e) {
     g->closed_cb(g);
 }
 
-static const struct ap_engine_ops gate_ops = { "gate", gate_send,
-                                               gate_close };
+static const struct ap_engine_ops gate_ops = {
+  .name = "gate", .send = gate_send, .close = gate_close
+};
 
 void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
                    const struct ap_combine *v, size_t limit,

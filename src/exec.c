@@ -59,7 +59,9 @@ static int exec_send(struct ap_engine *base, const struct ap_probe *p,
                      size_t n, uint64_t now_ns);
 static void exec_close(struct ap_engine *base);
 
-static const struct ap_engine_ops exec_ops = { "exec", exec_send, exec_close };
+static const struct ap_engine_ops exec_ops = {
+  .name = "exec", .send = exec_send, .close = exec_close
+};
 
 unsigned ap_exec_default_jobs(void) {
   struct rlimit rl;

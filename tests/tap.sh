@@ -1,9 +1,18 @@
-# tests/tap.sh - TAP helpers for the shell tests.  Source it.
+# tests/tap.sh - TAP helpers for the shell tests.  Source it (the lab
+# tests source tests/lab/labtest.sh, which sources it).
 #
 #   check "what" cmd args...    ok if the command succeeds
-#   skip_all "why"              the whole file cannot run here (a failure
-#                               under CI=true, which must run everything)
+#   tap_skip "what" "why"       one check that cannot run here
+#   skip_all "why"              the whole file cannot run here
+#                               (both a failure under CI=true, which must
+#                               run everything)
 #   tap_done                    prints the plan; exit status says if all passed
+#   run_aping ARGS...           aping in an empty network namespace: OUT,
+#                               ERR, RC
+#   bad_input "what" "needle" ARGS...
+#   refused "what" STATUS "needle" ARGS...
+#                               aping ARGS refuses them with exit 3 (STATUS)
+#                               and one line on stderr
 
 TAP_N=0
 TAP_FAILED=0
@@ -32,13 +41,19 @@ check() {
   fi
 }
 
-skip_all() {
+# tap_skip WHAT WHY: the check WHAT cannot run here, for the reason WHY.
+tap_skip() {
   if [ "${CI:-}" = true ]; then
-    tap_not_ok "$1 (CI=true: this must run)"
+    tap_not_ok "$1: $2 (CI=true: this must run)"
   else
     TAP_N=$((TAP_N + 1))
-    echo "ok $TAP_N - skipped # SKIP $1"
+    echo "ok $TAP_N - $1 # SKIP $2"
   fi
+}
+
+# skip_all WHY: nothing in this file can run here; ends it.
+skip_all() {
+  tap_skip skipped "$1"
   tap_done
   exit $?
 }
@@ -71,17 +86,27 @@ run_aping() {
   rm -f "$e"
 }
 
-# bad_input DESCRIPTION NEEDLE ARGS...: aping ARGS must exit 3 with exactly
-# one line on stderr that contains NEEDLE, and nothing on stdout.
-bad_input() {
-  local what=$1 needle=$2
-  shift 2
+# refused DESCRIPTION STATUS NEEDLE ARGS...: aping ARGS must exit STATUS
+# with exactly one line on stderr that contains NEEDLE, and nothing on
+# stdout.
+refused() {
+  local what=$1 status=$2 needle=$3
+  shift 3
   run_aping "$@"
-  if [ "$RC" -eq 3 ] && [ -z "$OUT" ] &&
-     [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] && [[ $ERR == *"$needle"* ]]; then
+  if [ "$RC" -eq "$status" ] && [ -z "$OUT" ] &&
+     [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] && [[ $ERR == *"$needle"* ]]
+  then
     tap_ok "$what"
   else
     tap_not_ok "$what"
-    echo "# exit $RC, stdout '$OUT', stderr '$ERR' (wanted '$needle')"
+    echo "# exit $RC, stdout '$OUT', stderr '$ERR' (wanted $status, '$needle')"
   fi
+}
+
+# bad_input DESCRIPTION NEEDLE ARGS...: bad usage; aping ARGS must exit 3
+# with exactly one line on stderr that contains NEEDLE, nothing on stdout.
+bad_input() {
+  local what=$1
+  shift
+  refused "$what" 3 "$@"
 }

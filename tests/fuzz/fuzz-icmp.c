@@ -29,7 +29,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct ap_icmp_key key = {
-  { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }, 0x4242, 1
+  .key = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+  .ident = 0x4242, .check_ident = 1
 };
 
 /* Reads n bytes of input (zeros past its end). */

@@ -6,6 +6,9 @@
 #   lab_up                          # builds the lab; sets `trap lab_down EXIT`
 #   lab_exec aping 198.18.1.0/24    # runs inside the scanner namespace
 #
+# (The lab tests source tests/lab/labtest.sh, which sources this file and
+# adds what they share: scan, expect, ...)
+#
 # Safety: every lab address (198.18.0.0/15, 2001:db8::/32) exists only inside
 # namespaces created here, and every probe goes through lab_exec*, which
 # refuses to run unless the scanner namespace exists — so a failed setup can
@@ -202,7 +205,7 @@ _lab_setup_slow() {
 
 _lab_start_responder() {
     # Taken here: inside the `&` command below $BASHPID would be the child.
-    local ready="$LAB_DIR/responder.ready" owner=$BASHPID i
+    local ready="$LAB_DIR/responder.ready" owner=$BASHPID
     _lab_ns_exists "$LAB_SLOW" || _lab_die "no namespace $LAB_SLOW" || return 1
     ip netns exec "$LAB_SLOW" "$LAB_PYTHON" "$LAB_LIB_DIR/responder.py" \
         --ready "$ready" --parent-pid "$owner" --verbose \
@@ -212,16 +215,37 @@ _lab_start_responder() {
         --host 198.18.3.4,dup=2 --host 2001:db8:3::4,dup=2 \
         >"$LAB_DIR/responder.log" 2>&1 </dev/null &
     LAB_RESPONDER_PID=$!
-    # Wait (up to 10 s) for the responder's sockets to be open.
+    _lab_wait_ready responder "$LAB_RESPONDER_PID"
+}
+
+# _lab_wait_ready NAME PID: waits (up to 10 s) until the helper NAME
+# (responder, services: a python script started as PID) has its sockets
+# open, which it says by creating $LAB_DIR/NAME.ready; fails with the end
+# of its log $LAB_DIR/NAME.log if it died first.
+_lab_wait_ready() {
+    local name=$1 pid=$2 i
     for i in $(seq 100); do
-        [ -e "$ready" ] && return 0
-        if ! kill -0 "$LAB_RESPONDER_PID" 2>/dev/null; then
-            _lab_die "responder died: $(tail -n 3 "$LAB_DIR/responder.log")"
+        [ -e "$LAB_DIR/$name.ready" ] && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            _lab_die "$name died: $(tail -n 3 "$LAB_DIR/$name.log")"
             return 1
         fi
         sleep 0.1
     done
-    _lab_die "responder not ready after 10 s"
+    _lab_die "$name not ready after 10 s"
+}
+
+# _lab_stop PID: ends a helper: SIGTERM, a second to go, then SIGKILL.
+_lab_stop() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null
+    # wait works only in the shell that started it; elsewhere, poll.
+    wait "$pid" 2>/dev/null
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
 }
 
 # Names inside the scanner: `ip netns exec` bind-mounts these over /etc.
@@ -325,7 +349,7 @@ _lab_up_steps() {
 # Exports LAB_PORT_* for them.  Kept apart from lab_up so that tests that
 # need no services stay fast.
 lab_services_up() {
-    local ready="$LAB_DIR/services.ready" owner=$BASHPID i
+    local ready="$LAB_DIR/services.ready" owner=$BASHPID
     _lab_ns_exists "${LAB_NET:-}" || _lab_die "no lab; call lab_up first" ||
         return 1
     ip netns exec "$LAB_NET" "$LAB_PYTHON" "$LAB_LIB_DIR/services.py" \
@@ -335,42 +359,21 @@ lab_services_up() {
     export LAB_PORT_SSH=22 LAB_PORT_TELNET=23 LAB_PORT_TELNET_WAIT=2323
     export LAB_PORT_SMTP=25 LAB_PORT_CLOSED=80 LAB_PORT_FLOOD=7001
     export LAB_PORT_DRIP=7002 LAB_PORT_IAC=7003 LAB_PORT_MUTE=7004
-    for i in $(seq 100); do
-        [ -e "$ready" ] && return 0
-        if ! kill -0 "$LAB_SERVICES_PID" 2>/dev/null; then
-            _lab_die "services died: $(tail -n 3 "$LAB_DIR/services.log")"
-            return 1
-        fi
-        sleep 0.1
-    done
-    _lab_die "services not ready after 10 s"
+    _lab_wait_ready services "$LAB_SERVICES_PID"
 }
 
 # Tear everything down.  Idempotent; always returns 0: under `set -e` a
 # failing EXIT trap would replace the script's own exit status.
 lab_down() {
-    local ns i pid=${LAB_RESPONDER_PID:-}
+    local ns
     local -
     set +e
     if [ -n "${LAB_SERVICES_PID:-}" ]; then
-        kill -TERM "$LAB_SERVICES_PID" 2>/dev/null
-        wait "$LAB_SERVICES_PID" 2>/dev/null
-        for i in 1 2 3 4 5 6 7 8 9 10; do
-            kill -0 "$LAB_SERVICES_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$LAB_SERVICES_PID" 2>/dev/null
+        _lab_stop "$LAB_SERVICES_PID"
         LAB_SERVICES_PID=
     fi
-    if [ -n "$pid" ]; then
-        kill -TERM "$pid" 2>/dev/null
-        # wait works only in the shell that started it; elsewhere, poll.
-        wait "$pid" 2>/dev/null
-        for i in 1 2 3 4 5 6 7 8 9 10; do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
+    if [ -n "${LAB_RESPONDER_PID:-}" ]; then
+        _lab_stop "$LAB_RESPONDER_PID"
         LAB_RESPONDER_PID=
     fi
     for ns in "${_LAB_NAMESPACES[@]}"; do
@@ -414,14 +417,30 @@ lab_exec_nobody() {
         --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
 }
 
-# Like lab_exec_nobody, but with unprivileged ICMP datagram sockets forbidden
-# in the scanner namespace meanwhile (ping_group_range "1 0"): for testing
-# what happens when no probing socket can be opened.  Restores the setting.
-lab_exec_nobody_nodgram() {
+# Run a command in the scanner namespace as nobody:nogroup as an ordinary
+# user runs, with the bounding set left alone: file capabilities (the
+# system's ping, a copy of aping with cap_net_raw) and setuid work.
+lab_exec_user() {
+    _lab_check_scan || return 1
+    ip netns exec "$LAB_SCAN" setpriv --reuid=nobody --regid=nogroup \
+        --clear-groups -- "$@"
+}
+
+# lab_nodgram CMD...: runs CMD (a lab_exec* command, or a function that runs
+# them) with unprivileged ICMP datagram sockets forbidden in the scanner
+# namespace meanwhile (ping_group_range "1 0"): for testing what happens
+# when no such socket can be opened.  Restores the setting.
+lab_nodgram() {
     _lab_check_scan || return 1
     local rc=0
     _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=1 0" || return 1
-    lab_exec_nobody "$@" || rc=$?
+    "$@" || rc=$?
     _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=0 2147483647" || true
     return $rc
+}
+
+# Like lab_exec_nobody, but with no ICMP datagram socket allowed
+# (lab_nodgram), so that nobody has no probing socket at all.
+lab_exec_nobody_nodgram() {
+    lab_nodgram lab_exec_nobody "$@"
 }

@@ -8,15 +8,12 @@
 # --ping-command) inject the faults: hanging, ignoring SIGTERM, garbage
 # output, exit 2, death by a signal.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
 command -v unshare >/dev/null || skip_all "needs unshare (util-linux)"
-lab_up >/dev/null
+lab_test_up
 lab_services_up
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
 # uid nobody must reach the copies of aping and the fake pings.
 chmod 755 "$tmp"
 cp "$APING" "$tmp/aping"
@@ -25,7 +22,8 @@ chmod -R a+rX "$tmp"
 FAKE=$tmp/fake
 PRE=()
 
-# scan ARGS...: "${PRE[@]}" aping ARGS in the lab, in a new PID namespace.
+# scan ARGS...: "${PRE[@]}" aping ARGS in the lab, in a new PID namespace
+# (this file's own scan, in place of labtest.sh's).
 # Sets OUT, ERR, RC, MS, and LEFT: the processes still there after aping
 # exited (besides the namespace's shell and ps).
 scan() {
@@ -38,18 +36,7 @@ scan() {
   MS=$((($(date +%s%N) - t0) / 1000000))
   ERR=$(cat "$tmp/run.err")
   RC=$(cat "$tmp/run.rc" 2>/dev/null || echo none)
-  LEFT=$(awk '$1 != 1 && $3 != "ps"' "$tmp/run.ps" 2>/dev/null || echo "no ps")
-}
-
-diag() {
-  echo "# exit $RC in $MS ms"
-  printf '%s\n' "$OUT" | head -5 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -5 | sed 's/^/# err: /'
-  printf '%s\n' "$LEFT" | head -5 | sed 's/^/# left: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
+  LEFT=$(left_behind "$tmp/run.ps")
 }
 
 nothing_left() {
@@ -133,7 +120,7 @@ if bb=$(command -v busybox); then
   expect grep -qx '198.18.2.7 : xmt/rcv/%loss = 2/0/100%' <<<"$OUT"
   expect grep -qE '^198\.18\.3\.3 : xmt/rcv/%loss = 2/1/50%, ' <<<"$OUT"
 else
-  tap_ok "BusyBox ping # SKIP busybox is not installed (make deps)"
+  tap_skip "BusyBox ping" "busybox is not installed (make deps)"
 fi
 
 # -- faults
@@ -295,12 +282,10 @@ expect grep -q '"stats":{"sent":2,"received":2,.*"checks":\[{"port":22,"service"
 # system's ping works through its own file capability (Debian installs it
 # with cap_net_raw=ep).  With ICMP datagram sockets forbidden, -m auto has
 # no socket and must fall back to ping(8).
-lab_exec sysctl -qw "net.ipv4.ping_group_range=1 0"
 PRE=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --)
 APING_ROOT=$APING
 APING=$tmp/aping
-scan -v 198.18.1.5 198.18.2.7 "$LAB_UNREACH4" 2001:db8:1::5
-lab_exec sysctl -qw "net.ipv4.ping_group_range=0 2147483647"
+lab_nodgram scan -v 198.18.1.5 198.18.2.7 "$LAB_UNREACH4" 2001:db8:1::5
 what="as nobody with no socket allowed, -m auto falls back to ping(8)"
 expect grep -q 'using ping(8)' <<<"$ERR"
 expect grep -q 'aping: method exec: ' <<<"$ERR"
@@ -311,9 +296,7 @@ expect grep -qx '198.18.2.7 is unreachable' <<<"$OUT"
 expect grep -qx '198.18.4.9 is unreachable (host unreachable from 198.18.0.2)' <<<"$OUT"
 nothing_left
 
-lab_exec sysctl -qw "net.ipv4.ping_group_range=1 0"
-scan -v --tcp 22 198.18.1.5 2001:db8:1::5 198.18.2.7
-lab_exec sysctl -qw "net.ipv4.ping_group_range=0 2147483647"
+lab_nodgram scan -v --tcp 22 198.18.1.5 2001:db8:1::5 198.18.2.7
 what="... and with --tcp too: the fallback's verdicts beside the checks"
 expect grep -q 'using ping(8)' <<<"$ERR"
 expect grep -qxE '198\.18\.1\.5 is alive \([0-9.]+ ms\); 22/tcp open' <<<"$OUT"

@@ -16,16 +16,13 @@
 # that check for leftovers inside a PID namespace of their own, whose `ps`
 # after aping's exit shows whatever it left.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
 command -v unshare >/dev/null || skip_all "needs unshare (util-linux)"
 [ -x /usr/bin/time ] || skip_all "needs /usr/bin/time (package time)"
-lab_up >/dev/null
+lab_test_up
 lab_services_up
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
 RSS_BOUND_KIB=32768 # the manual's bound (Resources), generous on purpose
 # A sanitizer build (make check-asan) keeps freed memory in quarantine and
 # adds shadow memory: its RSS says nothing about aping's own, and leaks are
@@ -34,24 +31,11 @@ if ldd "$APING" 2>/dev/null | grep -q libasan; then
   RSS_BOUND_KIB=262144
 fi
 
-diag() {
-  echo "# exit $RC"
-  printf '%s\n' "$OUT" | head -5 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -5 | sed 's/^/# err: /'
-  printf '%s\n' "${LEFT:-}" | head -5 | sed 's/^/# left: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
-}
-
 # limited N ARGS...: aping ARGS with `ulimit -n N`; sets OUT, ERR, RC.
 limited() {
   local n=$1
   shift
-  OUT=$(lab_exec sh -c 'ulimit -n "$0" && exec "$@"' "$n" "$APING" "$@" \
-    2>"$tmp/err") && RC=0 || RC=$?
-  ERR=$(cat "$tmp/err")
+  lab_run sh -c 'ulimit -n "$0" && exec "$@"' "$n" "$APING" "$@"
 }
 
 # -- descriptor exhaustion
@@ -84,9 +68,7 @@ done
 # measured ARGS...: aping ARGS under /usr/bin/time; sets OUT, ERR, RC and
 # RSS (KiB), with a timeout that turns a hang into exit 124.
 measured() {
-  OUT=$(lab_exec timeout 300 /usr/bin/time -o "$tmp/time" -f '%M' \
-    "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
-  ERR=$(cat "$tmp/err")
+  lab_run timeout 300 /usr/bin/time -o "$tmp/time" -f '%M' "$APING" "$@"
   RSS=$(tail -1 "$tmp/time")
 }
 
@@ -154,12 +136,11 @@ stop_during() {
   lab_exec unshare --pid --fork --mount-proc sh "$tmp/stop.sh" "$tmp/run" \
     "$sig" "$ready" "$APING" -v --format json -o "$tmp/run/out.json" \
     --state "$tmp/run/state" "$@" || true
-  RC=$(cat "$tmp/run/rc" 2>/dev/null || echo none)
+  RC=$(cat "$tmp/run/rc" 2>/dev/null || echo none) MS=
   OUT=$(cat "$tmp/run/out" 2>/dev/null || true)
   ERR=$(cat "$tmp/run/err" 2>/dev/null || true)
   READY=$([ -e "$tmp/run/ready" ] && echo yes || echo no)
-  LEFT=$(awk '$1 != 1 && $3 != "ps"' "$tmp/run/ps" 2>/dev/null ||
-    echo "no ps")
+  LEFT=$(left_behind "$tmp/run/ps")
 }
 
 # files_whole SIG: -o is JSON lines ending with a summary stopped by SIG,
@@ -221,10 +202,9 @@ piped() {
   OUT=$(lab_exec unshare --pid --fork --mount-proc bash -c \
     '"$@" 2>"$0/err" | head -1; echo "${PIPESTATUS[0]}" >"$0/rc"
      ps -eo pid=,stat=,args= >"$0/ps"' "$tmp/run" "$APING" "$@") || true
-  RC=$(cat "$tmp/run/rc" 2>/dev/null || echo none)
+  RC=$(cat "$tmp/run/rc" 2>/dev/null || echo none) MS=
   ERR=$(cat "$tmp/run/err" 2>/dev/null || true)
-  LEFT=$(awk '$1 != 1 && $3 != "ps" && $3 != "bash"' "$tmp/run/ps" \
-    2>/dev/null || echo "no ps")
+  LEFT=$(left_behind "$tmp/run/ps" bash)
 }
 
 for engine in icmp exec tcp; do
@@ -246,7 +226,7 @@ done
 lab_exec bash -c '"$@" >"$0/out" 2>"$0/err" & pid=$!; sleep 0.5
   kill -PIPE "$pid"; wait "$pid"; echo $? >"$0/rc"' "$tmp" "$APING" \
   --rate 200 -r 0 -t 300 198.18.1.1-100 198.18.2.1-100 || true
-RC=$(cat "$tmp/rc" 2>/dev/null || echo none)
+RC=$(cat "$tmp/rc" 2>/dev/null || echo none) MS=
 OUT=$(cat "$tmp/out") ERR=$(cat "$tmp/err")
 what="kill -PIPE with standard output a file: the run goes on, exit 1"
 expect test "$RC" = 1 -a -z "$ERR" -a \
@@ -264,15 +244,12 @@ debug_lines_ok() {
 }
 for v in -vv "-v -v"; do
   # shellcheck disable=SC2086
-  OUT=$(lab_exec "$APING" $v -r 0 198.18.1.0/24 198.18.2.0/28 \
-    2>"$tmp/err") && RC=0 || RC=$?
-  ERR=$(cat "$tmp/err")
+  scan $v -r 0 198.18.1.0/24 198.18.2.0/28
   what="$v: a normal scan, any loop report in its format, verdicts as usual"
   expect debug_lines_ok
   expect test "$RC" -eq 1 -a "$(grep -c ' is alive ' <<<"$OUT")" -eq 254
 done
-OUT=$(lab_exec "$APING" -v -r 0 198.18.1.0/24 2>"$tmp/err") || true
-ERR=$(cat "$tmp/err")
+scan -v -r 0 198.18.1.0/24
 what="-v alone reports no loop turn"
 expect test -z "$(grep '^aping: debug:' <<<"$ERR")"
 
@@ -282,7 +259,7 @@ expect test -z "$(grep '^aping: debug:' <<<"$ERR")"
 lab_exec bash -c '"$@" 2>"$0" | { sleep 3; cat >/dev/null; }' \
   "$tmp/err" "$APING" -vv -r 0 198.19.0.0/17 || true
 ERR=$(cat "$tmp/err")
-RC=-
+RC=- MS=
 OUT=
 slow=$(grep -E "$LINE" <<<"$ERR" | sed -E 's/.* took ([0-9]+) ms:.*/\1/' |
   sort -n | tail -1)

@@ -9,77 +9,11 @@
 # Every scan runs through lab_exec (ip netns exec into the lab's scanner
 # namespace), which refuses to run if the lab is not there.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
-lab_up >/dev/null
+lab_test_up
 lab_services_up
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
-PY=$LAB_PYTHON
-
-# scan ARGS...: aping ARGS inside the lab; sets OUT, ERR, RC and MS.
-scan() {
-  local t0
-  t0=$(date +%s%N)
-  OUT=$(lab_exec "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
-  MS=$((($(date +%s%N) - t0) / 1000000))
-  ERR=$(cat "$tmp/err")
-}
-
-diag() {
-  echo "# exit $RC in $MS ms"
-  printf '%s\n' "$OUT" | head -8 | cut -c1-300 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -8 | sed 's/^/# err: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
-}
-
-# py SCRIPT ARGS...: runs a python check on OUT (standard input); its
-# output shows on failure.
-py() {
-  local script=$1 out
-  shift
-  if out=$(printf '%s\n' "$OUT" | "$PY" -c "$script" "$@" 2>&1); then
-    tap_ok "$what"
-  else
-    tap_not_ok "$what"
-    printf '%s\n' "$out" | sed 's/^/# py: /'
-    diag
-  fi
-}
-
-# bg ARGS...: starts aping ARGS in the lab in the background, output in
-# $tmp/bg.out and $tmp/bg.err; sets BG to aping's own pid.
-bg() {
-  lab_exec "$APING" "$@" >"$tmp/bg.out" 2>"$tmp/bg.err" &
-  local wrapper=$! i
-  BG=
-  for i in $(seq 50); do
-    # ip netns exec execs aping: it is the subshell's child, or the subshell.
-    if [ "$(cat "/proc/$wrapper/comm" 2>/dev/null)" = aping ]; then
-      BG=$wrapper
-    else
-      BG=$(pgrep -P "$wrapper" -x aping || true)
-    fi
-    [ -n "$BG" ] && break
-    sleep 0.1
-  done
-  BG_WRAPPER=$wrapper
-}
-
-# bg_wait: waits for the background run; RC its status, MS since now.
-bg_wait() {
-  local t0
-  t0=$(date +%s%N)
-  wait "$BG_WRAPPER" && RC=0 || RC=$?
-  MS=$((($(date +%s%N) - t0) / 1000000))
-  OUT=$(cat "$tmp/bg.out")
-  ERR=$(cat "$tmp/bg.err")
-}
 
 # ---- -c N in the machine-readable formats
 

@@ -1,34 +1,31 @@
 #!/bin/bash
-# shellcheck disable=SC2317  # the probe functions are called through check
-# tests/lab/selftest.sh — check that the lab behaves as lab.sh promises,
+# shellcheck disable=SC2317  # the probe functions are called through probe
+# tests/lab/test-lab.sh — check that the lab behaves as lab.sh promises,
 # using only system tools (ping, fping, getent, python3).  TAP output.
 #
 # Every probe goes through lab_exec*, so nothing leaves the lab namespaces.
 set -eu
 
-# shellcheck source=lab.sh
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-n=0
-failed=0
 out=$(mktemp "${TMPDIR:-/tmp}/aping-selftest.XXXXXX")
 # lab_up replaces the EXIT trap with lab_down; this one covers the time
 # before it, and lab_down's end we handle ourselves below.
 trap 'rm -f "$out"' EXIT
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-    n=$((n + 1))
-    failed=1
-    echo "not ok $n - $1"
-    sed 's/^/#   /' "$out"
-}
-
-# check DESC CMD...: CMD's exit status decides; its output is shown on failure.
-check() {
+# probe DESC CMD...: one check, which CMD's exit status decides.  CMD's
+# output goes to $out, where the probe functions below read what they ran;
+# it is shown on failure.
+probe() {
     local desc=$1
     shift
-    if "$@" >"$out" 2>&1; then pass "$desc"; else fail "$desc"; fi
+    if "$@" >"$out" 2>&1; then
+        tap_ok "$desc"
+    else
+        tap_not_ok "$desc"
+        sed 's/^/#   /' "$out"
+    fi
 }
 
 # ---- probes (each returns 0 when the lab behaves as promised)
@@ -149,57 +146,48 @@ torn_down() {
 
 # ---- the plan
 
-reason=$(lab_can_run) || {
-    if [ "${CI:-}" = true ]; then
-        echo "not ok 1 - lab: $reason"
-        echo "1..1"
-        exit 1
-    fi
-    echo "ok 1 - lab # SKIP $reason"
-    echo "1..1"
-    exit 0
-}
+reason=$(lab_can_run) || skip_all "lab: $reason"
 
 if lab_up >"$out" 2>&1; then
-    pass "lab_up builds the lab ($LAB_SCAN)"
+    tap_ok "lab_up builds the lab ($LAB_SCAN)"
 else
-    fail "lab_up builds the lab"
-    echo "1..$n"
+    tap_not_ok "lab_up builds the lab"
+    sed 's/^/#   /' "$out"
+    tap_done
     exit 1
 fi
 # lab_up installed `trap lab_down EXIT`; keep it and clean our file too.
 trap 'lab_down; rm -f "$out"' EXIT
 
-check "198.18.1.5 answers" lab_exec ping -c 1 -W 1 198.18.1.5
-check "198.18.1.254 answers too (AnyIP block)" lab_exec ping -c 1 -W 1 198.18.1.254
-check "2001:db8:1::5 answers" lab_exec ping -6 -c 1 -W 1 2001:db8:1::5
-check "198.18.2.7 is silent" silent 198.18.2.7
-check "2001:db8:2::7 is silent" silent -6 2001:db8:2::7
-check "198.18.3.1 answers after >= 250 ms" answers_after 250 -c 1 -W 2 198.18.3.1
-check "2001:db8:3::1 answers after >= 250 ms" \
+probe "198.18.1.5 answers" lab_exec ping -c 1 -W 1 198.18.1.5
+probe "198.18.1.254 answers too (AnyIP block)" lab_exec ping -c 1 -W 1 198.18.1.254
+probe "2001:db8:1::5 answers" lab_exec ping -6 -c 1 -W 1 2001:db8:1::5
+probe "198.18.2.7 is silent" silent 198.18.2.7
+probe "2001:db8:2::7 is silent" silent -6 2001:db8:2::7
+probe "198.18.3.1 answers after >= 250 ms" answers_after 250 -c 1 -W 2 198.18.3.1
+probe "2001:db8:3::1 answers after >= 250 ms" \
     answers_after 250 -6 -c 1 -W 2 2001:db8:3::1
-check "198.18.3.2 answers after >= 1100 ms" answers_after 1100 -c 1 -W 3 198.18.3.2
-check "2001:db8:3::2 answers after >= 1100 ms" \
+probe "198.18.3.2 answers after >= 1100 ms" answers_after 1100 -c 1 -W 3 198.18.3.2
+probe "2001:db8:3::2 answers after >= 1100 ms" \
     answers_after 1100 -6 -c 1 -W 3 2001:db8:3::2
-check "198.18.4.9 is unreachable, says 198.18.0.2" \
+probe "198.18.4.9 is unreachable, says 198.18.0.2" \
     unreachable_from 198.18.0.2 198.18.4.9
-check "2001:db8:4::9 is unreachable, says 2001:db8::2" \
+probe "2001:db8:4::9 is unreachable, says 2001:db8::2" \
     unreachable_from 2001:db8::2 -6 2001:db8:4::9
-check "198.18.3.3 loses every other echo (2 of 4)" lossy_half 198.18.3.3
-check "2001:db8:3::3 loses every other echo (2 of 4)" lossy_half -6 2001:db8:3::3
-check "fping sees a duplicate from 198.18.3.4" fping_dup 198.18.3.4
-check "ping sees a duplicate from 2001:db8:3::4" ping_dup -6 2001:db8:3::4
-check "198.19.1.1 answers (benchmark block)" lab_exec ping -c 1 -W 1 198.19.1.1
-check "198.19.200.1 is silent (benchmark block)" silent 198.19.200.1
-check "lab-host resolves to 198.18.1.5" resolves_to lab-host 198.18.1.5
-check "lab-host6 resolves to 2001:db8:1::5" resolves_to lab-host6 2001:db8:1::5
-check "no-such-name.invalid fails within 3 s" fails_fast no-such-name.invalid
-check "lab_exec_nobody runs as nobody:nogroup" is_nobody
-check "nobody can ping with an ICMP datagram socket" dgram_allowed
-check "lab_exec_nobody_nodgram refuses datagram sockets, then restores" \
+probe "198.18.3.3 loses every other echo (2 of 4)" lossy_half 198.18.3.3
+probe "2001:db8:3::3 loses every other echo (2 of 4)" lossy_half -6 2001:db8:3::3
+probe "fping sees a duplicate from 198.18.3.4" fping_dup 198.18.3.4
+probe "ping sees a duplicate from 2001:db8:3::4" ping_dup -6 2001:db8:3::4
+probe "198.19.1.1 answers (benchmark block)" lab_exec ping -c 1 -W 1 198.19.1.1
+probe "198.19.200.1 is silent (benchmark block)" silent 198.19.200.1
+probe "lab-host resolves to 198.18.1.5" resolves_to lab-host 198.18.1.5
+probe "lab-host6 resolves to 2001:db8:1::5" resolves_to lab-host6 2001:db8:1::5
+probe "no-such-name.invalid fails within 3 s" fails_fast no-such-name.invalid
+probe "lab_exec_nobody runs as nobody:nogroup" is_nobody
+probe "nobody can ping with an ICMP datagram socket" dgram_allowed
+probe "lab_exec_nobody_nodgram refuses datagram sockets, then restores" \
     dgram_refused
-check "scanner has no route outside the lab" no_default_route
-check "lab_down removes namespaces, files and responder" torn_down
+probe "scanner has no route outside the lab" no_default_route
+probe "lab_down removes namespaces, files and responder" torn_down
 
-echo "1..$n"
-exit "$failed"
+tap_done

@@ -13,15 +13,12 @@
 # Every scan runs through lab_exec (ip netns exec into the lab's scanner
 # namespace), which refuses to run if the lab is not there.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
-lab_up >/dev/null
-tmp=$(mktemp -d)
+lab_test_up
 dns_pid=
 trap '[ -z "$dns_pid" ] || kill "$dns_pid" 2>/dev/null; rm -rf "$tmp"; lab_down' EXIT
-PY=$LAB_PYTHON
 
 # The silent resolver: names the hosts file lacks go to DNS, which hangs.
 etc=/etc/netns/$LAB_SCAN
@@ -34,7 +31,7 @@ options timeout:20 attempts:1
 EOF
 # The silent resolver writes $tmp/dns-asked once a query came in, and
 # ends with this script.
-lab_exec "$PY" -c '
+lab_exec "$LAB_PYTHON" -c '
 import os, select, socket, sys, time
 ready, asked, parent = sys.argv[1], sys.argv[2], int(sys.argv[3])
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -58,61 +55,22 @@ dns_pid=$!
 for _ in $(seq 100); do [ -e "$tmp/dns-ready" ] && break; sleep 0.05; done
 [ -e "$tmp/dns-ready" ] || { echo "silent resolver did not start" >&2; exit 1; }
 
-# scan ARGS...: aping ARGS inside the lab; sets OUT, ERR, RC and MS.
-scan() {
-  local t0
-  t0=$(date +%s%N)
-  OUT=$(lab_exec "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
-  MS=$((($(date +%s%N) - t0) / 1000000))
-  ERR=$(cat "$tmp/err")
-}
-
 # scan_signal SIG ARGS...: aping ARGS in the background, SIG once its
-# first lookup reached the resolver.
+# first lookup reached the resolver; sets OUT, ERR, RC, and MS from the
+# start of the run to its end.
 scan_signal() {
-  local sig=$1 t0 wrapper pid= i
+  local sig=$1 t0
   shift
   rm -f "$tmp/dns-asked"
   t0=$(date +%s%N)
-  lab_exec "$APING" "$@" >"$tmp/out" 2>"$tmp/err" &
-  wrapper=$!
-  for i in $(seq 200); do
-    # ip netns exec execs aping: it is the subshell's child, or the subshell.
-    if [ "$(cat "/proc/$wrapper/comm" 2>/dev/null)" = aping ]; then
-      pid=$wrapper
-    else
-      pid=$(pgrep -P "$wrapper" -x aping || true)
-    fi
-    [ -n "$pid" ] && [ -e "$tmp/dns-asked" ] && break
+  bg "$@"
+  for _ in $(seq 200); do
+    [ -e "$tmp/dns-asked" ] && break
     sleep 0.05
   done
-  kill -s "$sig" "$pid"
-  wait "$wrapper" && RC=0 || RC=$?
+  kill -s "$sig" "$BG"
+  bg_wait
   MS=$((($(date +%s%N) - t0) / 1000000))
-  OUT=$(cat "$tmp/out")
-  ERR=$(cat "$tmp/err")
-}
-
-diag() {
-  echo "# exit $RC in $MS ms"
-  printf '%s\n' "$OUT" | head -8 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -8 | sed 's/^/# err: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
-}
-
-py() {
-  local script=$1 out
-  shift
-  if out=$(printf '%s\n' "$OUT" | "$PY" -c "$script" "$@" 2>&1); then
-    tap_ok "$what"
-  else
-    tap_not_ok "$what"
-    printf '%s\n' "$out" | sed 's/^/# py: /'
-    diag
-  fi
 }
 
 # Quick enough to tell "stopped on time" from "waited for the resolver"

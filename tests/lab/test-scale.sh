@@ -4,28 +4,12 @@
 # forged replies and errors that must never change a verdict.  Every scan
 # runs through lab_exec, inside the lab's scanner namespace.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
-lab_up >/dev/null
-tmp=$(mktemp -d)
-trap 'kill "$forger" 2>/dev/null || true; rm -rf "$tmp"; lab_down' EXIT
+lab_test_up
 forger=
-
-scan() {
-  OUT=$(lab_exec "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
-  ERR=$(cat "$tmp/err")
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else
-    tap_not_ok "$what"
-    echo "# exit $RC"
-    printf '%s\n' "$OUT" | head -8 | sed 's/^/# out: /'
-    printf '%s\n' "$ERR" | head -4 | sed 's/^/# err: /'
-  fi
-}
+trap 'kill "$forger" 2>/dev/null || true; rm -rf "$tmp"; lab_down' EXIT
 
 # -c N: fping -c style statistics per target.
 scan -c 3 -t 100 198.18.1.5 198.18.2.7 "$LAB_DUP4" "$LAB_UNREACH4"
@@ -118,10 +102,6 @@ expect test "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.1\..* is alive')" -eq 2
 
 # -s -v counters (on stderr after the summary): what the engine accepted
 # and rejected, and why.
-counter() {
-  awk -v n="$1" '$1 == n {print $2; found = 1} END {if (!found) print -1}' \
-    <<<"$ERR"
-}
 what="-s -v: replies-valid counts exactly the 254 answering hosts"
 expect test "$(counter replies-valid)" -eq 254
 what="-s -v: the forgeries are rejected for their MAC"

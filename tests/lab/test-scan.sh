@@ -5,32 +5,11 @@
 # namespace), which refuses to run if the lab is not there: no packet can
 # leave for the host's own network.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
-lab_up >/dev/null
-
-# scan ARGS...: aping ARGS inside the lab; sets OUT, ERR, RC and MS.
-scan() {
-  local e t0
-  e=$(mktemp)
-  t0=$(date +%s%N)
-  OUT=$(lab_exec "$APING" "$@" 2>"$e") && RC=0 || RC=$?
-  MS=$((($(date +%s%N) - t0) / 1000000))
-  ERR=$(cat "$e")
-  rm -f "$e"
-}
-
-diag() {
-  echo "# exit $RC in $MS ms"
-  printf '%s\n' "$OUT" | head -5 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -5 | sed 's/^/# err: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
-}
+lab_test_up
 
 # 254 answering and 254 silent hosts: -a prints exactly the answering ones.
 scan -a 198.18.1.0/24 198.18.2.0/24
@@ -113,8 +92,6 @@ expect grep -qE '^2001:db8:1::6 is alive' <<<"$OUT"
 expect grep -qx '2001:db8:2::7 is unreachable' <<<"$OUT"
 expect grep -qE '^lab-host6 is alive' <<<"$OUT"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
 printf '# answering\n198.18.1.9\n\n198.18.1.10 198.18.1.11  # two on a line\n' \
   >"$tmp/hosts"
 scan -a -f "$tmp/hosts"

@@ -10,16 +10,13 @@
 # Both for IPv4 and IPv6.  Every scan runs through lab_exec, inside the
 # lab's scanner namespace.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
 for tool in cc /usr/bin/time; do
   command -v "$tool" >/dev/null || skip_all "missing tool: $tool"
 done
-lab_up >/dev/null
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
+lab_test_up
 # Readable by nobody too, for the datagram socket; the count file there is
 # written by the scan.
 chmod 755 "$tmp"
@@ -30,14 +27,12 @@ asan=$(ldd "$APING" 2>/dev/null | awk '/libasan/ {print $3}')
 PRELOAD="${asan:+$asan:}$tmp/sendfail.so"
 mkdir -m 1777 "$tmp/nobody"
 
+# diag: this file's own (expect calls it): the times, the sends the shim
+# refused and the counters that are not 0.
 diag() {
   echo "# exit $RC, ${WALL:-?} s wall, ${CPU:-?} s CPU, $FAILED sends failed"
   printf '%s\n' "$OUT" | head -5 | sed 's/^/# out: /'
   printf '%s\n' "$ERR" | grep -v '^ *[a-z-]* 0$' | head -30 | sed 's/^/# err: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
 }
 
 # faulty VAR=VALUE... -- ARGS...: aping ARGS in the lab with the shim and
@@ -51,20 +46,13 @@ faulty() {
   done
   shift
   rm -f "$tmp/count"
-  OUT=$(lab_exec /usr/bin/time -f '%e %U %S' -o "$tmp/time" \
+  lab_run /usr/bin/time -f '%e %U %S' -o "$tmp/time" \
     env LD_PRELOAD="$PRELOAD" SENDFAIL_COUNT="$tmp/count" \
-    "${vars[@]}" "$APING" "$@" 2>"$tmp/err") && RC=0 || RC=$?
-  ERR=$(cat "$tmp/err")
+    "${vars[@]}" "$APING" "$@"
   t=$(tail -n 1 "$tmp/time")
   WALL=${t%% *}
   CPU=$(awk '{print $2 + $3}' <<<"$t")
   FAILED=$(cat "$tmp/count" 2>/dev/null || echo 0)
-}
-
-# counter NAME: the value of counter NAME in ERR (-s -v), or 0.
-counter() {
-  awk -v n="$1" '$1 == n {print $2; found = 1} END {if (!found) print 0}' \
-    <<<"$ERR"
 }
 
 # idle: the scan took at most half its wall time in CPU (a scan that spun

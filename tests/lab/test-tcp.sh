@@ -4,38 +4,11 @@
 # The services are tests/lab/services.py inside the lab's NET namespace
 # (lab_services_up); every scan runs through lab_exec, inside the lab.
 set -eu
-. "$(dirname "$0")/../tap.sh"
-. "$(dirname "$0")/lab.sh"
+# shellcheck source-path=SCRIPTDIR source=labtest.sh
+. "$(dirname "$0")/labtest.sh"
 
-why=$(lab_can_run) || skip_all "lab: $why"
-lab_up >/dev/null
+lab_test_up
 lab_services_up
-
-# run_lab CMD...: CMD inside the lab; sets OUT, ERR, RC and MS.
-run_lab() {
-  local e t0
-  e=$(mktemp)
-  t0=$(date +%s%N)
-  OUT=$(lab_exec "$@" 2>"$e") && RC=0 || RC=$?
-  MS=$((($(date +%s%N) - t0) / 1000000))
-  ERR=$(cat "$e")
-  rm -f "$e"
-}
-
-# scan ARGS...: aping ARGS inside the lab.
-scan() {
-  run_lab "$APING" "$@"
-}
-
-diag() {
-  echo "# exit $RC in $MS ms"
-  printf '%s\n' "$OUT" | head -8 | cut -c1-300 | sed 's/^/# out: /'
-  printf '%s\n' "$ERR" | head -5 | sed 's/^/# err: /'
-}
-
-expect() {
-  if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; diag; fi
-}
 
 # The line of address $1 in OUT.
 line_of() {
@@ -205,11 +178,11 @@ expect test "$MS" -lt 800
 scan -v -m none --tcp 22 --banner 198.18.1.0/24
 what="-v says how many connections may be open at once (default 256)"
 expect grep -qx 'aping: TCP: at most 256 connections at once' <<<"$ERR"
-run_lab prlimit --nofile=64:64 "$APING" -v -m none --tcp 22 --banner 198.18.1.0/24
+lab_run prlimit --nofile=64:64 "$APING" -v -m none --tcp 22 --banner 198.18.1.0/24
 what="RLIMIT_NOFILE 64 bounds -j 256 to 32 connections, and all 254 finish"
 expect grep -qx 'aping: TCP: at most 32 connections at once' <<<"$ERR"
 expect test "$(printf '%s\n' "$OUT" | grep -c 'is up; 22/tcp open "SSH')" -eq 254
-run_lab prlimit --nofile=64:4096 "$APING" -v -j 1000 -m none --tcp 22 198.18.1.0/24
+lab_run prlimit --nofile=64:4096 "$APING" -v -j 1000 -m none --tcp 22 198.18.1.0/24
 what="... a soft limit under the hard one is raised for -j 1000"
 expect grep -qx 'aping: TCP: at most 1000 connections at once' <<<"$ERR"
 expect test "$RC" -eq 0
@@ -231,8 +204,6 @@ expect test "$(grep -c unfinished <<<"$ERR")" -eq 0
 
 # ---- no ICMP socket needed with -m none; signals
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_down' EXIT
 cp "$APING" "$tmp/aping"
 chmod 755 "$tmp" "$tmp/aping"
 OUT=$(lab_exec_nobody_nodgram "$tmp/aping" -m none --tcp 22 --banner \
@@ -240,11 +211,8 @@ OUT=$(lab_exec_nobody_nodgram "$tmp/aping" -m none --tcp 22 --banner \
 what="-m none needs no ICMP socket: works as nobody with none allowed"
 expect test "$RC" -eq 0 -a "$OUT" = "198.18.1.5 is up; 22/tcp open $SSH"
 
-t0=$(date +%s%N)
-lab_exec timeout --preserve-status -s INT 0.5 "$APING" -m none -t 20000 \
-  --tcp 7004 --banner "$LAB_UP4" >/dev/null 2>"$tmp/err" && RC=0 || RC=$?
-MS=$((($(date +%s%N) - t0) / 1000000))
-ERR=$(cat "$tmp/err")
+lab_run timeout --preserve-status -s INT 0.5 "$APING" -m none -t 20000 \
+  --tcp 7004 --banner "$LAB_UP4"
 what="SIGINT ends a run of open connections at once: exit 130, loop closed"
 expect test "$RC" -eq 130 -a "$MS" -lt 2000 -a -z "$ERR"
 

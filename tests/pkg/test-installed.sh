@@ -35,24 +35,13 @@ tmp=$(mktemp -d "$base/aping-pkgtest.XXXXXX")
 chmod 755 "$tmp"
 trap 'lab_down; rm -rf "$tmp"' EXIT
 
-# nobody in the scanner namespace, with the capability bounding set left
-# alone (lab_exec_nobody empties it, which would hide file capabilities),
-# and with ICMP datagram sockets forbidden meanwhile.
-as_nobody_nodgram() {
-  local rc=0
-  _lab_check_scan || return 1
-  _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=1 0" || return 1
-  ip netns exec "$LAB_SCAN" setpriv --reuid=nobody --regid=nogroup \
-    --clear-groups -- "$@" || rc=$?
-  _lab_sysctl "$LAB_SCAN" "net.ipv4.ping_group_range=0 2147483647" || true
-  return $rc
-}
-
 # scan BIN: runs BIN -v -m icmp on an alive and a silent target of each
-# family as nobody without datagram sockets; sets OUT, ERR, RC.
+# family as nobody without datagram sockets; sets OUT, ERR, RC.  nobody
+# with the capability bounding set left alone (lab_exec_user;
+# lab_exec_nobody empties it, which would hide file capabilities).
 scan() {
-  OUT=$(as_nobody_nodgram "$1" -v -m icmp -t 300 -r 0 "$LAB_UP4" "$LAB_UP6" \
-    "$LAB_SILENT4" "$LAB_SILENT6" 2>"$tmp/err") && RC=0 || RC=$?
+  OUT=$(lab_nodgram lab_exec_user "$1" -v -m icmp -t 300 -r 0 "$LAB_UP4" \
+    "$LAB_UP6" "$LAB_SILENT4" "$LAB_SILENT6" 2>"$tmp/err") && RC=0 || RC=$?
   ERR=$(cat "$tmp/err")
 }
 

@@ -331,7 +331,9 @@ static void fake_close(struct ap_engine *e) {
   ((struct fake *) e)->closed++;
 }
 
-static const struct ap_engine_ops fake_ops = { "fake", fake_send, fake_close };
+static const struct ap_engine_ops fake_ops = {
+  .name = "fake", .send = fake_send, .close = fake_close
+};
 
 static void test_gate(void) {
   struct ap_combine v;

@@ -7,7 +7,8 @@
 #include "tap.h"
 
 static struct ap_icmp_key key_raw = {
-  { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }, 0x4242, 1
+  .key = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+  .ident = 0x4242, .check_ident = 1
 };
 
 #define NOW 5000000000ULL

@@ -55,7 +55,7 @@ static void test_format_truncated(void) {
 /* A timer callback that blocks the loop for 200 ms, as a write to a full
  * pipe would. */
 static void block_cb(uv_timer_t *t) {
-  struct timespec ts = { 0, 200000000 };
+  struct timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
 
   (void) t;
   ap_loopwatch_note(&lw_tick);

@@ -57,8 +57,9 @@ static void fake_close(struct ap_engine *e) {
   ((struct fake *) e)->closed++;
 }
 
-static const struct ap_engine_ops fake_ops = { "fake", fake_send,
-                                               fake_close };
+static const struct ap_engine_ops fake_ops = {
+  .name = "fake", .send = fake_send, .close = fake_close
+};
 
 static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
   (void) s;
@@ -106,7 +107,8 @@ static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
 }
 
 static void test_all_answer(void) {
-  struct ap_scan_cfg cfg = { 5000, 2, 2, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 5000, .retries = 2,
+                             .backoff = 2, .rate = 0 };
   struct fake f;
 
   memset(&f, 0, sizeof(f));
@@ -123,7 +125,8 @@ static void test_all_answer(void) {
 }
 
 static void test_silent_retried(void) {
-  struct ap_scan_cfg cfg = { 20, 2, 1.5, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 20, .retries = 2,
+                             .backoff = 1.5, .rate = 0 };
   struct fake f;
 
   memset(&f, 0, sizeof(f));
@@ -140,7 +143,8 @@ static void test_silent_retried(void) {
 }
 
 static void test_rate_limit(void) {
-  struct ap_scan_cfg cfg = { 1000, 0, 1, 1000 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 1000, .retries = 0,
+                             .backoff = 1, .rate = 1000 };
   struct fake f;
 
   memset(&f, 0, sizeof(f));
@@ -151,7 +155,8 @@ static void test_rate_limit(void) {
 }
 
 static void test_busy_engine(void) {
-  struct ap_scan_cfg cfg = { 1000, 0, 1, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 1000, .retries = 0,
+                             .backoff = 1, .rate = 0 };
   struct fake f;
 
   memset(&f, 0, sizeof(f));
@@ -166,7 +171,8 @@ static void test_busy_engine(void) {
  * the scan backs off on its timer and offers the same probes again, each
  * turn once, losing none. */
 static void test_refusing_engine(void) {
-  struct ap_scan_cfg cfg = { 1000, 0, 1, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 1000, .retries = 0,
+                             .backoff = 1, .rate = 0 };
   struct fake f;
 
   memset(&f, 0, sizeof(f));
@@ -193,8 +199,9 @@ static int count_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
   return (int) n;
 }
 
-static const struct ap_engine_ops count_ops = { "count", count_send,
-                                                fake_close };
+static const struct ap_engine_ops count_ops = {
+  .name = "count", .send = count_send, .close = fake_close
+};
 
 static uint64_t cpu_ns(void) {
   struct timespec ts;
@@ -207,7 +214,8 @@ static uint64_t cpu_ns(void) {
  * bound is full the scan waits for a verdict or a deadline, idle, instead
  * of spinning on its timer. */
 static void test_inflight_bound(void) {
-  struct ap_scan_cfg cfg = { 20, 0, 1, 0, 10 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 20, .retries = 0,
+                             .backoff = 1, .rate = 0, .max_inflight = 10 };
   uint64_t wall, cpu;
   struct ap_tset set;
   struct ap_order order;
@@ -255,11 +263,13 @@ static void fake_pump(struct ap_engine *e, int again) {
   last_again = again;
 }
 
-static const struct ap_engine_ops pump_ops = { "pump", count_send,
-                                               fake_close, fake_pump };
+static const struct ap_engine_ops pump_ops = {
+  .name = "pump", .send = count_send, .close = fake_close, .pump = fake_pump
+};
 
 static void test_pump(void) {
-  struct ap_scan_cfg cfg = { 20, 0, 1, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 20, .retries = 0,
+                             .backoff = 1, .rate = 0 };
   struct ap_tset set;
   struct ap_order order;
   struct ap_scan s;
@@ -292,7 +302,8 @@ static void test_pump(void) {
 }
 
 static void test_bad_config(void) {
-  struct ap_scan_cfg cfg = { 0, 0, 1, 0 };
+  struct ap_scan_cfg cfg = { .timeout_ms = 0, .retries = 0,
+                             .backoff = 1, .rate = 0 };
   struct ap_tset set;
   struct ap_order order;
   struct ap_scan s;

@@ -25,7 +25,9 @@ static void no_close(struct ap_engine *e) {
   (void) e;
 }
 
-static const struct ap_engine_ops even_ops = { "even", even_send, no_close };
+static const struct ap_engine_ops even_ops = {
+  .name = "even", .send = even_send, .close = no_close
+};
 
 static uint8_t seen[256];  /* per index: 1 verdict, 2 unfinished */
 static uint64_t last_pos;  /* order check: positions must increase */
@@ -85,8 +87,9 @@ static void stop_cb(uv_timer_t *t) {
 /* Scans 192.0.2.1-254 (shard i of k), stops it after 30 ms, and walks
  * the unfinished targets. */
 static void scan_and_stop(uint64_t shard, uint64_t nshards) {
-  struct ap_scan_cfg cfg = { 60000, 0, 1, 0 };
-  struct ap_engine eng = { &even_ops, NULL };
+  struct ap_scan_cfg cfg = { .timeout_ms = 60000, .retries = 0,
+                             .backoff = 1, .rate = 0 };
+  struct ap_engine eng = { .ops = &even_ops, .scan = NULL };
   struct ap_order order, again;
   struct ap_addr lo, hi, a;
   struct ap_tset set;
@@ -150,8 +153,9 @@ static void order_cb(const struct ap_result *r) {
 }
 
 static void test_unfinished_in_order(void) {
-  struct ap_scan_cfg cfg = { 60000, 0, 1, 0 };
-  struct ap_engine eng = { &even_ops, NULL };
+  struct ap_scan_cfg cfg = { .timeout_ms = 60000, .retries = 0,
+                             .backoff = 1, .rate = 0 };
+  struct ap_engine eng = { .ops = &even_ops, .scan = NULL };
   struct ap_order order;
   struct ap_addr lo, hi;
   struct ap_tset set;
