@@ -61,6 +61,14 @@ void ap_echo_report(const struct ap_echo *e, uint64_t retries,
             (unsigned long long) c->send_err_other);
 }
 
+int ap_echo_kind(const struct ap_echo *e, int f) {
+  return e->sock[f].kind;
+}
+
+int ap_echo_error(const struct ap_echo *e, int f) {
+  return e->sock[f].err;
+}
+
 const char *ap_echo_kind_name(int kind) {
   switch (kind) {
   case AP_ECHO_RAW: return "raw";

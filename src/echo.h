@@ -85,6 +85,11 @@ void ap_echo_discard(struct ap_echo *e);
 void ap_echo_report(const struct ap_echo *e, uint64_t retries,
                     uint64_t backoffs, FILE *f);
 
+/* The kind of family f's socket (0: IPv4, 1: IPv6), enum ap_echo_kind,
+ * and for AP_ECHO_NONE why: the UV_E* code of the last try. */
+int ap_echo_kind(const struct ap_echo *e, int f);
+int ap_echo_error(const struct ap_echo *e, int f);
+
 /* "raw", "datagram" or "none". */
 const char *ap_echo_kind_name(int kind);
 

@@ -248,6 +248,15 @@ unsigned ap_exec_fds(const struct ap_exec *e) {
   return 2 * e->jobs + 4;
 }
 
+unsigned ap_exec_jobs(const struct ap_exec *e) {
+  return e->jobs;
+}
+
+int ap_exec_failure(const struct ap_exec *e, const char **path) {
+  *path = e->path;
+  return e->fatal;
+}
+
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len) {
   char tail[96];
 

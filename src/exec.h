@@ -93,6 +93,13 @@ unsigned ap_exec_default_jobs(void);
  * four more while one is being spawned. */
 unsigned ap_exec_fds(const struct ap_exec *e);
 
+/* Children at once. */
+unsigned ap_exec_jobs(const struct ap_exec *e);
+
+/* The UV_E* code of a spawn failure that ended the scan, or 0; *path is
+ * then the ping(8) that was run. */
+int ap_exec_failure(const struct ap_exec *e, const char **path);
+
 /* Describes the command lines the engine runs, for -v. */
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len);
 

@@ -277,6 +277,22 @@ int ap_intake_abandoned(const struct ap_intake *in) {
   return in->started && ap_resolve_abandoned(&in->res);
 }
 
+const struct ap_tset *ap_intake_set(const struct ap_intake *in) {
+  return &in->set;
+}
+
+const struct ap_names *ap_intake_names(const struct ap_intake *in) {
+  return &in->shown;
+}
+
+uint64_t ap_intake_unresolved(const struct ap_intake *in) {
+  return in->unresolved;
+}
+
+size_t ap_intake_pending(const struct ap_intake *in) {
+  return in->pending;
+}
+
 void ap_intake_families(const struct ap_intake *in, int *v4, int *v6) {
   size_t i;
 

@@ -95,6 +95,14 @@ void ap_intake_each_unanswered(const struct ap_intake *in,
  * must not be released, and the process must end by _exit() (resolve.h). */
 int ap_intake_abandoned(const struct ap_intake *in);
 
+/* The finished set, and the name table for the output. */
+const struct ap_tset *ap_intake_set(const struct ap_intake *in);
+const struct ap_names *ap_intake_names(const struct ap_intake *in);
+
+/* Names that did not resolve, and names a stop left unanswered. */
+uint64_t ap_intake_unresolved(const struct ap_intake *in);
+size_t ap_intake_pending(const struct ap_intake *in);
+
 /* Which families the finished set holds. */
 void ap_intake_families(const struct ap_intake *in, int *v4, int *v6);
 

@@ -13,10 +13,10 @@
  *
  * Callbacks name themselves with ap_loopwatch_note() on a kind of their
  * own (struct ap_lw_kind below), an increment whether the watcher is on or
- * not: the watcher knows no caller.  The watcher is one unreferenced uv_prepare_t,
- * which runs just before each poll: a turn is measured from one poll to
- * the next.  Time between two uv_run() calls is not a turn: run the loop
- * through ap_loopwatch_run().
+ * not: the watcher knows no caller.  The watcher is one unreferenced
+ * uv_prepare_t, which runs just before each poll: a turn is measured from
+ * one poll to the next.  Time between two uv_run() calls is not a turn:
+ * run the loop through ap_loopwatch_run().
  */
 #ifndef AP_LOOPWATCH_H
 #define AP_LOOPWATCH_H

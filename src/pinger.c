@@ -36,8 +36,8 @@ int ap_pinger_may_spawn(const struct ap_pinger *p) {
 
   if (cfg->method != AP_METHOD_AUTO)
     return cfg->method == AP_METHOD_EXEC;
-  return (cfg->family != 6 && p->echo.sock[0].kind == AP_ECHO_NONE) ||
-         (cfg->family != 4 && p->echo.sock[1].kind == AP_ECHO_NONE);
+  return (cfg->family != 6 && ap_echo_kind(&p->echo, 0) == AP_ECHO_NONE) ||
+         (cfg->family != 4 && ap_echo_kind(&p->echo, 1) == AP_ECHO_NONE);
 }
 
 /* What to do about family i having no socket. */
@@ -46,7 +46,7 @@ static void no_socket(const struct ap_pinger *p, int i, char *buf,
   snprintf(buf, len, "cannot open an %s socket (%s): run as root, give aping "
            "the capability (setcap cap_net_raw+ep aping), or let your group "
            "use ICMP datagram sockets (sysctl net.ipv4.ping_group_range)",
-           fam_name[i], ap_strerror(p->echo.sock[i].err));
+           fam_name[i], ap_strerror(ap_echo_error(&p->echo, i)));
 }
 
 /* -m auto came to ping(8) for want of a socket, and ping(8) failed too:
@@ -58,7 +58,7 @@ static void explain_sockets(const struct ap_pinger *p, const int need[2]) {
   if (p->cfg->method != AP_METHOD_AUTO)
     return;
   for (i = 0; i < 2; i++) {
-    if (need[i] && p->echo.sock[i].kind == AP_ECHO_NONE) {
+    if (need[i] && ap_echo_kind(&p->echo, i) == AP_ECHO_NONE) {
       no_socket(p, i, why, sizeof(why));
       fprintf(p->diag, "aping: %s\n", why);
     }
@@ -98,9 +98,9 @@ static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
   }
   for (i = 0; i < 2 && p->cfg->verbose &&
               p->cfg->method == AP_METHOD_AUTO; i++)
-    if (need[i] && p->echo.sock[i].kind == AP_ECHO_NONE)
+    if (need[i] && ap_echo_kind(&p->echo, i) == AP_ECHO_NONE)
       fprintf(p->diag, "aping: %s: no socket (%s): using ping(8)\n",
-              fam_name[i], ap_strerror(p->echo.sock[i].err));
+              fam_name[i], ap_strerror(ap_echo_error(&p->echo, i)));
   if (p->cfg->verbose) {
     ap_exec_describe(&p->exec, desc, sizeof(desc));
     fprintf(p->diag, "aping: method exec: %s\n", desc);
@@ -111,7 +111,7 @@ static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
 int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
                      const struct ap_scan_cfg *scan, struct ap_err *err) {
   int need[2] = { v4, v6 }, i, r;
-  int kind[2] = { p->echo.sock[0].kind, p->echo.sock[1].kind };
+  int kind[2] = { ap_echo_kind(&p->echo, 0), ap_echo_kind(&p->echo, 1) };
   char why[512];
 
   p->need[0] = v4;
@@ -161,7 +161,7 @@ void ap_pinger_scan_cfg(const struct ap_pinger *p,
   if (p->choice == AP_PING_EXEC) {
     out->retries = 0;
     out->count = 0;
-    out->max_inflight = p->exec.jobs;
+    out->max_inflight = ap_exec_jobs(&p->exec);
     out->timeout_ms = ap_exec_timeout_ms(&p->exec);
   }
 }
@@ -176,10 +176,14 @@ unsigned ap_pinger_fds(const struct ap_pinger *p) {
 
 int ap_pinger_failed(const struct ap_pinger *p, int status,
                      struct ap_err *err) {
-  if (p->choice != AP_PING_EXEC || p->exec.fatal == 0)
+  const char *path = NULL;
+  int spawn = p->choice == AP_PING_EXEC ? ap_exec_failure(&p->exec, &path)
+                                        : 0;
+
+  if (spawn == 0)
     return ap_err_set(err, AP_EXIT_SYSTEM, "%s", ap_strerror(status));
   explain_sockets(p, p->need);
-  return exec_error(p, p->exec.fatal, p->exec.path, err);
+  return exec_error(p, spawn, path, err);
 }
 
 void ap_pinger_counters(const struct ap_pinger *p, uint64_t retries,

@@ -77,6 +77,11 @@ int ap_run_finish(struct ap_run *r, int rc) {
   return code;
 }
 
+/* The run's targets. */
+static const struct ap_tset *targets(const struct ap_run *r) {
+  return ap_intake_set(&r->in);
+}
+
 /* ---- output ---- */
 
 /* Hands one target's result to the output, out of the progress line's
@@ -91,11 +96,13 @@ static void show(struct ap_run *r, const struct ap_result *res) {
 static void progress_count_cb(struct ap_progress *p, uint64_t *done,
                               uint64_t *total, uint64_t *alive) {
   struct ap_run *r = ap_container_of(p, struct ap_run, progress);
+  struct ap_totals t;
 
+  ap_out_tally(&r->out, &t);
   *total = r->total;
   *done = r->checking ? ap_combine_emitted(&r->comb)
                       : r->total - ap_scan_missing(&r->scan);
-  *alive = r->out.alive;
+  *alive = t.alive;
 }
 
 /* An auto/always/never setting: auto is on when fd is a terminal. */
@@ -121,7 +128,8 @@ static void stop_progress(struct ap_run *r) {
 
 static int open_output(struct ap_run *r, struct ap_err *err) {
   const struct ap_config *c = r->cfg;
-  int rc = ap_out_open(&r->out, &c->out, &r->in.shown, c->scan.count > 0,
+  int rc = ap_out_open(&r->out, &c->out, ap_intake_names(&r->in),
+                       c->scan.count > 0,
                        c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
 
   r->out_open = rc == 0;
@@ -137,7 +145,7 @@ static void unfinished_cb(uint64_t idx, void *ctx) {
   memset(&res, 0, sizeof(res));
   res.idx = idx;
   res.verdict = AP_UNFINISHED;
-  ap_tset_at(&r->in.set, idx, &res.addr);
+  ap_tset_at(targets(r), idx, &res.addr);
   ap_out_result(&r->out, &res);
 }
 
@@ -155,8 +163,8 @@ static void list_unfinished(struct ap_run *r) {
   uint64_t missing = r->total;
   struct ap_order again;
 
-  ap_order_init(&again, r->in.set.count, !oc->sequential, r->seed, oc->shard,
-                oc->nshards);
+  ap_order_init(&again, targets(r)->count, !oc->sequential, r->seed,
+                oc->shard, oc->nshards);
   if (r->checking) {
     done = ap_combine_done(&r->comb);
     missing = r->total - ap_combine_emitted(&r->comb);
@@ -209,8 +217,8 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   elapsed = uv_hrtime() - r->start_ns;
   if (c->run.summary)
-    ap_out_summary(&r->out, r->diag, r->total + r->in.pending,
-                   r->in.unresolved, elapsed);
+    ap_out_summary(&r->out, r->diag, r->total + ap_intake_pending(&r->in),
+                   ap_intake_unresolved(&r->in), elapsed);
   if (c->run.summary && c->run.verbose && r->pinging) {
     ap_scan_counts(&r->scan, &retries, &backoffs);
     ap_pinger_counters(r->ping, retries, backoffs, r->diag);
@@ -221,8 +229,9 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
     ap_out_release(&r->out);
     return ap_pinger_failed(r->ping, status, err);
   }
-  rc = ap_out_close(&r->out, r->total + r->in.pending, r->in.unresolved,
-                    elapsed, ap_guard_why(&r->guard), err);
+  rc = ap_out_close(&r->out, r->total + ap_intake_pending(&r->in),
+                    ap_intake_unresolved(&r->in), elapsed,
+                    ap_guard_why(&r->guard), err);
   if (rc != 0)
     return rc;
   r->nagios_printed = c->out.format == AP_FORMAT_NAGIOS;
@@ -234,7 +243,7 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   o.targets = r->total;
   o.ok = t.ok;
   o.unfinished = t.unfinished;
-  o.unresolved = r->in.unresolved;
+  o.unresolved = ap_intake_unresolved(&r->in);
   o.state = c->out.state != NULL;
   o.changed = t.changed;
   o.have_min_ok = c->run.have_min_ok;
@@ -261,7 +270,7 @@ static void set_order(struct ap_run *r, uint64_t now) {
   const struct ap_order_cfg *oc = &r->cfg->order;
 
   r->seed = order_seed(oc, now);
-  ap_order_init(&r->order, r->in.set.count, !oc->sequential, r->seed,
+  ap_order_init(&r->order, targets(r)->count, !oc->sequential, r->seed,
                 oc->shard, oc->nshards);
   r->total = r->order.left;
 }
@@ -360,10 +369,10 @@ static int init_checks(struct ap_run *r) {
 
   r->svc_order = r->order;
   ap_combine_init(&r->comb, r->nchecks, r->pinging, c->svc.any, emit_cb);
-  err = ap_combine_track(&r->comb, r->in.set.count);
+  err = ap_combine_track(&r->comb, targets(r)->count);
   if (err == 0)
-    err = ap_svc_init(&r->svc, r->loop, &r->in.set, &r->svc_order, &r->comb,
-                      &cfg);
+    err = ap_svc_init(&r->svc, r->loop, targets(r), &r->svc_order,
+                      &r->comb, &cfg);
   if (err == 0 && r->pinging)
     ap_cgate_init(&r->gate, ap_pinger_engine(r->ping), &r->comb,
                   CHECKS_AHEAD + conns, gate_closed_cb);
@@ -387,7 +396,7 @@ static int start_stages(struct ap_run *r) {
   }
   if (err == 0 && r->pinging) {
     ap_pinger_scan_cfg(r->ping, &r->cfg->scan, &scfg);
-    err = ap_scan_init(&r->scan, r->loop, &r->in.set, &r->order, engine,
+    err = ap_scan_init(&r->scan, r->loop, targets(r), &r->order, engine,
                        &scfg, r->checking ? ping_cb : verdict_cb);
     if (err == 0 && r->checking)
       ap_cgate_attach(&r->gate);
@@ -489,8 +498,8 @@ static int resolve(struct ap_run *r, struct ap_err *err) {
 static int probe_all(struct ap_run *r, struct ap_err *err) {
   int rc, v4, v6;
 
-  if (r->in.set.count == 0) {
-    if (r->in.unresolved > 0)
+  if (targets(r)->count == 0) {
+    if (ap_intake_unresolved(&r->in) > 0)
       return AP_EXIT_NONAME;
     return ap_err_set(err, AP_EXIT_USAGE, "no targets left to probe");
   }
