@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "run.h"
+#include "even.h"
 #include "tap.h"
 
 static void test_status_policy(void) {
@@ -54,26 +55,6 @@ static void test_exit_code(void) {
   EXPECT(ap_run_exit_code(4, 1, 0, 0, &unknown) == 3 && unknown);
   EXPECT(ap_run_exit_code(3, 1, 0, 0, &unknown) == 3 && unknown);
 }
-
-/* An engine that answers targets with an even last octet at once and
- * never the others. */
-static int even_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
-                     uint64_t now) {
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if ((ap_addr_v4(&p[i].addr) & 1) == 0)
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
-  return (int) n;
-}
-
-static void no_close(struct ap_engine *e) {
-  (void) e;
-}
-
-static const struct ap_engine_ops even_ops = { .name = "even",
-                                               .send = even_send,
-                                               .close = no_close };
 
 /* Runs 192.0.2.1-254, shard 2 of 3 in address order, with a deadline of
  * 100 ms; the odd targets never answer within the 60 s timeout.  The

@@ -8,26 +8,8 @@
 #include <uv.h>
 
 #include "scan.h"
+#include "even.h"
 #include "tap.h"
-
-/* Answers even last octets at once; odd ones never. */
-static int even_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
-                     uint64_t now) {
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if ((ap_addr_v4(&p[i].addr) & 1) == 0)
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
-  return (int) n;
-}
-
-static void no_close(struct ap_engine *e) {
-  (void) e;
-}
-
-static const struct ap_engine_ops even_ops = {
-  .name = "even", .send = even_send, .close = no_close
-};
 
 static uint8_t seen[256];  /* per index: 1 verdict, 2 unfinished */
 static uint64_t last_pos;  /* order check: positions must increase */
