@@ -166,7 +166,7 @@ int ap_combine_check(struct ap_combine *v, uint64_t idx,
 static int gate_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
                      uint64_t now_ns) {
   struct ap_cgate *g = (struct ap_cgate *) e;
-  size_t waiting = g->v->ping_ahead + (size_t) g->base.scan->inflight;
+  size_t waiting = g->v->ping_ahead + (size_t) ap_scan_inflight(g->scan);
   size_t room = waiting < g->limit ? g->limit - waiting : 0, k;
   int taken;
 
@@ -208,6 +208,7 @@ void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
   g->closed_cb = closed_cb;
 }
 
-void ap_cgate_attach(struct ap_cgate *g) {
-  g->inner->scan = g->base.scan;
+void ap_cgate_attach(struct ap_cgate *g, const struct ap_scan *scan) {
+  g->scan = scan;
+  g->inner->sink = g->base.sink;
 }

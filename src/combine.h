@@ -88,10 +88,13 @@ int ap_combine_check(struct ap_combine *v, uint64_t idx,
 /* An engine in front of the real one that sends new targets' first probes
  * only while fewer than `limit` targets wait for their service checks
  * (ping verdicts already in, plus pings in flight).  Retries always pass. */
+struct ap_scan;
+
 struct ap_cgate {
   struct ap_engine base;
   struct ap_engine *inner;
   const struct ap_combine *v;
+  const struct ap_scan *scan; /* the scan it gates: its probes in flight */
   size_t limit;
   void (*closed_cb)(struct ap_cgate *g);
 };
@@ -102,8 +105,8 @@ void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,
                    const struct ap_combine *v, size_t limit,
                    void (*closed_cb)(struct ap_cgate *g));
 
-/* Call after ap_scan_init() was given &g->base: the inner engine reports
- * to the same scan. */
-void ap_cgate_attach(struct ap_cgate *g);
+/* Call after ap_scan_init(scan) was given &g->base: the inner engine
+ * reports to the same scan. */
+void ap_cgate_attach(struct ap_cgate *g, const struct ap_scan *scan);
 
 #endif

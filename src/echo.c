@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "loopwatch.h"
-#include "scan.h"
 #include "siphash.h"
 
 static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
@@ -177,15 +176,15 @@ void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
 static void deliver(struct ap_echo_sock *k, int kind,
                     const struct ap_icmp_msg *m, uint64_t now) {
   struct ap_echo_counts *c = &k->echo->counts;
-  struct ap_scan *s = k->echo->base.scan;
+  struct ap_sink *s = k->echo->base.sink;
 
   if (kind == AP_ICMP_REPLY) {
-    if (ap_scan_reply(s, &m->target, m->sent_ns, now - m->sent_ns))
+    if (ap_sink_reply(s, &m->target, m->sent_ns, now - m->sent_ns))
       c->replies++;
     else
       c->late++;
   } else if (kind == AP_ICMP_ERROR) {
-    if (ap_scan_fail(s, &m->target,
+    if (ap_sink_fail(s, &m->target, m->sent_ns,
                      ap_icmp_reason(ap_addr_is_v4(&m->target), m->type,
                                     m->code), &m->from))
       c->errors++;
@@ -317,7 +316,7 @@ static void watch(struct ap_echo_sock *k, int on) {
   if (on && !k->watching) {
     err = uv_poll_start(&k->poll, UV_READABLE, poll_cb);
     if (err != 0)
-      ap_scan_abort(k->echo->base.scan, err);
+      ap_sink_abort(k->echo->base.sink, err);
     k->watching = err == 0;
   } else if (!on && k->watching) {
     k->watching = uv_poll_stop(&k->poll) != 0;
@@ -328,7 +327,7 @@ static void watch(struct ap_echo_sock *k, int on) {
  * Returns 0, or -1 when the socket itself is broken. */
 static int read_all(struct ap_echo_sock *k, int status) {
   if (k->kind == AP_ECHO_DGRAM && drain_errors(k) < 0 && status < 0) {
-    ap_scan_stop(k->echo->base.scan);
+    ap_sink_abort(k->echo->base.sink, UV_ECANCELED);
     return -1;
   }
   drain(k);
@@ -344,7 +343,7 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
     return;
   /* libuv stops a poll handle that reports POLLERR, which is how pending
    * ICMP errors on the error queue show; we have read them, so watch on. */
-  if (status < 0 && !k->echo->base.scan->closing) {
+  if (status < 0 && !k->echo->base.sink->closing) {
     k->watching = 0;
     watch(k, 1);
   }
@@ -360,13 +359,13 @@ static void echo_pump(struct ap_engine *base, int again) {
   int i;
 
   e->hot = again ? (e->hot < HOT_TURNS ? e->hot + 1 : HOT_TURNS) : 0;
-  for (i = 0; i < 2 && !base->scan->closing; i++) {
+  for (i = 0; i < 2 && !base->sink->closing; i++) {
     struct ap_echo_sock *k = &e->sock[i];
     if (!k->polling)
       continue;
     if (e->hot == HOT_TURNS)
       watch(k, 0);
-    if (!k->watching && read_all(k, 0) == 0 && !base->scan->closing)
+    if (!k->watching && read_all(k, 0) == 0 && !base->sink->closing)
       watch(k, e->hot < HOT_TURNS);
   }
 }
@@ -469,7 +468,7 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
     } else if (errno != EINTR) {
       /* This destination is refused (no route, a firewall, broadcast):
        * that is its verdict, and the rest of the batch goes on. */
-      ap_scan_fail(k->echo->base.scan, &p[off].addr,
+      ap_sink_fail(k->echo->base.sink, &p[off].addr, now,
                    uv_strerror(uv_translate_sys_error(errno)), NULL);
       off++;
       retried = 0;
@@ -491,7 +490,7 @@ static int echo_send(struct ap_engine *base, const struct ap_probe *p,
       if ((ap_addr_is_v4(&p[taken + run].addr) ? 0 : 1) != f)
         break;
     if (e->sock[f].kind == AP_ECHO_NONE) {
-      (void) ap_scan_fail(base->scan, &p[taken].addr,
+      (void) ap_sink_fail(base->sink, &p[taken].addr, now_ns,
                           "no socket for this family", NULL);
       taken++;
       continue;

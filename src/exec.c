@@ -15,7 +15,6 @@
 
 #include "loopwatch.h"
 #include "pingout.h"
-#include "scan.h"
 
 static struct ap_lw_kind lw_deadline = AP_LW_KIND("ping deadline");
 static struct ap_lw_kind lw_exit = AP_LW_KIND("spawn exit");
@@ -330,7 +329,7 @@ static void report(struct ap_exec_child *c) {
         r.from = &from;
     }
   }
-  ap_scan_settle(e->base.scan, &c->addr, &r);
+  ap_sink_settle(e->base.sink, &c->addr, &r);
 }
 
 static void child_closed_cb(uv_handle_t *h) {
@@ -561,7 +560,7 @@ static int exec_send(struct ap_engine *base, const struct ap_probe *p,
       break;
     snprintf(e->reason, sizeof(e->reason), "cannot run ping: %s",
              uv_strerror(err));
-    ap_scan_fail(base->scan, &p[i].addr, e->reason, NULL);
+    ap_sink_fail(base->sink, &p[i].addr, now_ns, e->reason, NULL);
     i++;
   }
   return (int) i;

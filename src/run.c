@@ -399,7 +399,7 @@ static int start_stages(struct ap_run *r) {
     err = ap_scan_init(&r->scan, r->loop, targets(r), &r->order, engine,
                        &scfg, r->checking ? ping_cb : verdict_cb);
     if (err == 0 && r->checking)
-      ap_cgate_attach(&r->gate);
+      ap_cgate_attach(&r->gate, &r->scan);
     if (err == 0)
       err = ap_pinger_start(r->ping, r->loop);
     if (err == 0)

@@ -71,6 +71,7 @@ static void finish(struct ap_scan *s, int status) {
   if (s->closing)
     return;
   s->closing = 1;
+  s->sink.closing = 1;
   if (s->status == 0)
     s->status = status;
   uv_close((uv_handle_t *) &s->timer, close_cb);
@@ -440,6 +441,35 @@ static void idle_cb(uv_idle_t *h) {
   tick(h->data);
 }
 
+/* The sink the engine reports to (engine.h). */
+static int sink_reply(struct ap_sink *k, const struct ap_addr *addr,
+                      uint64_t sent_ns, uint64_t rtt_ns) {
+  return ap_scan_reply(ap_container_of(k, struct ap_scan, sink), addr,
+                       sent_ns, rtt_ns);
+}
+
+static int sink_fail(struct ap_sink *k, const struct ap_addr *addr,
+                     uint64_t sent_ns, const char *reason,
+                     const struct ap_addr *from) {
+  (void) sent_ns; /* one verdict per target: any error of its probes */
+  return ap_scan_fail(ap_container_of(k, struct ap_scan, sink), addr, reason,
+                      from);
+}
+
+static void sink_settle(struct ap_sink *k, const struct ap_addr *addr,
+                        struct ap_result *r) {
+  ap_scan_settle(ap_container_of(k, struct ap_scan, sink), addr, r);
+}
+
+static void sink_abort(struct ap_sink *k, int err) {
+  finish(ap_container_of(k, struct ap_scan, sink), err);
+}
+
+static const struct ap_sink_ops sink_ops = {
+  .reply = sink_reply, .fail = sink_fail, .settle = sink_settle,
+  .abort = sink_abort
+};
+
 int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
                  struct ap_order *order, struct ap_engine *engine,
                  const struct ap_scan_cfg *cfg, ap_verdict_cb cb) {
@@ -470,7 +500,8 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
     ap_scan_release(s);
     return UV_ENOMEM;
   }
-  engine->scan = s;
+  s->sink.ops = &sink_ops;
+  engine->sink = &s->sink;
   return 0;
 }
 
@@ -489,6 +520,10 @@ int ap_scan_start(struct ap_scan *s) {
     return 0;
   }
   return uv_timer_start(&s->timer, tick_cb, 0, 0);
+}
+
+uint64_t ap_scan_inflight(const struct ap_scan *s) {
+  return s->inflight;
 }
 
 int ap_scan_stop(struct ap_scan *s) {

@@ -51,6 +51,7 @@ struct ap_ring {
 };
 
 struct ap_scan {
+  struct ap_sink sink; /* where the engine reports */
   uv_loop_t *loop;
   uv_timer_t timer; /* the next deadline, or the next token */
   uv_idle_t idle;   /* more to send now: once per loop turn, after I/O */
@@ -119,10 +120,14 @@ const struct ap_bitmap *ap_scan_done(const struct ap_scan *s);
 /* How many of the scan's targets have no verdict yet. */
 uint64_t ap_scan_missing(const struct ap_scan *s);
 
+/* Targets with a probe in flight. */
+uint64_t ap_scan_inflight(const struct ap_scan *s);
+
 /* Frees what ap_scan_init() allocated, after the loop has run out. */
 void ap_scan_release(struct ap_scan *s);
 
-/* Engines report here.  A reply from an address that is not a target, or
+/* What the engine reports through the scan's sink (engine.h), also to
+ * be called directly.  A reply from an address that is not a target, or
  * for a target that already has its verdict, is ignored.  sent_ns is the
  * send time the reply carries: with -c it tells duplicates apart.  Both
  * return 1 when the report counted, 0 when it was ignored. */

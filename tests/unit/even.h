@@ -11,7 +11,7 @@ static int even_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
 
   for (i = 0; i < n; i++)
     if ((ap_addr_v4(&p[i].addr) & 1) == 0)
-      ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      ap_sink_reply(e->sink, &p[i].addr, now, 1000);
   return (int) n;
 }
 

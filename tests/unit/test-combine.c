@@ -349,9 +349,9 @@ static void test_gate(void) {
   f.base.ops = &fake_ops;
   ap_combine_init(&v, 1, 1, 0, emit);
   ap_cgate_init(&g, &f.base, &v, 5, NULL);
-  g.base.scan = &s;
-  ap_cgate_attach(&g);
-  EXPECT(f.base.scan == &s);
+  g.base.sink = &s.sink;
+  ap_cgate_attach(&g, &s);
+  EXPECT(f.base.sink == &s.sink);
   s.inflight = 2;
   ping(&v, 1, 1);
   ping(&v, 2, 1);

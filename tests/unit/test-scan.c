@@ -45,9 +45,9 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
     if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
         p[i].attempt >= f->answer_at) {
-      f->counted += (uint64_t) ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      f->counted += (uint64_t) ap_sink_reply(e->sink, &p[i].addr, now, 1000);
       /* A duplicate: */
-      f->ignored += (uint64_t) !ap_scan_reply(e->scan, &p[i].addr, now, 1000);
+      f->ignored += (uint64_t) !ap_sink_reply(e->sink, &p[i].addr, now, 1000);
     }
   }
   return (int) n;
@@ -192,9 +192,11 @@ static uint64_t peak;
 
 static int count_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
                       uint64_t now) {
+  const struct ap_scan *s = ap_container_of(e->sink, struct ap_scan, sink);
+
   (void) p, (void) now;
-  if (e->scan->inflight + n > peak)
-    peak = e->scan->inflight + n;
+  if (ap_scan_inflight(s) + n > peak)
+    peak = ap_scan_inflight(s) + n;
   ((struct fake *) e)->sent += n;
   return (int) n;
 }

@@ -71,7 +71,7 @@ static void stop_cb(uv_timer_t *t) {
 static void scan_and_stop(uint64_t shard, uint64_t nshards) {
   struct ap_scan_cfg cfg = { .timeout_ms = 60000, .retries = 0,
                              .backoff = 1, .rate = 0 };
-  struct ap_engine eng = { .ops = &even_ops, .scan = NULL };
+  struct ap_engine eng = { .ops = &even_ops, .sink = NULL };
   struct ap_order order, again;
   struct ap_addr lo, hi, a;
   struct ap_tset set;
@@ -137,7 +137,7 @@ static void order_cb(const struct ap_result *r) {
 static void test_unfinished_in_order(void) {
   struct ap_scan_cfg cfg = { .timeout_ms = 60000, .retries = 0,
                              .backoff = 1, .rate = 0 };
-  struct ap_engine eng = { .ops = &even_ops, .scan = NULL };
+  struct ap_engine eng = { .ops = &even_ops, .sink = NULL };
   struct ap_order order;
   struct ap_addr lo, hi;
   struct ap_tset set;
