@@ -16,6 +16,10 @@ AP_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
   -Wstrict-prototypes -Wmissing-prototypes
 UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
 UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
+# The exporter's HTTP server (--listen).
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || \
+  echo -lmicrohttpd)
 
 ifeq ($(WITH_LIBCAP),auto)
   HAVE_LIBCAP := $(shell $(PKG_CONFIG) --exists libcap 2>/dev/null && echo yes)
@@ -27,8 +31,9 @@ ifeq ($(HAVE_LIBCAP),yes)
   CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null || echo -lcap)
 endif
 
-ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-LIBS = $(UV_LIBS) $(CAP_LIBS) -lm
+ALL_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) \
+  $(CFLAGS)
+LIBS = $(UV_LIBS) $(MHD_LIBS) $(CAP_LIBS) -lm
 
 # The compiler writes each object's header dependencies next to it (foo.o:
 # foo.d; a program built in one step from its .c: PROG.d), so that a
@@ -77,7 +82,7 @@ bench: aping
 ASAN_CC ?= $(CC)
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
   -fno-sanitize-recover=all
-ASAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+ASAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
   $(ASAN_FLAGS)
 ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC))
 ASAN_UNIT = $(patsubst tests/unit/%,build/asan/%,$(UNIT_TESTS))
@@ -143,7 +148,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(CAP_CFLAGS) $(FUZZ_FLAGS)
+FUZZ_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_NAMES = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_TARGETS = $(patsubst %,tests/fuzz/fuzz-%,$(FUZZ_NAMES))
 FUZZ_OBJ = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))

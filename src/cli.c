@@ -146,6 +146,33 @@ static int conflicts(const struct ap_config *c, const uint8_t *given,
   return why != NULL ? ap_err_set(err, AP_EXIT_USAGE, "%s", why) : 0;
 }
 
+/* What does not go with a continuous run, and what needs one. */
+static const char *loop_conflicts(const struct ap_config *c,
+                                  const uint8_t *given) {
+  if (!c->loop.on) {
+    if (was_given(given, "-p"))
+      return "-p needs -l, -Q or --listen";
+    if (was_given(given, "-D"))
+      return "-D needs -l, -Q or --listen";
+    return was_given(given, "--buckets") ? "--buckets needs --listen" : NULL;
+  }
+  if (was_given(given, "-c"))
+    return "-c does not apply to -l, which probes until stopped";
+  if (was_given(given, "-r") || was_given(given, "-B"))
+    return "-r and -B do not apply to -l: each probe has one try";
+  if (was_given(given, "-x") || c->out.state != NULL)
+    return "-x and --state do not apply to -l";
+  if (c->out.format == AP_FORMAT_PROM || c->out.format == AP_FORMAT_NAGIOS)
+    return "--format prom and nagios do not apply to -l: use --listen";
+  if (c->ping.method == AP_METHOD_EXEC)
+    return "-m exec does not apply to -l, which needs an ICMP socket";
+  if (was_given(given, "--buckets") && !c->loop.listen)
+    return "--buckets needs --listen";
+  if (c->scan.timeout_ms > c->loop.period_ms)
+    return "-t over -p: each probe must end before the next";
+  return NULL;
+}
+
 /* Reads one option (o, its value arg) into c.  Returns 0 or an exit
  * status, with err set. */
 static int one(struct ap_config *c, const struct ap_opt *o, const char *arg,
@@ -173,6 +200,7 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   struct getopt_spec g;
   uint8_t given[AP_OPTS_MAX];
   const struct ap_opt *o;
+  const char *why;
   int ch;
 
   memset(given, 0, sizeof(given));
@@ -196,8 +224,22 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   c->order.have_seed = was_given(given, "--seed");
   c->ping.family = c->intake.family;
   c->ping.verbose = c->run.verbose;
+  c->loop.on |= c->loop.squiet_s > 0 || c->loop.listen;
+  c->out.loop = c->loop.on;
+  c->ping.keep_sockets = c->loop.on;
+  c->out.timestamps = c->loop.timestamps;
+  c->out.period_ms = c->loop.period_ms;
+  /* With -l a probe ends before the target's next one is due. */
+  if (c->loop.on && !was_given(given, "-t") && c->scan.timeout_ms >
+                                                   c->loop.period_ms)
+    c->scan.timeout_ms = c->loop.period_ms;
   if (conflicts(c, given, err) != 0)
     return AP_CLI_ERROR;
+  why = loop_conflicts(c, given);
+  if (why != NULL) {
+    ap_err_set(err, AP_EXIT_USAGE, "%s", why);
+    return AP_CLI_ERROR;
+  }
   c->intake.targets.v = (const char **) argv + optind;
   c->intake.targets.n = (size_t) (argc - optind);
   if (c->intake.targets.n == 0 && c->intake.files.n == 0)

@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "format.h"
+#include "mstat.h"
 #include "ports.h"
 #include "scan.h"
 
@@ -74,6 +77,7 @@ struct ap_pinger_cfg {
   const char *command; /* --ping-command, or NULL */
   unsigned jobs;       /* -j, 0 when not given */
   int verbose;         /* -v: say what was chosen */
+  int keep_sockets;    /* -l: a reload may bring the other family */
 };
 
 /* The service checks (svc.c, tcp.c, combine.c). */
@@ -96,6 +100,21 @@ struct ap_output_cfg {
   const char *outfile;      /* -o, or NULL for standard output */
   const char *state;        /* --state, or NULL */
   struct ap_nagios nagios;  /* --warn, --crit */
+  int loop;                 /* a continuous run's records (-l) */
+  int timestamps;           /* -D */
+  uint64_t period_ms;       /* -p, for outage times */
+};
+
+/* The continuous run (-l, -Q, --listen). */
+struct ap_loop_cfg {
+  int on;                /* -l, or implied by -Q or --listen */
+  uint64_t period_ms;    /* -p */
+  int timestamps;        /* -D */
+  uint64_t squiet_s;     /* -Q SECS, 0 for none */
+  int cumulative;        /* -Q SECS,cumulative */
+  int listen;            /* --listen given: listen_addr holds it */
+  struct sockaddr_storage listen_addr; /* any address when unspecified */
+  struct ap_buckets buckets; /* --buckets */
 };
 
 /* run.c: how a run is watched, stopped and judged. */
@@ -117,6 +136,7 @@ struct ap_config {
   struct ap_pinger_cfg ping;
   struct ap_services_cfg svc;
   struct ap_output_cfg out;
+  struct ap_loop_cfg loop;
   struct ap_run_cfg run;
 };
 

@@ -214,19 +214,26 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
   struct ap_intake *in = r->data;
 
   ap_loopwatch_note(&lw_resolved);
+  in->answered++;
   if (status == 0) {
     if (ap_tset_add(&in->set, addr, addr) != 0 ||
         ap_names_add(&in->shown, addr, in->names[i]) != 0)
       in->oom = 1;
-    return;
+  } else {
+    in->unresolved++;
+    if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
+        status == UV_EAI_ADDRFAMILY)
+      fprintf(in->diag, "%s: name not known\n", in->names[i]);
+    else
+      fprintf(in->diag, "%s: name not known (%s)\n", in->names[i],
+              uv_strerror(status));
   }
-  in->unresolved++;
-  if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
-      status == UV_EAI_ADDRFAMILY)
-    fprintf(in->diag, "%s: name not known\n", in->names[i]);
-  else
-    fprintf(in->diag, "%s: name not known (%s)\n", in->names[i],
-            uv_strerror(status));
+  if (in->answered == in->nnames && in->done_cb != NULL)
+    in->done_cb(in);
+}
+
+int ap_intake_resolved(const struct ap_intake *in) {
+  return in->answered == in->nnames;
 }
 
 int ap_intake_resolve(struct ap_intake *in, uv_loop_t *loop,
@@ -242,8 +249,13 @@ int ap_intake_resolve(struct ap_intake *in, uv_loop_t *loop,
   return 0;
 }
 
+void ap_intake_abandon(struct ap_intake *in) {
+  if (in->started)
+    in->pending = ap_resolve_stop(&in->res);
+}
+
 void ap_intake_stop(struct ap_intake *in) {
-  in->pending = ap_resolve_stop(&in->res);
+  ap_intake_abandon(in);
   uv_stop(in->res.loop);
 }
 

@@ -60,8 +60,13 @@ struct ap_intake {
   uint64_t unresolved;  /* names that did not resolve */
   struct ap_resolve res;
   size_t pending;       /* names a stop left unanswered */
+  size_t answered;      /* names answered */
   int started;          /* res was started */
   int oom;
+  /* Called, if set, once every name is answered (a resolution on a loop
+   * that goes on running: a reload). */
+  void (*done_cb)(struct ap_intake *in);
+  void *data;
 };
 
 void ap_intake_init(struct ap_intake *in, const struct ap_intake_cfg *cfg,
@@ -73,14 +78,23 @@ void ap_intake_init(struct ap_intake *in, const struct ap_intake_cfg *cfg,
 int ap_intake_collect(struct ap_intake *in, struct ap_err *err);
 
 /* Starts resolving the names collected, all at once on loop: the caller
- * runs the loop until it returns.  Returns 0 or an exit status. */
+ * runs the loop until it returns, or until done_cb is called.  Returns 0
+ * or an exit status.  done_cb is not called when there is no name to
+ * resolve: ap_intake_resolved() says so at once. */
 int ap_intake_resolve(struct ap_intake *in, uv_loop_t *loop,
                       struct ap_err *err);
+
+/* Whether every name has its answer. */
+int ap_intake_resolved(const struct ap_intake *in);
 
 /* Stops resolving (a signal, the deadline): whatever is unanswered stays
  * so, and the loop returns at once rather than wait for lookups the
  * resolver may hold for seconds. */
 void ap_intake_stop(struct ap_intake *in);
+
+/* The same without stopping the loop: for a resolution beside other work
+ * (a reload). */
+void ap_intake_abandon(struct ap_intake *in);
 
 /* After the loop: the resolved names join the set, the exclusions go, and
  * the set is numbered.  Returns 0 or an exit status. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "httpd.h"
 #include "output.h"
 #include "vec.h"
 
@@ -30,6 +31,12 @@ static int opt_threshold(struct ap_config *c, const struct ap_opt *o,
 static int opt_deadline(struct ap_config *c, const struct ap_opt *o,
                         const char *arg, char *err, size_t len);
 static int opt_command(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len);
+static int opt_squiet(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len);
+static int opt_listen(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len);
+static int opt_buckets(struct ap_config *c, const struct ap_opt *o,
                        const char *arg, char *err, size_t len);
 
 /* In the order of enum ap_method, enum ap_format and enum ap_when. */
@@ -188,6 +195,31 @@ static const struct ap_opt options[] = {
             "such, exit 7" },
   { .name = "lock", .kind = AP_OPT_STR, .meta = "file", .dest = CFG(run.lock),
     .help = "hold an flock on FILE; exit 6 if another run holds it" },
+  /* Continuous monitoring */
+  { .name = "loop", .letter = 'l', .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(loop.on), .group = "Continuous monitoring",
+    .help = "probe every target again every period until stopped (SIGINT, "
+            "SIGTERM, --deadline), with a line per reply and per timeout; "
+            "at the end, each target's totals as with -c" },
+  { .name = "period", .letter = 'p', .kind = AP_OPT_UINT, .meta = "ms",
+    .size = 8, .dest = CFG(loop.period_ms), .min = 10, .max = 3600000,
+    .help = "with -l, probe each target every MS ms (default 1000), the "
+            "targets' probes spread over the period" },
+  { .name = "timestamp", .letter = 'D', .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(loop.timestamps),
+    .help = "with -l, begin each line with the Unix time" },
+  { .name = "squiet", .letter = 'Q', .kind = AP_OPT_FN, .fn = opt_squiet,
+    .meta = "secs[,cumulative]",
+    .help = "every SECS seconds, each target's statistics of the interval "
+            "(with ,cumulative: since the start) instead of a line per "
+            "probe; implies -l" },
+  { .name = "listen", .kind = AP_OPT_FN, .fn = opt_listen,
+    .meta = "[addr:]port",
+    .help = "serve Prometheus metrics at http://ADDR:PORT/metrics (every "
+            "address without ADDR; [ADDR]:PORT for IPv6); implies -l" },
+  { .name = "buckets", .kind = AP_OPT_FN, .fn = opt_buckets, .meta = "list",
+    .help = "with --listen, the RTT histogram's bucket bounds in seconds, "
+            "comma-separated (default 0.00005 doubling to 26.2144)" },
 };
 
 _Static_assert(sizeof(options) / sizeof(options[0]) <= AP_OPTS_MAX,
@@ -207,6 +239,8 @@ void ap_config_defaults(struct ap_config *c) {
   c->scan.backoff = 2.0;
   c->scan.rate = 10000.0;
   c->svc.banner_bytes = 1024;
+  c->loop.period_ms = 1000;
+  ap_buckets_default(&c->loop.buckets);
   c->run.start_ns = uv_hrtime();
 }
 
@@ -411,4 +445,61 @@ static int opt_command(struct ap_config *c, const struct ap_opt *o,
   }
   c->ping.command = arg;
   return 0;
+}
+
+static int opt_squiet(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len) {
+  char *end;
+  unsigned long v;
+
+  (void) o;
+  errno = 0;
+  v = strtoul(arg, &end, 10);
+  if (arg[0] < '0' || arg[0] > '9' || errno != 0 || v < 1 || v > 86400 ||
+      (*end != '\0' && strcmp(end, ",cumulative") != 0)) {
+    snprintf(err, len, "need SECS (1 to 86400), or SECS,cumulative");
+    return -1;
+  }
+  c->loop.squiet_s = v;
+  c->loop.cumulative = *end != '\0';
+  return 0;
+}
+
+/* [ADDR:]PORT: an IPv4 address or a bracketed IPv6 one, and a port. */
+static int opt_listen(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len) {
+  struct sockaddr_storage *ss = &c->loop.listen_addr;
+  const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
+  char host[64] = "";
+  unsigned long p;
+  char *end;
+
+  (void) o;
+  memset(ss, 0, sizeof(*ss));
+  errno = 0;
+  p = strtoul(port, &end, 10);
+  if (port[0] < '0' || port[0] > '9' || *end != '\0' || errno != 0 ||
+      p < 1 || p > 65535) {
+    snprintf(err, len, "need [ADDR:]PORT with a port from 1 to 65535");
+    return -1;
+  }
+  if (colon != NULL && (size_t) (colon - arg) < sizeof(host))
+    snprintf(host, sizeof(host), "%.*s", (int) (colon - arg), arg);
+  if (colon != NULL && host[0] == '\0' && colon != arg) {
+    snprintf(err, len, "address too long");
+    return -1;
+  }
+  if (ap_listen_addr(host, (uint16_t) p, ss) != 0) {
+    snprintf(err, len, "'%s' is not an IPv4 address or a bracketed IPv6 "
+             "address", host);
+    return -1;
+  }
+  c->loop.listen = 1;
+  return 0;
+}
+
+static int opt_buckets(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len) {
+  (void) o;
+  return ap_buckets_parse(&c->loop.buckets, arg, err, len) == 0 ? 0 : -1;
 }

@@ -8,6 +8,8 @@
 #include <uv.h>
 
 #include "banner.h"
+#include "mformat.h"
+#include "outloop.h"
 
 #define GREEN "\033[32m"
 #define RED "\033[31m"
@@ -28,7 +30,9 @@ void ap_out_init(struct ap_out *o, FILE *f, int show,
 int ap_out_begin(struct ap_out *o) {
   int i;
 
-  if (o->format == AP_FORMAT_CSV)
+  if (o->format == AP_FORMAT_CSV && o->loop)
+    ap_csv_lheader(o->f);
+  else if (o->format == AP_FORMAT_CSV)
     ap_csv_header(o->f);
   if (o->format != AP_FORMAT_PROM)
     return 0;
@@ -251,6 +255,8 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     return;
   if (o->format == AP_FORMAT_JSON)
     ap_json_result(o->f, rec);
+  else if (o->format == AP_FORMAT_CSV && o->loop)
+    ap_out_csv_total(o, rec);
   else if (o->format == AP_FORMAT_CSV)
     ap_csv_result(o->f, rec);
   else
@@ -408,6 +414,9 @@ int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
   o->state = cfg->state != NULL ? &o->state_file : NULL;
   o->nagios = cfg->nagios;
   o->nagios.services = services;
+  o->loop = cfg->loop;
+  o->timestamps = cfg->timestamps;
+  o->period_ms = cfg->period_ms;
   r = ap_out_begin(o);
   if (r != 0) {
     ap_out_release(o);
@@ -435,6 +444,10 @@ int ap_out_close(struct ap_out *o, uint64_t targets, uint64_t unresolved,
     return ap_err_set(err, AP_EXIT_SYSTEM, "cannot write '%s': %s",
                       what ? what : "standard output", ap_strerror(r));
   return 0;
+}
+
+void ap_out_names(struct ap_out *o, const struct ap_names *names) {
+  o->names = names;
 }
 
 int ap_out_status(const struct ap_out *o) {

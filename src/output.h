@@ -69,6 +69,10 @@ struct ap_out {
   FILE *spool[AP_PROM_NFAMILIES]; /* prom: each family's samples */
   int status; /* nagios: enum ap_nagios_status, set by ap_out_end() */
 
+  int loop;           /* a continuous run: its CSV records (outloop.h) */
+  int timestamps;     /* -D */
+  uint64_t period_ms; /* -p */
+
   /* What ap_out_open() opened. */
   const struct ap_output_cfg *cfg;
   struct ap_atomic file;      /* -o FILE while it is written */
@@ -126,6 +130,9 @@ void ap_out_tally(const struct ap_out *o, struct ap_totals *t);
 /* With --format nagios, after ap_out_end() or ap_out_close(): the status
  * of the line (enum ap_nagios_status). */
 int ap_out_status(const struct ap_out *o);
+
+/* The name table verdicts are shown with, from now on (a reload). */
+void ap_out_names(struct ap_out *o, const struct ap_names *names);
 
 /* Prints the -s summary. */
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

@@ -136,7 +136,8 @@ int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
               ap_echo_kind_name(kind[i]));
   /* A raw socket of a family without targets would get a copy of that
    * family's ICMP traffic for nothing. */
-  ap_echo_keep(&p->echo, v4, v6);
+  if (!p->cfg->keep_sockets)
+    ap_echo_keep(&p->echo, v4, v6);
   return 0;
 }
 

@@ -79,7 +79,7 @@ int ap_run_finish(struct ap_run *r, int rc) {
 
 /* The run's targets. */
 static const struct ap_tset *targets(const struct ap_run *r) {
-  return ap_intake_set(&r->in);
+  return ap_intake_set(r->in);
 }
 
 /* ---- output ---- */
@@ -128,7 +128,7 @@ static void stop_progress(struct ap_run *r) {
 
 static int open_output(struct ap_run *r, struct ap_err *err) {
   const struct ap_config *c = r->cfg;
-  int rc = ap_out_open(&r->out, &c->out, ap_intake_names(&r->in),
+  int rc = ap_out_open(&r->out, &c->out, ap_intake_names(r->in),
                        c->scan.count > 0,
                        c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
 
@@ -174,7 +174,7 @@ static void list_unfinished(struct ap_run *r) {
   }
   ap_order_each_missing(&again, done, missing, unfinished_cb, r);
   if (!r->pinging && !r->checking)
-    ap_intake_each_unanswered(&r->in, unanswered_cb, r);
+    ap_intake_each_unanswered(r->in, unanswered_cb, r);
 }
 
 /* ---- the run end ---- */
@@ -196,7 +196,7 @@ static int probe_status(const struct ap_run *r) {
 static void release_stages(struct ap_run *r) {
   if (r->pinging)
     ap_scan_release(&r->scan);
-  if (r->checking)
+  if (r->checking && !r->cfg->loop.on)
     ap_combine_release(&r->comb);
   free(r->checks);
   r->checks = NULL;
@@ -217,8 +217,8 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   elapsed = uv_hrtime() - r->start_ns;
   if (c->run.summary)
-    ap_out_summary(&r->out, r->diag, r->total + ap_intake_pending(&r->in),
-                   ap_intake_unresolved(&r->in), elapsed);
+    ap_out_summary(&r->out, r->diag, r->total + ap_intake_pending(r->in),
+                   ap_intake_unresolved(r->in), elapsed);
   if (c->run.summary && c->run.verbose && r->pinging) {
     ap_scan_counts(&r->scan, &retries, &backoffs);
     ap_pinger_counters(r->ping, retries, backoffs, r->diag);
@@ -229,8 +229,8 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
     ap_out_release(&r->out);
     return ap_pinger_failed(r->ping, status, err);
   }
-  rc = ap_out_close(&r->out, r->total + ap_intake_pending(&r->in),
-                    ap_intake_unresolved(&r->in), elapsed,
+  rc = ap_out_close(&r->out, r->total + ap_intake_pending(r->in),
+                    ap_intake_unresolved(r->in), elapsed,
                     ap_guard_why(&r->guard), err);
   if (rc != 0)
     return rc;
@@ -243,7 +243,7 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   o.targets = r->total;
   o.ok = t.ok;
   o.unfinished = t.unfinished;
-  o.unresolved = ap_intake_unresolved(&r->in);
+  o.unresolved = ap_intake_unresolved(r->in);
   o.state = c->out.state != NULL;
   o.changed = t.changed;
   o.have_min_ok = c->run.have_min_ok;
@@ -316,28 +316,6 @@ static void gate_closed_cb(struct ap_cgate *g) {
     (void) ap_svc_stop(&r->svc);
 }
 
-/* The checks of every target, in --tcp order, then --telnet's port unless
- * --tcp has it (then that check speaks Telnet).  Returns 0 or UV_ENOMEM. */
-static int build_checks(struct ap_run *r) {
-  const struct ap_services_cfg *sc = &r->cfg->svc;
-  size_t i, n = sc->ports.n;
-
-  r->checks = calloc(n + 1, sizeof(*r->checks));
-  if (r->checks == NULL)
-    return UV_ENOMEM;
-  for (i = 0; i < n; i++) {
-    r->checks[i].port = sc->ports.v[i];
-    r->checks[i].mode = sc->banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
-    if (sc->ports.v[i] == sc->telnet_port)
-      r->checks[i].mode = AP_TCP_TELNET;
-  }
-  if (sc->telnet_port != 0 && ap_ports_find(&sc->ports, sc->telnet_port) < 0)
-    r->checks[n++] = (struct ap_svc_check){ .port = sc->telnet_port,
-                                            .mode = AP_TCP_TELNET };
-  r->nchecks = n;
-  return 0;
-}
-
 /* A check takes at most as long as a silent target's pings: -t, and the
  * wait of each retry. */
 static uint64_t check_timeout(const struct ap_scan_cfg *sc) {
@@ -388,7 +366,8 @@ static int start_stages(struct ap_run *r) {
   r->pinging = engine != NULL;
   r->checking = r->cfg->svc.ports.n > 0 || r->cfg->svc.telnet_port != 0;
   if (r->checking) {
-    err = build_checks(r);
+    err = ap_svc_checks(&r->cfg->svc.ports, r->cfg->svc.banner,
+                        r->cfg->svc.telnet_port, &r->checks, &r->nchecks);
     if (err == 0)
       err = init_checks(r);
     if (r->pinging)
@@ -458,7 +437,8 @@ void ap_run_init(struct ap_run *r, uv_loop_t *loop,
   r->cfg = cfg;
   r->ping = ping;
   r->diag = diag;
-  ap_intake_init(&r->in, &cfg->intake, diag);
+  r->in = &r->intakes[0];
+  ap_intake_init(r->in, &cfg->intake, diag);
 }
 
 static int take_lock(const char *path, struct ap_err *err) {
@@ -484,14 +464,14 @@ static int stop_resolving(void *ctx) {
 /* Resolves the names, until they are all answered or the guard stops it.
  * Returns 0 or an exit status. */
 static int resolve(struct ap_run *r, struct ap_err *err) {
-  int rc = ap_intake_resolve(&r->in, r->loop, err);
+  int rc = ap_intake_resolve(r->in, r->loop, err);
 
   if (rc != 0)
     return rc;
-  ap_guard_watch(&r->guard, stop_resolving, &r->in);
+  ap_guard_watch(&r->guard, stop_resolving, r->in);
   ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
   ap_guard_watch(&r->guard, NULL, NULL);
-  return ap_intake_finish(&r->in, err);
+  return ap_intake_finish(r->in, err);
 }
 
 /* Chooses how to ping what there is to probe, and probes it. */
@@ -499,13 +479,19 @@ static int probe_all(struct ap_run *r, struct ap_err *err) {
   int rc, v4, v6;
 
   if (targets(r)->count == 0) {
-    if (ap_intake_unresolved(&r->in) > 0)
+    if (ap_intake_unresolved(r->in) > 0)
       return AP_EXIT_NONAME;
     return ap_err_set(err, AP_EXIT_USAGE, "no targets left to probe");
   }
-  ap_intake_families(&r->in, &v4, &v6);
+  ap_intake_families(r->in, &v4, &v6);
   rc = ap_pinger_choose(r->ping, r->loop, v4, v6, &r->cfg->scan, err);
-  return rc != 0 ? rc : probe(r, err);
+  if (rc != 0)
+    return rc;
+  if (r->cfg->loop.on) {
+    set_order(r, uv_hrtime());
+    return ap_run_loop(r, err);
+  }
+  return probe(r, err);
 }
 
 int ap_run_go(struct ap_run *r, struct ap_err *err) {
@@ -514,7 +500,7 @@ int ap_run_go(struct ap_run *r, struct ap_err *err) {
   err->code = 0;
   rc = take_lock(r->cfg->run.lock, err);
   if (rc == 0)
-    rc = ap_intake_collect(&r->in, err);
+    rc = ap_intake_collect(r->in, err);
   if (rc != 0)
     return rc;
   ap_guard_start(&r->guard, r->loop, r->cfg->run.deadline_ms,
@@ -524,12 +510,13 @@ int ap_run_go(struct ap_run *r, struct ap_err *err) {
     rc = stopped_early(r, err);
   else if (rc == 0)
     rc = probe_all(r, err);
-  ap_guard_close(&r->guard, r->loop, ap_intake_abandoned(&r->in));
+  ap_guard_close(&r->guard, r->loop, ap_run_abandoned(r));
   return rc;
 }
 
 int ap_run_abandoned(const struct ap_run *r) {
-  return ap_intake_abandoned(&r->in);
+  return ap_intake_abandoned(r->in) ||
+         (r->next != NULL && ap_intake_abandoned(r->next));
 }
 
 void ap_run_release(struct ap_run *r) {
@@ -537,5 +524,8 @@ void ap_run_release(struct ap_run *r) {
     ap_out_release(&r->out);
   r->out_open = 0;
   release_stages(r);
-  ap_intake_release(&r->in);
+  ap_monitor_release(&r->mon);
+  ap_intake_release(r->in);
+  if (r->next != NULL)
+    ap_intake_release(r->next);
 }

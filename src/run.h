@@ -24,13 +24,17 @@
 #include "config.h"
 #include "err.h"
 #include "guard.h"
+#include "httpd.h"
 #include "intake.h"
+#include "metrics.h"
+#include "monitor.h"
 #include "order.h"
 #include "output.h"
 #include "pinger.h"
 #include "progress.h"
 #include "scan.h"
 #include "svc.h"
+#include "svcloop.h"
 
 /* What decides the exit status of a run that got to its end. */
 struct ap_outcome {
@@ -67,7 +71,8 @@ struct ap_run {
   const struct ap_config *cfg;
   struct ap_pinger *ping;
   FILE *diag;               /* standard error */
-  struct ap_intake in;
+  struct ap_intake intakes[2]; /* the targets, and a reload's */
+  struct ap_intake *in;     /* the targets: one of intakes */
   struct ap_guard guard;
   struct ap_out out;
   struct ap_progress progress;
@@ -89,6 +94,18 @@ struct ap_run {
   struct ap_svc_check *checks;
   size_t nchecks;
   int oom;
+  /* The continuous shape (-l, runloop.c). */
+  struct ap_monitor mon;
+  struct ap_svcloop svcl;
+  struct ap_httpd httpd;
+  struct ap_metrics metrics;
+  uv_timer_t squiet;        /* -Q */
+  uv_signal_t hup;          /* SIGHUP: reload */
+  uv_timer_t reload;        /* a reload's end, out of the resolver's way */
+  struct ap_intake *next;   /* the targets a reload is gathering, or
+                               NULL */
+  int looping;              /* mon (and what goes with it) is set up */
+  int reloading;            /* next is resolving */
 };
 
 /* Prepares a run of cfg on loop, pinging with ping (opened), telling
@@ -96,6 +113,18 @@ struct ap_run {
 void ap_run_init(struct ap_run *r, uv_loop_t *loop,
                  const struct ap_config *cfg, struct ap_pinger *ping,
                  FILE *diag);
+
+/* The continuous shape of a run (runloop.c): probes every target every
+ * period until stopped; called by ap_run_go() with the targets gathered
+ * and the engine chosen.  Returns an exit status, with err set when an
+ * error ended it. */
+int ap_run_loop(struct ap_run *r, struct ap_err *err);
+
+/* The exit status of a continuous run that got to its end (-l): 0 when
+ * every target answered at least once (with --listen: always, a stop being
+ * its normal end), else 1; 2 when a name could not be resolved.  Pure. */
+int ap_run_loop_status(int listen, uint64_t targets, uint64_t answered,
+                       uint64_t unresolved);
 
 /* Runs it: returns the exit status, with err set when an error ended it
  * (err->code is then that status). */

@@ -10,10 +10,7 @@
 
 #define GATE_WAIT_MS 5 /* retry after this when the combiner is full */
 
-/* How many connections the open-file limit allows, with reserve
- * descriptors left for others, after raising the soft limit as far as
- * needed and permitted. */
-static unsigned fd_room(unsigned want, unsigned reserve) {
+unsigned ap_svc_fd_room(unsigned want, unsigned reserve) {
   struct rlimit rl;
   rlim_t keep = (rlim_t) reserve + AP_SVC_FD_RESERVE;
   rlim_t need = (rlim_t) want + keep;
@@ -46,7 +43,7 @@ int ap_svc_init(struct ap_svc *s, uv_loop_t *loop, const struct ap_tset *set,
   s->order = order;
   s->comb = comb;
   s->cfg = *cfg;
-  s->cfg.max_conns = fd_room(cfg->max_conns, cfg->fd_reserve);
+  s->cfg.max_conns = ap_svc_fd_room(cfg->max_conns, cfg->fd_reserve);
   return 0;
 }
 
@@ -78,42 +75,10 @@ static void finish(struct ap_svc *s, int status) {
   wind_down(s);
 }
 
-/* Whether the banner passes --expect.  b is NUL-terminated. */
-static int matches(const regex_t *re, const uint8_t *b, size_t len) {
-  regmatch_t m[1];
-
-  m[0].rm_so = 0;
-  m[0].rm_eo = (regoff_t) len;
-  return regexec(re, (const char *) b, 1, m, REG_STARTEND) == 0;
-}
-
-/* Turns a finished connection into a check for the combiner, handing it
- * the banner.  Returns 0 or UV_ENOMEM. */
 static int report(struct ap_svc *s, struct ap_svc_conn *k) {
-  const struct ap_svc_check *sc = &s->cfg.checks[k->check];
-  struct ap_tcp *t = &k->tcp;
   struct ap_check c;
-  size_t off, len = t->len;
 
-  memset(&c, 0, sizeof(c));
-  c.port = sc->port;
-  c.telnet = sc->mode == AP_TCP_TELNET;
-  c.state = t->state;
-  c.reason = t->reason;
-  c.pass = t->state == AP_CHECK_OPEN;
-  if (t->buf != NULL) {
-    off = ap_banner_trim(t->buf, &len);
-    memmove(t->buf, t->buf + off, len);
-    t->buf[len] = '\0';
-    c.banner = t->buf;
-    c.banner_len = len;
-    t->buf = NULL;
-    if (c.pass && s->cfg.expect != NULL &&
-        !matches(s->cfg.expect, c.banner, len)) {
-      c.pass = 0;
-      c.reason = "banner does not match";
-    }
-  }
+  ap_svc_result(&s->cfg.checks[k->check], &k->tcp, s->cfg.expect, &c);
   s->reported++;
   return ap_combine_check(s->comb, k->idx, &k->addr, k->check, &c);
 }
@@ -235,4 +200,61 @@ int ap_svc_status(const struct ap_svc *s) {
 
 unsigned ap_svc_conns(const struct ap_svc *s) {
   return s->cfg.max_conns;
+}
+
+/* Whether the banner passes --expect.  b is NUL-terminated. */
+static int matches(const regex_t *re, const uint8_t *b, size_t len) {
+  regmatch_t m[1];
+
+  m[0].rm_so = 0;
+  m[0].rm_eo = (regoff_t) len;
+  return regexec(re, (const char *) b, 1, m, REG_STARTEND) == 0;
+}
+
+/* Turns a finished connection into a check for the combiner, handing it
+ * the banner.  Returns 0 or UV_ENOMEM. */
+void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
+                   const regex_t *expect, struct ap_check *c) {
+  size_t off, len = t->len;
+
+  memset(c, 0, sizeof(*c));
+  c->port = sc->port;
+  c->telnet = sc->mode == AP_TCP_TELNET;
+  c->state = t->state;
+  c->reason = t->reason;
+  c->pass = t->state == AP_CHECK_OPEN;
+  if (t->buf == NULL)
+    return;
+  off = ap_banner_trim(t->buf, &len);
+  memmove(t->buf, t->buf + off, len);
+  t->buf[len] = '\0';
+  c->banner = t->buf;
+  c->banner_len = len;
+  t->buf = NULL;
+  if (c->pass && expect != NULL && !matches(expect, c->banner, len)) {
+    c->pass = 0;
+    c->reason = "banner does not match";
+  }
+}
+
+int ap_svc_checks(const struct ap_ports *ports, int banner,
+                  uint16_t telnet_port, struct ap_svc_check **checks,
+                  size_t *n) {
+  struct ap_svc_check *c = calloc(ports->n + 1, sizeof(*c));
+  size_t i, k = ports->n;
+
+  if (c == NULL)
+    return UV_ENOMEM;
+  for (i = 0; i < ports->n; i++) {
+    c[i].port = ports->v[i];
+    c[i].mode = banner ? AP_TCP_BANNER : AP_TCP_CONNECT;
+    if (ports->v[i] == telnet_port)
+      c[i].mode = AP_TCP_TELNET;
+  }
+  if (telnet_port != 0 && ap_ports_find(ports, telnet_port) < 0)
+    c[k++] = (struct ap_svc_check){ .port = telnet_port,
+                                    .mode = AP_TCP_TELNET };
+  *checks = c;
+  *n = k;
+  return 0;
 }

@@ -21,6 +21,7 @@
 #include "bucket.h"
 #include "combine.h"
 #include "order.h"
+#include "ports.h"
 #include "target.h"
 #include "tcp.h"
 
@@ -77,6 +78,25 @@ struct ap_svc {
   int timer_closed;
   int status;         /* 0, or the UV_E* code that ended the checks */
 };
+
+/* The checks of every target: the --tcp ports in their order (with banner:
+ * reading banners), then telnet_port unless ports has it (then that one
+ * speaks Telnet); telnet_port 0 for none.  *checks is the caller's to
+ * free.  Returns 0 or UV_ENOMEM. */
+int ap_svc_checks(const struct ap_ports *ports, int banner,
+                  uint16_t telnet_port, struct ap_svc_check **checks,
+                  size_t *n);
+
+/* How many connections at most the open-file limit allows for want, with
+ * reserve descriptors (beyond AP_SVC_FD_RESERVE) left for others, after
+ * raising the soft limit as far as needed and permitted. */
+unsigned ap_svc_fd_room(unsigned want, unsigned reserve);
+
+/* The result of a finished check t of sc: its state, whether it passed
+ * (open, and the banner matches expect when given), and its banner,
+ * trimmed, whose buffer moves from t to c (the caller frees c->banner). */
+void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
+                   const regex_t *expect, struct ap_check *c);
 
 /* Prepares the checks of the targets that order gives (the order is the
  * caller's and must outlive the run).  cfg->max_conns is lowered to what

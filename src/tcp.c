@@ -165,6 +165,7 @@ static void connect_cb(uv_connect_t *req, int status) {
     return;
   }
   c->connected = 1;
+  c->connect_ns = uv_hrtime() - c->start_ns;
   c->state = AP_CHECK_OPEN;
   if (c->mode == AP_TCP_CONNECT) {
     end(c);
@@ -193,6 +194,7 @@ void ap_tcp_start(struct ap_tcp *c, uv_loop_t *loop, const struct ap_addr *a,
   c->mode = mode;
   c->state = AP_CHECK_ERROR;
   c->handles = 2;
+  c->start_ns = uv_hrtime();
   /* Neither can fail: no socket exists before uv_tcp_connect(). */
   (void) uv_tcp_init(loop, &c->tcp);
   (void) uv_timer_init(loop, &c->timer);

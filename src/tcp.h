@@ -61,6 +61,8 @@ struct ap_tcp {
   size_t wlen;         /* reply bytes being written */
   int wdead;           /* writing failed: no more replies */
   int handles;         /* open handles */
+  uint64_t start_ns;   /* uv_hrtime() at the start */
+  uint64_t connect_ns; /* how long the connect took, once connected */
   int connected;
   int ending;
   int canceled;
