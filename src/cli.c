@@ -175,21 +175,37 @@ static const char *loop_conflicts(const struct ap_config *c,
 
 /* Reads one option (o, its value arg) into c.  Returns 0 or an exit
  * status, with err set. */
-static int one(struct ap_config *c, const struct ap_opt *o, const char *arg,
+/* The option just read as it was typed: "--period" or "-p". */
+static const char *typed(const struct ap_opt *o, char **argv, char *buf,
+                         size_t len) {
+  const char *tok = argv[optind - 1];
+
+  if (optarg != NULL && tok == optarg && optind >= 2)
+    tok = argv[optind - 2]; /* the value was a word of its own */
+  if (o->letter != 0 && o->name != NULL && strncmp(tok, "--", 2) != 0)
+    snprintf(buf, len, "-%c", o->letter);
+  else
+    ap_opt_name(o, buf, len);
+  return buf;
+}
+
+static int one(struct ap_config *c, const struct ap_opt *o, char **argv,
                uint8_t *seen, struct ap_err *err) {
+  const char *arg = optarg;
   char name[64], why[256];
   int r;
 
   if (o->once && *seen)
     return ap_err_set(err, AP_EXIT_USAGE, "%s given twice ('%s')",
-                      ap_opt_name(o, name, sizeof(name)), arg ? arg : "");
+                      typed(o, argv, name, sizeof(name)), arg ? arg : "");
   *seen = 1;
   r = ap_opt_store(c, o, arg, why, sizeof(why));
   if (r == UV_ENOMEM)
     return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
   if (r != 0)
     return ap_err_set(err, AP_EXIT_USAGE, "invalid %s '%s': %s",
-                      ap_opt_name(o, name, sizeof(name)), arg ? arg : "", why);
+                      typed(o, argv, name, sizeof(name)), arg ? arg : "",
+                      why);
   return 0;
 }
 
@@ -217,7 +233,7 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
       return AP_CLI_HELP;
     if (o->kind == AP_OPT_VERSION)
       return AP_CLI_VERSION;
-    if (one(c, o, optarg, &given[o - options], err) != 0)
+    if (one(c, o, argv, &given[o - options], err) != 0)
       return AP_CLI_ERROR;
   }
   c->run.have_min_ok = was_given(given, "-x");

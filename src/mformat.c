@@ -94,7 +94,7 @@ static void csv_check(FILE *f, const struct ap_lrec *r) {
   const struct ap_check *c = r->check;
 
   if (c == NULL) {
-    fputs(",,,,,", f);
+    fputs(",,,,,,", f);
     return;
   }
   fprintf(f, ",%u,%s,%s,%d,", c->port, c->telnet ? "telnet" : "tcp",

@@ -36,7 +36,8 @@ static const char *good_value(const struct ap_opt *o, char *buf,
     { "--telnet", "2323" }, { "--tcp", "22,80" }, { "--expect", "^SSH" },
     { "--shard", "2/3" }, { "-i", "20" }, { "-o", "out.txt" },
     { "--warn", "2" }, { "--crit", "10%" }, { "--deadline", "1.5" },
-    { "--ping-command", "/bin/ping" },
+    { "--ping-command", "/bin/ping" }, { "--squiet", "5,cumulative" },
+    { "--listen", "[::1]:9857" }, { "--buckets", "0.001,0.01,0.1" },
   };
   char name[64];
   size_t i;
@@ -73,6 +74,12 @@ static void partners(const char *name, const char **w, int *n) {
   } else if (strcmp(name, "-m") == 0) {
     w[(*n)++] = "--tcp"; /* the first word is auto; none would need it */
     w[(*n)++] = "22";
+  } else if (strcmp(name, "--period") == 0 ||
+             strcmp(name, "--timestamp") == 0) {
+    w[(*n)++] = "-l";
+  } else if (strcmp(name, "--buckets") == 0) {
+    w[(*n)++] = "--listen";
+    w[(*n)++] = "9857";
   }
 }
 
@@ -246,6 +253,27 @@ static void test_conflicts(void) {
           "x");
   REFUSED("--any needs --tcp or --telnet", "--any", "x");
   REFUSED("-m none needs --tcp or --telnet", "-m", "none", "x");
+  REFUSED("-p needs -l", "-p", "100", "x");
+  REFUSED("-D needs -l", "-D", "x");
+  REFUSED("--buckets needs --listen", "--buckets", "0.1", "x");
+  REFUSED("--buckets needs --listen", "-l", "--buckets", "0.1", "x");
+  REFUSED("-c does not apply to -l", "-l", "-c", "3", "x");
+  REFUSED("-r and -B do not apply to -l", "-Q", "5", "-r", "2", "x");
+  REFUSED("-x and --state do not apply to -l", "-l", "--state", "f", "x");
+  REFUSED("--format prom and nagios do not apply to -l", "--listen", "9857",
+          "--format", "prom", "x");
+  REFUSED("-m exec does not apply to -l", "-l", "-m", "exec", "x");
+  REFUSED("-t over -p", "-l", "-p", "100", "-t", "200", "x");
+  REFUSED("invalid -p '5'", "-l", "-p", "5", "x");
+  REFUSED("invalid -Q '0'", "-Q", "0", "x");
+  REFUSED("invalid --squiet '5,sum'", "--squiet", "5,sum", "x");
+  REFUSED("invalid --listen '99999'", "--listen", "99999", "x");
+  REFUSED("invalid --listen 'localhost:80'", "--listen", "localhost:80",
+          "x");
+  REFUSED("invalid --listen '::1:80'", "--listen", "::1:80", "x");
+  REFUSED("invalid --buckets '0.1,0.01'", "--listen", "1", "--buckets",
+          "0.1,0.01", "x");
+  REFUSED("invalid --buckets 'x'", "--listen", "1", "--buckets", "x", "x");
   EXPECT(parse(&c, &err, (const char *[]){ "aping", "-v", NULL }) ==
          AP_CLI_USAGE);
   ap_cli_release(&c);
@@ -317,6 +345,40 @@ static void test_help_lists_every_option(void) {
   free(usage);
 }
 
+static void test_loop(void) {
+  struct ap_config c;
+  struct ap_err err;
+
+  /* -l takes -t down to the period, unless -t is given. */
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-l", "-p", "200",
+                                          "x", NULL }) == AP_CLI_RUN);
+  EXPECT(c.loop.on && c.loop.period_ms == 200 && c.scan.timeout_ms == 200);
+  EXPECT(c.out.loop && c.ping.keep_sockets);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-l", "x", NULL }) ==
+         AP_CLI_RUN);
+  EXPECT(c.loop.period_ms == 1000 && c.scan.timeout_ms == 500);
+  ap_cli_release(&c);
+  /* -Q and --listen imply -l. */
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-Q", "10,cumulative",
+                                          "x", NULL }) == AP_CLI_RUN);
+  EXPECT(c.loop.on && c.loop.squiet_s == 10 && c.loop.cumulative);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--listen",
+                                          "127.0.0.1:9857", "--buckets",
+                                          "0.5,1", "x", NULL }) ==
+         AP_CLI_RUN);
+  EXPECT(c.loop.on && c.loop.listen);
+  EXPECT(c.loop.listen_addr.ss_family == AF_INET);
+  EXPECT(c.loop.buckets.n == 2 && c.loop.buckets.le_ns[1] == 1000000000);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--listen", "9857", "x",
+                                          NULL }) == AP_CLI_RUN);
+  EXPECT(c.loop.listen_addr.ss_family == AF_INET6); /* every address */
+  EXPECT(c.loop.buckets.n == 20);
+  ap_cli_release(&c);
+}
+
 static void test_names_unique(void) {
   size_t n, i, j;
   const struct ap_opt *opts = ap_cli_options(&n);
@@ -337,6 +399,7 @@ int main(void) {
   RUN(test_syntax);
   RUN(test_conflicts);
   RUN(test_help_lists_every_option);
+  RUN(test_loop);
   RUN(test_names_unique);
   return tap_done();
 }
