@@ -215,9 +215,14 @@ clean:
 	  $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
+# libmicrohttpd-dev: the /metrics server of --listen; curl: the tests
+# scrape it; systemd and prometheus: the tests check the unit with
+# systemd-analyze and the Prometheus files with promtool.
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
+  libmicrohttpd-dev \
   iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
-  python3-prometheus-client mandoc man-db bash-completion \
+  python3-prometheus-client curl mandoc man-db bash-completion \
+  systemd prometheus \
   debhelper dpkg-dev fakeroot lintian rpm rpmlint \
   clang libclang-rt-14-dev valgrind
 

@@ -1,8 +1,10 @@
 #!/bin/bash
 # tests/cli/test-completion.sh - the bash completion script
 # (contrib/bash-completion/aping), loaded into a plain bash: what it offers
-# after "--fo", "--format ", "--format=", "-m " and "-f ", and that the
-# options it offers are exactly those of `aping -h`.  Nothing is probed.
+# after "--fo", "--format ", "--format=", "-m " and "-f ", that options
+# taking a number or an address (-t, -p, --listen, --buckets ...) get no
+# host names, and that the options it offers are exactly those of
+# `aping -h`.  Nothing is probed.
 set -u
 . "$(dirname "$0")/../tap.sh"
 
@@ -41,6 +43,13 @@ check "-f completes file names" \
   test "$(complete_words aping -f "$dir/ho" | tr '\n' ' ')" = \
   "$dir/hosts.txt $dir/hosts2.txt "
 check "-t offers nothing" test -z "$(complete_words aping -t '')"
+# Without their own case they would get host names, as targets do.
+check "a target offers host names (localhost)" \
+  sh -c 'printf "%s\n" "$1" | grep -qx localhost' \
+  sh "$(complete_words aping local)"
+for opt in -p --period -Q --squiet --listen --buckets; do
+  check "$opt offers nothing" test -z "$(complete_words aping "$opt" '')"
+done
 
 # The option list against aping -h: every option in the usage line and the
 # help text, and nothing else.

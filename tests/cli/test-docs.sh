@@ -85,7 +85,8 @@ if command -v mandoc >/dev/null 2>&1; then
     sh "$page"
   check "mandoc renders the page with its sections" \
     sh -c 'out=$(mandoc -Tutf8 "$1" | col -b) && for s in NAME SYNOPSIS \
-      DESCRIPTION OPTIONS "OUTPUT FORMATS" "EXIT STATUS" ENVIRONMENT FILES \
+      DESCRIPTION OPTIONS "OUTPUT FORMATS" "CONTINUOUS MONITORING" \
+      "EXIT STATUS" ENVIRONMENT FILES \
       EXAMPLES "SECURITY CONSIDERATIONS" "SEE ALSO"; do
         printf "%s\n" "$out" | grep -qx "$s" || { echo "no $s"; exit 1; }
       done' sh "$page"

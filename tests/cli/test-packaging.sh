@@ -1,6 +1,7 @@
 #!/bin/bash
-# tests/cli/test-packaging.sh - the packaging files agree with the source and
-# the Debian postinst decides as it should.  The postinst runs against stub
+# tests/cli/test-packaging.sh - the packaging files agree with the source,
+# install the systemd unit template without enabling it, and the Debian
+# postinst decides as it should.  The postinst runs against stub
 # dpkg-statoverride, setcap and chmod commands that only log their arguments,
 # so nothing on this system is changed.  Nothing is probed.
 set -u
@@ -36,6 +37,30 @@ check "the spec ships the licence, the manual and the completion" \
     grep -q "^%{_mandir}/man1/aping.1" "$1" &&
     grep -qx "%{_datadir}/bash-completion/completions/aping" "$1"' sh "$spec"
 check "the postinst is valid sh" sh -n "$deb/postinst"
+check "the .deb and the .rpm build-depend on libmicrohttpd" \
+  sh -c 'grep -qE "^ +libmicrohttpd-dev,$" "$1" &&
+    grep -qE "^BuildRequires: +libmicrohttpd-devel$" "$2"' \
+  sh "$deb/control" "$spec"
+check "the .deb installs the unit template into lib/systemd/system" \
+  grep -qx 'packaging/systemd/aping@.service lib/systemd/system/' \
+  "$deb/aping.install"
+check "the .deb ships example.conf and the Prometheus files as examples" \
+  sh -c 'for f in packaging/systemd/example.conf \
+      contrib/prometheus/aping.rules.yml contrib/prometheus/prometheus.yml; do
+      grep -qx "$f" "$1/aping.examples" && test -f "$2/$f" || exit 1; done' \
+  sh "$deb" "$top"
+check "no maintainer script of the .deb enables or starts a unit" \
+  sh -c '! grep -lE "systemctl|deb-systemd" "$1"/postinst "$1"/*.postinst \
+    "$1"/*.prerm "$1"/*.postrm 2>/dev/null' sh "$deb"
+check "the spec installs the unit into %{_unitdir} and lists it" \
+  sh -c 'grep -q "packaging/systemd/aping@.service" "$1" &&
+    grep -q "%{buildroot}%{_unitdir}/aping@.service" "$1" &&
+    grep -qx "%{_unitdir}/aping@.service" "$1" &&
+    grep -q "^%{!?_unitdir:%global _unitdir %{_prefix}/lib/systemd/system}$" "$1"' \
+  sh "$spec"
+check "the spec has no scriptlet that would enable or start the template" \
+  sh -c '! grep -qE "^%(post|preun|postun)|systemd_post|systemctl" "$1"' \
+  sh "$spec"
 
 # postinst with stubs: STUB_OVERRIDE and STUB_SETCAP are the exit statuses
 # of dpkg-statoverride --list and setcap; every call is logged.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/pkg/test-installed.sh - the installed package (APING, default
-# /usr/bin/aping) works for an ordinary user through its file capability.
+# /usr/bin/aping) works for an ordinary user through its file capability,
+# and its systemd unit template is valid as installed and not enabled.
 # Not part of `make check`: CI runs it after installing the .deb
 # (tests/pkg/ci-packages.sh).  Needs root for the lab.
 #
@@ -18,6 +19,28 @@ APING=${APING:-/usr/bin/aping}
 . "$(dirname "$0")/../lab/lab.sh"
 
 [ -x "$APING" ] || skip_all "no installed aping at $APING (install the package)"
+
+# The systemd unit template the package installed: systemd accepts it as
+# installed (ExecStart's /usr/bin/aping, the installed manual page for
+# Documentation=), and no instance was enabled.
+unit=$( (dpkg -L aping 2>/dev/null || rpm -ql aping 2>/dev/null) |
+  grep '/systemd/system/aping@\.service$')
+if [ -z "$unit" ]; then
+  tap_not_ok "the package installs aping@.service"
+  echo "# neither dpkg -L aping nor rpm -ql aping lists it"
+elif ! command -v systemd-analyze >/dev/null 2>&1; then
+  tap_skip "systemd-analyze verify $unit" \
+    "systemd-analyze is not installed (Debian package systemd)"
+else
+  check "the package installs $unit" test -f "$unit"
+  check "systemd-analyze verify accepts the installed aping@pkgtest.service" \
+    sh -c 'out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=yes \
+      aping@pkgtest.service 2>&1); rc=$?; echo "$out"; test "$rc" = 0 -a -z "$out"'
+  check "no instance of aping@.service is enabled" \
+    sh -c '! ls /etc/systemd/system/*.wants/aping@* 2>/dev/null &&
+      ! systemctl is-enabled --quiet aping@.service 2>/dev/null'
+fi
+
 why=$(lab_can_run) || skip_all "lab: $why"
 command -v getcap >/dev/null || skip_all "getcap is missing (libcap2-bin)"
 
