@@ -114,10 +114,21 @@ static ssize_t reader_cb(void *cls, uint64_t pos, char *buf, size_t max) {
 
   (void) pos;
   ap_loopwatch_note(&lw_http);
+  if (b->h->budget == 0) {
+    /* This turn has rendered its share: the rest comes on the next one
+     * (MHD calls again at the next MHD_run(), which run() makes soon). */
+    b->h->starved = 1;
+    return 0;
+  }
+  if (max > b->h->budget)
+    max = b->h->budget;
   n = b->h->src.read(b->scrape, buf, max);
   if (n == 0)
     return MHD_CONTENT_READER_END_OF_STREAM;
-  return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
+  if (n < 0)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  b->h->budget -= (size_t) n;
+  return n;
 }
 
 static void free_cb(void *cls) {
@@ -193,12 +204,26 @@ static enum MHD_Result request_cb(void *cls, struct MHD_Connection *c,
 /* ---- the loop ---- */
 
 static void timer_cb(uv_timer_t *t);
+static void idle_cb(uv_idle_t *i);
 
 /* Lets MHD do what is ready, then sets the timer for what it waits on. */
 static void run(struct ap_httpd *h) {
   MHD_UNSIGNED_LONG_LONG ms;
 
+  h->budget = AP_HTTPD_TURN_BYTES;
+  h->starved = 0;
   MHD_run(h->d);
+  /* More to do at once (a body waits for the next turn, or MHD has a
+   * connection ready): an idle handle, not a timer at 0 ms, which libuv
+   * runs again in the same turn when its callback re-arms it.  An idle
+   * handle runs once a turn, beside the probes' I/O. */
+  if (h->starved ||
+      (MHD_get_timeout(h->d, &ms) == MHD_YES && ms == 0)) {
+    uv_idle_start(&h->idle, idle_cb);
+    uv_timer_stop(&h->timer);
+    return;
+  }
+  uv_idle_stop(&h->idle);
   if (MHD_get_timeout(h->d, &ms) == MHD_YES)
     uv_timer_start(&h->timer, timer_cb, (uint64_t) ms, 0);
   else
@@ -215,6 +240,11 @@ static void poll_cb(uv_poll_t *p, int status, int events) {
 static void timer_cb(uv_timer_t *t) {
   ap_loopwatch_note(&lw_http);
   run(t->data);
+}
+
+static void idle_cb(uv_idle_t *i) {
+  ap_loopwatch_note(&lw_http);
+  run(i->data);
 }
 
 int ap_httpd_start(struct ap_httpd *h, uv_loop_t *loop,
@@ -252,7 +282,8 @@ int ap_httpd_start(struct ap_httpd *h, uv_loop_t *loop,
     return err;
   }
   (void) uv_timer_init(loop, &h->timer);
-  h->poll.data = h->timer.data = h;
+  (void) uv_idle_init(loop, &h->idle);
+  h->poll.data = h->timer.data = h->idle.data = h;
   h->handles = 1;
   uv_poll_start(&h->poll, UV_READABLE, poll_cb);
   run(h);
@@ -267,6 +298,7 @@ void ap_httpd_close(struct ap_httpd *h) {
    * it. */
   uv_close((uv_handle_t *) &h->poll, NULL);
   uv_close((uv_handle_t *) &h->timer, NULL);
+  uv_close((uv_handle_t *) &h->idle, NULL);
   MHD_stop_daemon(h->d);
   h->d = NULL;
 }

@@ -29,6 +29,10 @@
 #define AP_HTTPD_IDLE_S 10
 #define AP_HTTPD_MEM (64 * 1024)
 #define AP_HTTPD_BLOCK (32 * 1024)
+/* Body bytes rendered in one turn of the loop at most, over every
+ * connection: a scrape of a large exposition takes many short turns
+ * rather than one long one that would hold up the probes. */
+#define AP_HTTPD_TURN_BYTES (256 * 1024)
 
 /* What serves /metrics: open() starts a scrape (NULL: out of memory, 503),
  * read() writes at most max bytes of it into buf and returns how many, 0
@@ -48,10 +52,13 @@ struct ap_httpd {
   struct MHD_Daemon *d;
   uv_poll_t poll;
   uv_timer_t timer;
+  uv_idle_t idle;  /* a body waits for the next turn */
   int fd;          /* the listening socket, until MHD has it */
   int handles;     /* poll and timer are open */
   struct ap_httpd_source src;
   uint64_t requests;
+  size_t budget;   /* body bytes this turn may still render */
+  int starved;     /* a body waited for the next turn */
 };
 
 /* Fills ss with host ("" for every address: IPv6 and IPv4 both; an IPv4
