@@ -141,6 +141,10 @@ int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
   return 0;
 }
 
+int ap_pinger_spawns(const struct ap_pinger *p) {
+  return p->choice == AP_PING_EXEC;
+}
+
 int ap_pinger_pings(const struct ap_pinger *p) {
   return p->choice == AP_PING_ECHO || p->choice == AP_PING_EXEC;
 }

@@ -61,6 +61,9 @@ int ap_pinger_may_spawn(const struct ap_pinger *p);
 int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
                      const struct ap_scan_cfg *scan, struct ap_err *err);
 
+/* Whether the choice is ping(8). */
+int ap_pinger_spawns(const struct ap_pinger *p);
+
 /* Whether targets are pinged at all (not -m none). */
 int ap_pinger_pings(const struct ap_pinger *p);
 

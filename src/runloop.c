@@ -340,9 +340,7 @@ int ap_run_loop(struct ap_run *r, struct ap_err *err) {
   const struct ap_config *c = r->cfg;
   int rc;
 
-  if (ap_pinger_engine(r->ping) == NULL && ap_pinger_pings(r->ping))
-    return ap_err_set(err, AP_EXIT_SYSTEM, "-l needs an ICMP socket");
-  if (r->ping->choice == AP_PING_EXEC)
+  if (ap_pinger_spawns(r->ping))
     return ap_err_set(err, AP_EXIT_SYSTEM, "-l needs an ICMP socket, and "
                       "there is none: run as root, give aping the capability "
                       "(setcap cap_net_raw+ep aping), or let your group use "
