@@ -54,6 +54,17 @@ expect test "$RC" -eq 0
 expect grep -qE "^198\.18\.1\.6 : xmt/rcv/%loss = ([0-9]+)/\1/0%" <<<"$OUT"
 expect test "$(tail -n 2 <<<"$OUT" | grep -c xmt/rcv)" -eq 2
 
+# As nobody with no ICMP socket at all, -l cannot fall back to ping(8).
+cp "$APING" "$tmp/aping"
+chmod 755 "$tmp/aping"
+OUT=$(lab_exec_nobody_nodgram "$tmp/aping" -l --deadline 2 $UP 2>&1) &&
+  RC=0 || RC=$?
+what="-l with no ICMP socket: says one is needed, exit 4, before probing"
+expect test "$RC" -eq 4
+expect grep -q '^aping: -l needs an ICMP socket, and there is none: ' \
+  <<<"$OUT"
+expect test "$(grep -c ' : \[' <<<"$OUT")" -eq 0
+
 # ---- replies that must not count
 
 # 198.18.3.2 answers after 1200 ms: always after the 400 ms timeout.
