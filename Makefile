@@ -217,7 +217,8 @@ clean:
 
 # libmicrohttpd-dev: the /metrics server of --listen; curl: the tests
 # scrape it; systemd and prometheus: the tests check the unit with
-# systemd-analyze and the Prometheus files with promtool.
+# systemd-analyze and the Prometheus files with promtool, and run a
+# Prometheus server against the exporter in the lab.
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   libmicrohttpd-dev \
   iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
