@@ -21,6 +21,12 @@
 # the share of probes answered by their own counters in the last scrape.
 # fping's share answered comes from its summary at the end.
 #
+# smokeping_prober opens its listener only once it has started every
+# pinger, one raw ICMP socket each, and every such socket gets a copy of
+# every ICMP packet: the start slows as it goes (about 3600 of 8190 after
+# a minute here), hence READY_TIMEOUT; the window then measures it as it
+# is, still starting, "-" for what it cannot answer.
+#
 # fping 5.1 cannot probe 8190 targets a second in one process: it keeps
 # each sequence number 10 s and has 65536 of them, so past about 6500
 # probes a second it stops ("not enough sequence numbers available", exit
