@@ -146,15 +146,15 @@ measure() {
     sc1=$(proc_cpu_ticks "${PIDS[@]}")
     sticks=$((sticks + sc1 - sc0))
     [ "${r%% *}" = 200 ] || r="${r%% *} - 0"
-    times+="${times:+ }$(awk -v t="$(cut -d' ' -f2 <<<"$r")" 'BEGIN{printf "%.2f", t}')"
-    sizes+="${sizes:+ }$(mib "$(($(cut -d' ' -f3 <<<"$r") / 1024))")"
+    times+="${times:+ }$(awk -v t="$(cut -d' ' -f2 <<<"$r")" 'BEGIN{printf "%.3f", t}')"
+    sizes+="${sizes:+ }$(($(cut -d' ' -f3 <<<"$r") / 1024))"
   done
   sleep_until $((start + DURATION * 1000))
   end=$(now_ms)
   c1=$(proc_cpu_ticks "${PIDS[@]}")
   tx1=$(link_count tx) rx1=$(link_count rx)
   rss1=$(proc_kib VmRSS "${PIDS[@]}")
-  printf '%-24s %6s %7s %6s %8s %8s %9s %-18s %-16s %s\n' "$name" \
+  printf '%-24s %6s %7s %6s %8s %8s %9s %-18s %-20s %s\n' "$name" \
     "$FIRST200" "$READY" "$(pct $((c1 - c0)) $((end - start)))" \
     "$( [ "$port" = 0 ] && echo - || pct $((c1 - c0 - sticks)) $((end - start - sms)))" \
     $(((tx1 - tx0) * 1000 / (end - start))) $(((rx1 - rx0) * 1000 / (end - start))) \
@@ -285,9 +285,9 @@ print("\n".join(str(a) for a in ipaddress.ip_network(sys.argv[1]).hosts()))' \
   NOTES=()
   echo
   echo "$n targets ($net without network and broadcast):"
-  printf '%-24s %6s %7s %6s %8s %8s %9s %-18s %-16s %s\n' tool "200 s" \
+  printf '%-24s %6s %7s %6s %8s %8s %9s %-18s %-20s %s\n' tool "200 s" \
     "ready s" "CPU %" "between" "probes/s" "replies/s" \
-    "RSS MiB s/e/pk" "scrape s" "scrape MiB"
+    "RSS MiB s/e/pk" "scrape s" "scrape KiB"
   for tool in $TOOLS; do
     case $tool in
       smokeping) run_smokeping "$n" ;;
@@ -308,5 +308,5 @@ print("\n".join(str(a) for a in ipaddress.ip_network(sys.argv[1]).hosts()))' \
     esac
     sleep 2 # let the last tool's sockets and the link drain
   done
-  printf '  %s\n' "${NOTES[@]}"
+  [ ${#NOTES[@]} -eq 0 ] || printf '  %s\n' "${NOTES[@]}"
 done

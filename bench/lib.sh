@@ -5,12 +5,12 @@
 
 # bench_setup: builds the lab (torn down on exit), a scratch directory
 # BENCH_TMP with BENCH_OUT for the measured command's output, RUNS (default
-# 5) and APING.
+# 5) and APING (default ./aping).
 bench_setup() {
   RUNS=${RUNS:-5}
   BENCH_TMP=$(mktemp -d)
   BENCH_OUT=$BENCH_TMP/out
-  APING=$PWD/aping
+  APING=${APING:-$PWD/aping}
   lab_up >/dev/null
   trap 'bench_stop_all; rm -rf "$BENCH_TMP"; lab_down' EXIT
 }
