@@ -18,7 +18,10 @@
 #
 # Works under `set -eu`.  Needs root, iproute2, python3, setpriv.
 #
-# Address plan (see also the LAB_* variables exported by lab_up):
+# Address plan (see also the LAB_* variables exported by lab_up; the lossy
+# block's are LAB_LOSSY_NET4/6, LAB_LOSSY_HOSTS4/6 and LAB_LOSSY_HOSTS (the
+# addresses, space-separated), LAB_LOSSY_DELAY_MS, LAB_LOSSY_DROP_IN/OUT,
+# LAB_LOSSY_LOSS_PCT; lab_lossy_lost N gives the exact loss of N probes):
 #   198.18.1.0/24     2001:db8:1::/120   answer (kernel, AnyIP)      in NET
 #   198.18.2.0/24     2001:db8:2::/64    silent (blackhole)          in NET
 #   198.18.4.0/24     2001:db8:4::/64    ICMP unreachable from
@@ -27,6 +30,11 @@
 #   198.18.3.2        2001:db8:3::2      answer after 1200 ms        in SLOW
 #   198.18.3.3        2001:db8:3::3      every other request lost    in SLOW
 #   198.18.3.4        2001:db8:3::4      every reply sent twice      in SLOW
+#   198.18.3.64/27    2001:db8:3::40/123 lossy block, every address  in SLOW
+#                                        (all 32 of each, .64 and .95 too):
+#                                        answer after 20 ms, drop_in=1/10,
+#                                        drop_out=1/10 per flow: exactly 19 %
+#                                        lost per 100 probes (lab_lossy_lost)
 #   198.19.0.0/17                        answer (benchmark block)    in NET
 #   198.19.128.0/17                      silent (benchmark block)    in NET
 #   lab-host -> 198.18.1.5, lab-host6 -> 2001:db8:1::5,
@@ -187,13 +195,38 @@ _lab_setup_net() {
     _lab_sysctl_try "$ns" net.ipv6.icmp.ratelimit=0
 }
 
+# The lossy block: what the responder does to it (per flow: drop_in, then
+# drop_out among the requests that got in; see responder.py), and the true
+# loss over whole cycles (100 probes): 1 - (9/10)(9/10) = 19 %.
+_LAB_LOSSY_NET4=198.18.3.64/27
+_LAB_LOSSY_NET6=2001:db8:3::40/123
+_LAB_LOSSY_DELAY_MS=20
+_LAB_LOSSY_DROP_IN=1/10
+_LAB_LOSSY_DROP_OUT=1/10
+_LAB_LOSSY_SPEC=delay=$_LAB_LOSSY_DELAY_MS,drop_in=$_LAB_LOSSY_DROP_IN,drop_out=$_LAB_LOSSY_DROP_OUT
+
+# The lossy block's addresses, IPv4 then IPv6, one per line (all 32 of
+# each block: they are addresses on lo, so the first and last answer too).
+_lab_lossy_list() {
+    local i
+    for i in $(seq 64 95); do echo "198.18.3.$i"; done
+    for i in $(seq 64 95); do printf '2001:db8:3::%x\n' "$i"; done
+}
+
 # Slow/lossy hosts: addresses on lo, kernel echo off, the responder answers.
 _lab_setup_slow() {
-    local ns=$LAB_SLOW i
+    local ns=$LAB_SLOW i a
     for i in 1 2 3 4; do
         _lab_in "$ns" ip addr add "198.18.3.$i/32" dev lo || return 1
         _lab_in "$ns" ip -6 addr add "2001:db8:3::$i/128" dev lo nodad || return 1
     done
+    # The lossy block: 64 addresses in one `ip` run.
+    for a in $(_lab_lossy_list); do
+        case $a in
+            *:*) echo "addr add $a/128 dev lo nodad" ;;
+            *) echo "addr add $a/32 dev lo" ;;
+        esac
+    done | _lab_in "$ns" ip -batch - || return 1
     _lab_in "$ns" ip route add default via 198.18.5.1 dev to-scan || return 1
     _lab_in "$ns" ip -6 route add default via 2001:db8:5::1 dev to-scan || return 1
     _lab_sysctl "$ns" net.ipv4.icmp_echo_ignore_all=1 || return 1
@@ -213,6 +246,8 @@ _lab_start_responder() {
         --host 198.18.3.2,delay=1200 --host 2001:db8:3::2,delay=1200 \
         --host 198.18.3.3,loss=alternate --host 2001:db8:3::3,loss=alternate \
         --host 198.18.3.4,dup=2 --host 2001:db8:3::4,dup=2 \
+        --host "$_LAB_LOSSY_NET4,$_LAB_LOSSY_SPEC" \
+        --host "$_LAB_LOSSY_NET6,$_LAB_LOSSY_SPEC" \
         >"$LAB_DIR/responder.log" 2>&1 </dev/null &
     LAB_RESPONDER_PID=$!
     _lab_wait_ready responder "$LAB_RESPONDER_PID"
@@ -328,6 +363,16 @@ lab_up() {
     export LAB_SLOWER4=198.18.3.2 LAB_SLOWER6=2001:db8:3::2
     export LAB_LOSSY4=198.18.3.3 LAB_LOSSY6=2001:db8:3::3
     export LAB_DUP4=198.18.3.4 LAB_DUP6=2001:db8:3::4
+    # The lossy block (see lab_lossy_lost for the exact count).
+    export LAB_LOSSY_NET4=$_LAB_LOSSY_NET4 LAB_LOSSY_NET6=$_LAB_LOSSY_NET6
+    LAB_LOSSY_HOSTS4=$(_lab_lossy_list | grep -v : | tr '\n' ' ')
+    LAB_LOSSY_HOSTS6=$(_lab_lossy_list | grep : | tr '\n' ' ')
+    export LAB_LOSSY_HOSTS4=${LAB_LOSSY_HOSTS4% } LAB_LOSSY_HOSTS6=${LAB_LOSSY_HOSTS6% }
+    export LAB_LOSSY_HOSTS="$LAB_LOSSY_HOSTS4 $LAB_LOSSY_HOSTS6"
+    export LAB_LOSSY_DELAY_MS=$_LAB_LOSSY_DELAY_MS
+    export LAB_LOSSY_DROP_IN=$_LAB_LOSSY_DROP_IN LAB_LOSSY_DROP_OUT=$_LAB_LOSSY_DROP_OUT
+    # 1 - (1 - 1/10) * (1 - 1/10), exact over whole cycles of 100 probes.
+    export LAB_LOSSY_LOSS_PCT=19
     export LAB_BENCH_UP=198.19.0.0/17 LAB_BENCH_SILENT=198.19.128.0/17
     export LAB_NAME_UP=lab-host LAB_NAME_UP6=lab-host6 LAB_NAME_SILENT=lab-silent
 }
@@ -343,6 +388,23 @@ _lab_up_steps() {
         _lab_setup_slow &&
         _lab_setup_names &&
         _lab_verify_routes
+}
+
+# lab_lossy_lost N: how many of N probes one flow (one pinger address and
+# ICMP identifier) sends to one lossy-block host get no reply, exactly:
+# the first of every 10 requests is dropped on the way in, and of the
+# requests that got in, the reply to the last of every 10 on the way out:
+#   in = N/10 + (N%10 > 0),  P = N - in,  out = P/10 + (P%10 == 9),
+#   lost = in + out          (integer division; 19 per 100 probes).
+# tests/lab/responder.py has the general formula, and its --count runs
+# the responder's own drop decision to check it.
+lab_lossy_lost() {
+    local n=$1 ki mi ko mo din p
+    ki=${_LAB_LOSSY_DROP_IN%/*} mi=${_LAB_LOSSY_DROP_IN#*/}
+    ko=${_LAB_LOSSY_DROP_OUT%/*} mo=${_LAB_LOSSY_DROP_OUT#*/}
+    din=$((ki * (n / mi) + (n % mi < ki ? n % mi : ki)))
+    p=$((n - din))
+    echo $((din + ko * (p / mo) + (p % mo > mo - ko ? p % mo - (mo - ko) : 0)))
 }
 
 # Start the TCP services (tests/lab/services.py) in NET, after lab_up.
