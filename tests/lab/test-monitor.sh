@@ -79,6 +79,38 @@ expect test "$(grep -E '^198\.18\.3\.4 : \[' <<<"$OUT" | cut -d' ' -f3 |
   sort | uniq -d | wc -l)" -eq 0
 expect grep -qE '^198\.18\.3\.4 : xmt/rcv/%loss = ([0-9]+)/\1/0%' <<<"$OUT"
 
+# ---- loss and delay on a lossy network
+
+# 64 hosts that answer after 20 ms and drop a tenth of the requests and a
+# tenth of the replies, each flow in a known pattern (lab.sh): 10 probes a
+# second each for 9 s, over 5000 probes in all.
+scan -l --format json -p 100 -t 90 --deadline 9 $LAB_LOSSY_HOSTS
+what="a lossy network: over 5000 probes, the loss within 1.5 points of the true rate, the mean RTT within 0.5 ms of the delay"
+expected=0
+for n in $(printf '%s\n' "$OUT" | "$LAB_PYTHON" -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o["type"] == "target":
+        print(o["stats"]["sent"])'); do
+  expected=$((expected + $(lab_lossy_lost "$n")))
+done
+py '
+import json, sys
+expected, delay = int(sys.argv[1]), float(sys.argv[2])
+t = [o for o in map(json.loads, sys.stdin) if o["type"] == "target"]
+assert len(t) == 64, len(t)
+sent = sum(o["stats"]["sent"] for o in t)
+got = sum(o["stats"]["received"] for o in t)
+rtt = sum(o["stats"]["rtt_avg_ms"] * o["stats"]["received"] for o in t) / got
+loss, true = 100.0 * (sent - got) / sent, 100.0 * expected / sent
+print("# %d probes, loss %.2f %% (true %.2f %%), mean RTT %.3f ms" %
+      (sent, loss, true, rtt))
+assert sent >= 5000, sent
+assert abs(loss - true) <= 1.5, (loss, true)
+assert abs(rtt - delay) <= 0.5, rtt
+' "$expected" "$LAB_LOSSY_DELAY_MS"
+
 # ---- -Q
 
 scan -Q 1 -p 100 --deadline 2.4 $UP $SILENT
