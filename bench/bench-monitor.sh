@@ -169,6 +169,14 @@ answered_smokeping() {
        END {if (q) printf "%.1f %% (%d of %d)", 100 * a / q, a, q; else print "-"}' "$1"
 }
 
+# answered_aping FILE: replies / probes sent over all targets in a scrape
+# (a probe in flight is sent, not yet answered).
+answered_aping() {
+  awk '/^aping_probes_sent_total/ {q += $NF}
+       /^aping_probe_replies_total/ {a += $NF}
+       END {if (q) printf "%.1f %% (%d of %d)", 100 * a / q, a, q; else print "-"}' "$1"
+}
+
 # answered_fping LOG...: replies / probes in fping's final summaries.
 answered_fping() {
   cat "$@" | awk -F'[=/,]' '/xmt\/rcv\/%loss/ {x += $4; r += $5}
@@ -252,6 +260,9 @@ run_aping() {
   [ "$READY" = - ] || sleep "$WARMUP"
   measure "aping -l --listen" "$PORT_APING"
   alive aping "$BENCH_TMP/aping.log" "$BENCH_PID"
+  if [ -s "$BENCH_TMP/last.prom" ]; then
+    NOTES+=("aping, $n targets: answered $(answered_aping "$BENCH_TMP/last.prom")")
+  fi
   [ "$READY" != - ] || NOTES+=("aping, $n targets: not ready after $READY_TIMEOUT s")
   bench_stop "$BENCH_PID"
 }
