@@ -117,7 +117,7 @@ static int was_given(const uint8_t *given, const char *spec) {
 static int conflicts(const struct ap_config *c, const uint8_t *given,
                      struct ap_err *err) {
   const struct ap_services_cfg *s = &c->svc;
-  int checks = s->ports.n > 0 || s->telnet_port != 0;
+  int checks = s->ports.n > 0 || s->telnet_port != 0 || s->tcp_ping.n > 0;
   int banners = (s->ports.n > 0 && s->banner) || s->telnet_port != 0;
   const char *why = NULL;
 
@@ -140,9 +140,9 @@ static int conflicts(const struct ap_config *c, const uint8_t *given,
   else if (was_given(given, "--banner-bytes") && !banners)
     why = "--banner-bytes needs --banner or --telnet";
   else if (s->any && !checks)
-    why = "--any needs --tcp or --telnet";
+    why = "--any needs --tcp, --telnet or --tcp-ping";
   else if (c->ping.method == AP_METHOD_NONE && !checks)
-    why = "-m none needs --tcp or --telnet: nothing to check";
+    why = "-m none needs --tcp, --telnet or --tcp-ping: nothing to check";
   return why != NULL ? ap_err_set(err, AP_EXIT_USAGE, "%s", why) : 0;
 }
 
@@ -166,6 +166,8 @@ static const char *loop_conflicts(const struct ap_config *c,
     return "--format prom and nagios do not apply to -l: use --listen";
   if (c->ping.method == AP_METHOD_EXEC)
     return "-m exec does not apply to -l, which needs an ICMP socket";
+  if (c->svc.tcp_ping.n > 0)
+    return "--tcp-ping does not apply to -l: use --tcp";
   if (was_given(given, "--buckets") && !c->loop.listen)
     return "--buckets needs --listen";
   if (c->scan.timeout_ms > c->loop.period_ms)
@@ -269,6 +271,7 @@ void ap_cli_release(struct ap_config *c) {
   free(c->intake.exfiles.v);
   c->intake.files.v = c->intake.excl.v = c->intake.exfiles.v = NULL;
   ap_ports_release(&c->svc.ports);
+  ap_ports_release(&c->svc.tcp_ping);
   if (c->svc.have_expect)
     regfree(&c->svc.expect);
   c->svc.have_expect = 0;

@@ -83,14 +83,33 @@ static struct ap_crec *get(struct ap_combine *v, uint64_t idx,
   return r;
 }
 
-static int passed(const struct ap_combine *v, const struct ap_crec *r) {
-  size_t i, pass = 0, all = v->nchecks + (v->ping != 0);
+/* The first discovery check that found the target there, or NULL. */
+static const struct ap_check *discovered(const struct ap_combine *v,
+                                         const struct ap_crec *r) {
+  size_t i;
 
-  if (v->ping && r->ping.verdict == AP_ALIVE)
-    pass++;
-  for (i = 0; i < v->nchecks; i++)
+  for (i = v->nchecks - v->ndisc; i < v->nchecks; i++)
+    if (r->checks[i].state == AP_CHECK_OPEN ||
+        r->checks[i].state == AP_CHECK_CLOSED)
+      return &r->checks[i];
+  return NULL;
+}
+
+/* Whether the result passes: its service checks and, when the target is
+ * pinged or discovered, its being alive count as checks. */
+static int passed(const struct ap_combine *v, const struct ap_crec *r,
+                  int alive) {
+  size_t i, pass = 0, nsvc = v->nchecks - v->ndisc;
+  size_t all = nsvc + (v->ping || v->ndisc > 0);
+
+  pass += (size_t) (alive != 0);
+  for (i = 0; i < nsvc; i++)
     pass += r->checks[i].pass != 0;
   return v->any ? pass > 0 : pass == all;
+}
+
+void ap_combine_discovery(struct ap_combine *v, size_t ndisc) {
+  v->ndisc = ndisc <= v->nchecks ? ndisc : v->nchecks;
 }
 
 /* Hands the record on if it is complete, and drops it.  The result
@@ -106,11 +125,17 @@ static void settle(struct ap_combine *v, struct ap_crec *r) {
     return;
   res = r->ping;
   if (!v->ping)
-    res.verdict = AP_NOT_PINGED;
+    res.verdict = v->ndisc > 0 ? AP_UNREACHABLE : AP_NOT_PINGED;
   res.from = r->ping.from != NULL ? &r->pfrom : NULL;
   res.checks = r->checks;
-  res.nchecks = v->nchecks;
-  res.ok = passed(v, r);
+  res.nchecks = v->nchecks - v->ndisc;
+  if (res.verdict != AP_ALIVE && (res.evidence = discovered(v, r)) != NULL) {
+    res.verdict = AP_ALIVE;
+    res.rtt_ns = res.evidence->rtt_ns;
+    res.reason = NULL;
+    res.from = NULL;
+  }
+  res.ok = passed(v, r, res.verdict == AP_ALIVE);
   v->emitted++;
   if (v->shown.bits != NULL)
     ap_bitmap_set(&v->shown, idx);

@@ -35,7 +35,9 @@ typedef void (*ap_combine_emit_cb)(struct ap_combine *v,
                                    const struct ap_result *r);
 
 struct ap_combine {
-  size_t nchecks;    /* service checks per target */
+  size_t nchecks;    /* checks per target: the service checks, then ndisc
+                        discovery checks (--tcp-ping) */
+  size_t ndisc;
   int ping;          /* each target also gets a ping verdict */
   int any;           /* ok when one check passes, not all */
   ap_combine_emit_cb emit;
@@ -49,6 +51,12 @@ struct ap_combine {
 
 void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
                      ap_combine_emit_cb emit);
+
+/* The last ndisc of the checks are --tcp-ping's: a port that answers
+ * (open, or refused) shows the target alive as an echo reply would; they
+ * are not service checks of the result (r->evidence names the one that
+ * made the target alive, when the echo did not). */
+void ap_combine_discovery(struct ap_combine *v, size_t ndisc);
 
 /* Frees every record still open (a stopped run); their targets get no
  * verdict. */

@@ -83,6 +83,7 @@ struct ap_pinger_cfg {
 /* The service checks (svc.c, tcp.c, combine.c). */
 struct ap_services_cfg {
   struct ap_ports ports; /* --tcp */
+  struct ap_ports tcp_ping; /* --tcp-ping: discovery, not service checks */
   int banner;            /* --banner */
   uint16_t telnet_port;  /* --telnet, or 0 */
   size_t banner_bytes;   /* --banner-bytes */

@@ -240,6 +240,11 @@ void ap_json_result(FILE *f, const struct ap_rec *rec) {
     fputs(",\"previous\":", f);
     ap_json_str(f, rec->prev);
   }
+  if (r->evidence != NULL)
+    fprintf(f, ",\"evidence\":{\"port\":%u,\"state\":\"%s\","
+            "\"rtt_ms\":%.3f}", r->evidence->port,
+            ap_check_state_name(r->evidence->state),
+            MS(r->evidence->rtt_ns));
   fputs("}\n", f);
 }
 
@@ -268,7 +273,7 @@ void ap_json_summary(FILE *f, const struct ap_totals *t) {
 
 void ap_csv_header(FILE *f) {
   fputs("address,name,status,verdict,ok,rtt_ms,reason,from,sent,received,"
-        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous\r\n", f);
+        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous,evidence\r\n", f);
 }
 
 /* The checks as one CSV field holding their JSON array. */
@@ -318,6 +323,10 @@ void ap_csv_result(FILE *f, const struct ap_rec *rec) {
   csv_checks(f, r);
   putc(',', f);
   ap_csv_field(f, rec->prev);
+  putc(',', f);
+  if (r->evidence != NULL)
+    fprintf(f, "%u/tcp %s", r->evidence->port,
+            ap_check_state_name(r->evidence->state));
   fputs("\r\n", f);
 }
 

@@ -20,6 +20,8 @@ static int opt_shard(struct ap_config *c, const struct ap_opt *o,
                      const char *arg, char *err, size_t len);
 static int opt_tcp(struct ap_config *c, const struct ap_opt *o,
                    const char *arg, char *err, size_t len);
+static int opt_tcp_ping(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len);
 static int opt_telnet(struct ap_config *c, const struct ap_opt *o,
                       const char *arg, char *err, size_t len);
 static int opt_expect(struct ap_config *c, const struct ap_opt *o,
@@ -75,6 +77,11 @@ static const struct ap_opt options[] = {
             "service checks below" },
   { .name = "ping-command", .kind = AP_OPT_FN, .fn = opt_command,
     .meta = "path", .help = "with exec, run PATH instead of ping from PATH" },
+  { .name = "tcp-ping", .kind = AP_OPT_FN, .fn = opt_tcp_ping,
+    .meta = "ports",
+    .help = "also connect to these ports: a target that accepts or refuses "
+            "a connection is alive, even if it drops ICMP (the verdict "
+            "says which port showed it)" },
   /* Services */
   { .name = "tcp", .kind = AP_OPT_FN, .fn = opt_tcp, .meta = "ports",
     .group = "Services",
@@ -378,6 +385,14 @@ static int opt_shard(struct ap_config *c, const struct ap_opt *o,
 static int opt_tcp(struct ap_config *c, const struct ap_opt *o,
                    const char *arg, char *err, size_t len) {
   int r = ap_ports_parse(&c->svc.ports, arg, err, len);
+
+  (void) o;
+  return r == UV_EINVAL ? -1 : r;
+}
+
+static int opt_tcp_ping(struct ap_config *c, const struct ap_opt *o,
+                        const char *arg, char *err, size_t len) {
+  int r = ap_ports_parse(&c->svc.tcp_ping, arg, err, len);
 
   (void) o;
   return r == UV_EINVAL ? -1 : r;

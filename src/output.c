@@ -138,7 +138,11 @@ static void print_check(FILE *f, const struct ap_check *c) {
 static void print_ping(FILE *f, const char *who, const struct ap_result *r) {
   char fbuf[AP_ADDR_STRLEN];
 
-  if (r->verdict == AP_ALIVE)
+  if (r->verdict == AP_ALIVE && r->evidence != NULL)
+    fprintf(f, "%s is alive (%u/tcp %s, %.2f ms)", who, r->evidence->port,
+            r->evidence->state == AP_CHECK_OPEN ? "open" : "refused",
+            (double) r->rtt_ns / 1e6);
+  else if (r->verdict == AP_ALIVE)
     fprintf(f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
   else if (r->reason != NULL && r->from != NULL)
     fprintf(f, "%s is unreachable (%s from %s)", who, r->reason,
@@ -178,7 +182,10 @@ static void print_stats_line(FILE *f, const char *who,
     fprintf(f, ", min/avg/max = %.2f/%.2f/%.2f", st->rtt_min_ns / 1e6,
             (double) st->rtt_sum_ns / st->received / 1e6,
             st->rtt_max_ns / 1e6);
-  if (r->reason != NULL && r->from != NULL)
+  if (r->evidence != NULL)
+    fprintf(f, " (alive: %u/tcp %s)", r->evidence->port,
+            r->evidence->state == AP_CHECK_OPEN ? "open" : "refused");
+  else if (r->reason != NULL && r->from != NULL)
     fprintf(f, " (%s from %s)", r->reason,
             ap_addr_format(r->from, fbuf, sizeof(fbuf)));
   else if (r->reason != NULL)

@@ -33,6 +33,8 @@ struct ap_check {
   int pass;              /* open, and the banner matched --expect if given */
   const char *reason;    /* for AP_CHECK_ERROR ("host unreachable"...), or
                             "banner does not match" (state open, pass 0) */
+  uint64_t rtt_ns;       /* until the port answered: connected, or
+                            refused; 0 when it did not */
   const uint8_t *banner; /* bytes the service sent first (Telnet commands
                             removed, leading and trailing blanks and line
                             breaks trimmed; raw bytes, may hold NULs: escape
@@ -62,6 +64,9 @@ struct ap_result {
   struct ap_stats stats;
   const struct ap_check *checks; /* service checks, in --tcp order */
   size_t nchecks;
+  /* --tcp-ping: the port whose answer (open, or refused) showed the target
+   * alive when the echo did not; NULL when the echo did, or nothing did. */
+  const struct ap_check *evidence;
 };
 
 #endif

@@ -347,6 +347,7 @@ static int init_checks(struct ap_run *r) {
 
   r->svc_order = r->order;
   ap_combine_init(&r->comb, r->nchecks, r->pinging, c->svc.any, emit_cb);
+  ap_combine_discovery(&r->comb, c->svc.tcp_ping.n);
   err = ap_combine_track(&r->comb, targets(r)->count);
   if (err == 0)
     err = ap_svc_init(&r->svc, r->loop, targets(r), &r->svc_order,
@@ -364,10 +365,14 @@ static int start_stages(struct ap_run *r) {
   int err = 0;
 
   r->pinging = engine != NULL;
-  r->checking = r->cfg->svc.ports.n > 0 || r->cfg->svc.telnet_port != 0;
+  r->checking = r->cfg->svc.ports.n > 0 || r->cfg->svc.telnet_port != 0 ||
+                r->cfg->svc.tcp_ping.n > 0;
   if (r->checking) {
     err = ap_svc_checks(&r->cfg->svc.ports, r->cfg->svc.banner,
                         r->cfg->svc.telnet_port, &r->checks, &r->nchecks);
+    if (err == 0)
+      err = ap_svc_checks_add(&r->checks, &r->nchecks,
+                              &r->cfg->svc.tcp_ping);
     if (err == 0)
       err = init_checks(r);
     if (r->pinging)

@@ -223,6 +223,8 @@ void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
   c->state = t->state;
   c->reason = t->reason;
   c->pass = t->state == AP_CHECK_OPEN;
+  if (t->state == AP_CHECK_OPEN || t->state == AP_CHECK_CLOSED)
+    c->rtt_ns = t->connect_ns;
   if (t->buf == NULL)
     return;
   off = ap_banner_trim(t->buf, &len);
@@ -256,5 +258,23 @@ int ap_svc_checks(const struct ap_ports *ports, int banner,
                                     .mode = AP_TCP_TELNET };
   *checks = c;
   *n = k;
+  return 0;
+}
+
+int ap_svc_checks_add(struct ap_svc_check **checks, size_t *n,
+                      const struct ap_ports *ports) {
+  struct ap_svc_check *c;
+  size_t i;
+
+  if (ports->n == 0)
+    return 0;
+  c = realloc(*checks, (*n + ports->n) * sizeof(*c));
+  if (c == NULL)
+    return UV_ENOMEM;
+  for (i = 0; i < ports->n; i++)
+    c[*n + i] = (struct ap_svc_check){ .port = ports->v[i],
+                                       .mode = AP_TCP_CONNECT };
+  *checks = c;
+  *n += ports->n;
   return 0;
 }

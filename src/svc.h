@@ -87,6 +87,12 @@ int ap_svc_checks(const struct ap_ports *ports, int banner,
                   uint16_t telnet_port, struct ap_svc_check **checks,
                   size_t *n);
 
+/* Appends a plain connect check of each of ports to *checks (n of them so
+ * far; *n grows): --tcp-ping's.  Returns 0 or UV_ENOMEM (then nothing
+ * changed). */
+int ap_svc_checks_add(struct ap_svc_check **checks, size_t *n,
+                      const struct ap_ports *ports);
+
 /* How many connections at most the open-file limit allows for want, with
  * reserve descriptors (beyond AP_SVC_FD_RESERVE) left for others, after
  * raising the soft limit as far as needed and permitted. */

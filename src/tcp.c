@@ -51,6 +51,7 @@ static void end(struct ap_tcp *c) {
 static void refused(struct ap_tcp *c, int err) {
   if (err == UV_ECONNREFUSED) {
     c->state = AP_CHECK_CLOSED;
+    c->connect_ns = uv_hrtime() - c->start_ns;
   } else if (err == UV_ETIMEDOUT) {
     c->state = AP_CHECK_FILTERED;
   } else {

@@ -62,7 +62,8 @@ struct ap_tcp {
   int wdead;           /* writing failed: no more replies */
   int handles;         /* open handles */
   uint64_t start_ns;   /* uv_hrtime() at the start */
-  uint64_t connect_ns; /* how long the connect took, once connected */
+  uint64_t connect_ns; /* how long the connect took, once connected or
+                          refused */
   int connected;
   int ending;
   int canceled;

@@ -39,8 +39,9 @@ bad_input "--expect without a banner check" "--expect needs --banner or --telnet
   --tcp 22 --expect SSH 127.0.0.1
 bad_input "--banner-bytes without a banner check" "--banner-bytes needs" \
   --tcp 22 --banner-bytes 10 127.0.0.1
-bad_input "--any without checks" "--any needs --tcp or --telnet" --any 127.0.0.1
-bad_input "-m none without checks" "-m none needs --tcp or --telnet" \
+bad_input "--any without checks" "--any needs --tcp, --telnet or --tcp-ping" \
+  --any 127.0.0.1
+bad_input "-m none without checks" "-m none needs --tcp, --telnet or --tcp-ping" \
   -m none 127.0.0.1
 bad_input "bad -m names none among the choices" "need auto, icmp, exec or none" \
   -m pigeon --tcp 22 127.0.0.1

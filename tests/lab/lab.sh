@@ -30,6 +30,8 @@
 #   198.18.3.2        2001:db8:3::2      answer after 1200 ms        in SLOW
 #   198.18.3.3        2001:db8:3::3      every other request lost    in SLOW
 #   198.18.3.4        2001:db8:3::4      every reply sent twice      in SLOW
+#   198.18.3.5        2001:db8:3::5      no echo reply (the responder
+#                                        ignores it), TCP refused    in SLOW
 #   198.18.3.64/27    2001:db8:3::40/123 lossy block, every address  in SLOW
 #                                        (all 32 of each, .64 and .95 too):
 #                                        answer after 20 ms, drop_in=1/10,
@@ -216,7 +218,7 @@ _lab_lossy_list() {
 # Slow/lossy hosts: addresses on lo, kernel echo off, the responder answers.
 _lab_setup_slow() {
     local ns=$LAB_SLOW i a
-    for i in 1 2 3 4; do
+    for i in 1 2 3 4 5; do
         _lab_in "$ns" ip addr add "198.18.3.$i/32" dev lo || return 1
         _lab_in "$ns" ip -6 addr add "2001:db8:3::$i/128" dev lo nodad || return 1
     done

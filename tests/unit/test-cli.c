@@ -33,7 +33,7 @@ static const char *spelt(const struct ap_opt *o, char *buf, size_t len) {
 static const char *good_value(const struct ap_opt *o, char *buf,
                               size_t len) {
   static const struct { const char *opt; const char *value; } fn[] = {
-    { "--telnet", "2323" }, { "--tcp", "22,80" }, { "--expect", "^SSH" },
+    { "--telnet", "2323" }, { "--tcp", "22,80" }, { "--tcp-ping", "22,443" }, { "--expect", "^SSH" },
     { "--shard", "2/3" }, { "-i", "20" }, { "-o", "out.txt" },
     { "--warn", "2" }, { "--crit", "10%" }, { "--deadline", "1.5" },
     { "--ping-command", "/bin/ping" }, { "--squiet", "5,cumulative" },
@@ -251,8 +251,11 @@ static void test_conflicts(void) {
           "a", "x");
   REFUSED("--banner-bytes needs --banner or --telnet", "--banner-bytes", "9",
           "x");
-  REFUSED("--any needs --tcp or --telnet", "--any", "x");
-  REFUSED("-m none needs --tcp or --telnet", "-m", "none", "x");
+  REFUSED("--any needs --tcp, --telnet or --tcp-ping", "--any", "x");
+  REFUSED("-m none needs --tcp, --telnet or --tcp-ping", "-m", "none",
+          "x");
+  REFUSED("--tcp-ping does not apply to -l", "-l", "--tcp-ping", "22", "x");
+  REFUSED("invalid --tcp-ping '0'", "--tcp-ping", "0", "x");
   REFUSED("-p needs -l", "-p", "100", "x");
   REFUSED("-D needs -l", "-D", "x");
   REFUSED("--buckets needs --listen", "--buckets", "0.1", "x");

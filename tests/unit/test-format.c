@@ -279,7 +279,7 @@ static void test_csv_record(void) {
   ap_csv_header(f);
   EXPECT(strcmp(done(f), "address,name,status,verdict,ok,rtt_ms,reason,"
                          "from,sent,received,rtt_min_ms,rtt_avg_ms,"
-                         "rtt_max_ms,checks,previous\r\n") == 0);
+                         "rtt_max_ms,checks,previous,evidence\r\n") == 0);
   full_result();
   rec = rec_of(&res, "a,b");
   f = mem();
@@ -291,7 +291,7 @@ static void test_csv_record(void) {
     "\"\"SSH-2.0\\u0000\\\"\"x\\\"\"\\r\\n\\u00ff\"\"},{\"\"port\"\":23,"
     "\"\"service\"\":\"\"telnet\"\",\"\"state\"\":\"\"filtered\"\","
     "\"\"pass\"\":false,\"\"reason\"\":\"\"timeout\"\",\"\"banner\"\":"
-    "null}]\",\r\n") == 0);
+    "null}]\",,\r\n") == 0);
   memset(&res, 0, sizeof(res));
   ap_addr_parse("192.0.2.8", &res.addr);
   res.verdict = AP_UNREACHABLE;
@@ -300,7 +300,24 @@ static void test_csv_record(void) {
   f = mem();
   ap_csv_result(f, &rec);
   EXPECT(strcmp(done(f),
-                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new\r\n") == 0);
+                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,\r\n") == 0);
+  /* --tcp-ping: the port that showed the target alive. */
+  {
+    struct ap_check port = { .port = 22, .state = AP_CHECK_CLOSED,
+                             .rtt_ns = 210000 };
+    res.verdict = AP_ALIVE;
+    res.ok = 1;
+    res.evidence = &port;
+    rec = rec_of(&res, NULL);
+    f = mem();
+    ap_csv_result(f, &rec);
+    EXPECT(strstr(done(f), ",22/tcp closed\r\n") != NULL);
+    f = mem();
+    ap_json_result(f, &rec);
+    EXPECT(strstr(done(f), ",\"evidence\":{\"port\":22,\"state\":"
+                           "\"closed\",\"rtt_ms\":0.210}}") != NULL);
+    res.evidence = NULL;
+  }
 }
 
 static void test_prom_record(void) {
