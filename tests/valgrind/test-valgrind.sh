@@ -90,4 +90,31 @@ out_has "... the silent host's ports are filtered" 1 \
   '^198\.18\.2\.9 is down; 22/tcp filtered'
 scan 1 "-m exec: ping(8) children" -m exec -t 1000 198.18.1.1-3 198.18.2.1
 scan 3 "bad target" 198.18.1.1 300.1.1.1
+scan 1 "--tcp-ping: an ICMP-silent host found by a refused connection" \
+  -t 300 --tcp-ping 22 198.18.3.5 198.18.2.1
+out_has "... alive by its refused port" 1 '^198\.18\.3\.5 is alive \(22/tcp refused'
+scan 1 "-l with service checks, -D, ended by --deadline" -l -D -p 200 \
+  --tcp 22 --deadline 1.2 198.18.1.5 198.18.2.7 2001:db8:1::5
+out_has "... the totals at the end" 3 'xmt/rcv/%loss'
+# The exporter, scraped twice and reloaded by SIGHUP, under valgrind.
+printf '198.18.1.5\n198.18.2.7\n' >"$tmp/hosts"
+lab_exec "${VG[@]}" --log-file="$tmp/vg.log" "$APING" --listen \
+  127.0.0.1:9857 -q -p 200 --deadline 6 -f "$tmp/hosts" \
+  >"$tmp/out" 2>"$tmp/err" &
+vgpid=$!
+sleep 3
+lab_exec curl -s -o /dev/null http://127.0.0.1:9857/metrics || true
+printf '198.18.1.6\n' >"$tmp/hosts"
+pkill -HUP -f "aping --listen 127.0.0.1:9857" || true
+sleep 1
+lab_exec curl -s -o "$tmp/metrics" http://127.0.0.1:9857/metrics || true
+wait "$vgpid" && rc=0 || rc=$?
+if [ "$rc" -eq 0 ] && [ ! -s "$tmp/vg.log" ] &&
+    grep -q '198.18.1.6' "$tmp/metrics"; then
+  tap_ok "valgrind: the exporter, two scrapes and a reload"
+else
+  tap_not_ok "valgrind: the exporter, two scrapes and a reload"
+  echo "# exit $rc"
+  sed 's/^/# vg: /' "$tmp/vg.log" | head -40
+fi
 tap_done
