@@ -5,15 +5,19 @@
 #include <string.h>
 
 #include "format.h"
+#include "tfile.h"
 
+/* The families in the order they are rendered.  A scrape reads the
+ * records as it goes, not all at one instant: the probes sent come after
+ * the replies and the lost, so that sent is never less than their sum. */
 enum {
   F_RUN = 0,
-  F_SENT,
   F_REPLIES,
   F_LOST,
   F_ERRORS,
   F_UP,
   F_RTT,
+  F_SENT,
   F_SVC_UP,
   F_SVC_CONNECT,
   F_N
@@ -30,6 +34,11 @@ struct ap_scrape {
   size_t len;       /* the unit's length, and what of it went out */
   size_t off;
   int done;
+  /* The current target's labels, {target="NAME",address="ADDR" without
+   * the brace that closes them, escaped, made once per unit. */
+  char lab[2 * AP_TFILE_LINE_MAX + AP_ADDR_STRLEN + 64];
+  /* The bucket bounds as "le" values, made once per scrape. */
+  char le[AP_MSTAT_MAXBUCKETS + 1][24];
 };
 
 static const struct {
@@ -38,7 +47,6 @@ static const struct {
   int service;  /* only with service checks */
 } fam[F_N] = {
   { NULL, NULL, NULL, 0, 0 },
-  { "aping_probes_sent_total", "counter", "Echo requests sent.", 1, 0 },
   { "aping_probe_replies_total", "counter",
     "Echo replies received before the timeout.", 1, 0 },
   { "aping_probes_lost_total", "counter",
@@ -51,30 +59,42 @@ static const struct {
     0 },
   { "aping_rtt_seconds", "histogram", "Round-trip time of echo replies.", 1,
     0 },
+  { "aping_probes_sent_total", "counter", "Echo requests sent.", 1, 0 },
   { "aping_service_up", "gauge",
     "Whether the last check of the service passed.", 0, 1 },
   { "aping_service_connect_seconds", "gauge",
     "How long the last connection to the open service took.", 0, 1 },
 };
 
-/* The labels of a target: {target="NAME",address="ADDR" and, unless
- * close is 0, the closing brace. */
-static void labels(FILE *f, const struct ap_metrics *m, uint64_t idx,
-                   int close) {
-  char abuf[AP_ADDR_STRLEN];
+/* Appends s to dst (at n of cap bytes), escaped as a label value wants:
+ * backslash, quote and line feed.  Returns the new length (at most
+ * cap - 1: what does not fit is cut). */
+static size_t escape(char *dst, size_t n, size_t cap, const char *s) {
+  for (; *s != '\0' && n + 2 < cap; s++) {
+    if (*s == '\\' || *s == '"' || *s == '\n') {
+      dst[n++] = '\\';
+      dst[n++] = *s == '\n' ? 'n' : *s;
+    } else {
+      dst[n++] = *s;
+    }
+  }
+  dst[n] = '\0';
+  return n;
+}
+
+/* Makes the labels of target idx in s->lab. */
+static void make_labels(struct ap_scrape *s, uint64_t idx) {
+  char abuf[AP_ADDR_STRLEN], target[2 * AP_TFILE_LINE_MAX + 1];
   struct ap_addr a;
   const char *name;
 
-  ap_tset_at(ap_monitor_set(m->mon), idx, &a);
+  ap_tset_at(ap_monitor_set(s->m->mon), idx, &a);
   ap_addr_format(&a, abuf, sizeof(abuf));
-  name = ap_names_find(m->names, &a);
-  fputs("{target=\"", f);
-  ap_prom_label(f, name != NULL ? name : abuf);
-  fputs("\",address=\"", f);
-  ap_prom_label(f, abuf);
-  putc('"', f);
-  if (close)
-    putc('}', f);
+  name = ap_names_find(s->m->names, &a);
+  escape(target, 0, sizeof(target), name != NULL ? name : abuf);
+  /* An address needs no escaping. */
+  snprintf(s->lab, sizeof(s->lab), "{target=\"%s\",address=\"%s\"", target,
+           abuf);
 }
 
 /* A duration in nanoseconds as exact decimal seconds: "0.00005". */
@@ -121,101 +141,81 @@ static void run_unit(FILE *f, const struct ap_metrics *m) {
   }
 }
 
-static void counter(FILE *f, const struct ap_metrics *m, unsigned family,
-                    uint64_t idx, uint64_t v) {
-  fputs(fam[family].name, f);
-  labels(f, m, idx, 1);
-  fprintf(f, " %llu\n", (unsigned long long) v);
+static void counter(struct ap_scrape *s, unsigned family, uint64_t v) {
+  fprintf(s->ms, "%s%s} %llu\n", fam[family].name, s->lab,
+          (unsigned long long) v);
 }
 
-static void errors_unit(FILE *f, const struct ap_metrics *m, uint64_t idx,
-                        const struct ap_mstat *st) {
+static void errors_unit(struct ap_scrape *s, const struct ap_mstat *st) {
+  char why[256];
   uint64_t named = 0;
   size_t i;
 
   for (i = 0; i < AP_MSTAT_NREASONS && st->reason[i] != NULL; i++) {
     named += st->nreason[i];
-    fputs(fam[F_ERRORS].name, f);
-    labels(f, m, idx, 0);
-    fputs(",reason=\"", f);
-    ap_prom_label(f, st->reason[i]);
-    fprintf(f, "\"} %llu\n", (unsigned long long) st->nreason[i]);
+    escape(why, 0, sizeof(why), st->reason[i]);
+    fprintf(s->ms, "%s%s,reason=\"%s\"} %llu\n", fam[F_ERRORS].name, s->lab,
+            why, (unsigned long long) st->nreason[i]);
   }
-  if (st->errors > named) {
-    fputs(fam[F_ERRORS].name, f);
-    labels(f, m, idx, 0);
-    fprintf(f, ",reason=\"other\"} %llu\n",
-            (unsigned long long) (st->errors - named));
-  }
+  if (st->errors > named)
+    fprintf(s->ms, "%s%s,reason=\"other\"} %llu\n", fam[F_ERRORS].name,
+            s->lab, (unsigned long long) (st->errors - named));
 }
 
-static void rtt_unit(FILE *f, const struct ap_metrics *m, uint64_t idx,
-                     const struct ap_mstat *st) {
-  const struct ap_buckets *b = &m->mon->cfg.buckets;
+static void rtt_unit(struct ap_scrape *s, const struct ap_mstat *st) {
+  size_t i, n = s->m->mon->cfg.buckets.n;
   uint64_t cum = 0;
-  size_t i;
 
-  for (i = 0; i <= b->n; i++) {
+  for (i = 0; i <= n; i++) {
     cum += st->bucket[i];
-    fputs("aping_rtt_seconds_bucket", f);
-    labels(f, m, idx, 0);
-    fputs(",le=\"", f);
-    if (i < b->n)
-      seconds(f, b->le_ns[i]);
-    else
-      fputs("+Inf", f);
-    fprintf(f, "\"} %llu\n", (unsigned long long) cum);
+    fprintf(s->ms, "aping_rtt_seconds_bucket%s,le=\"%s\"} %llu\n", s->lab,
+            s->le[i], (unsigned long long) cum);
   }
-  fputs("aping_rtt_seconds_sum", f);
-  labels(f, m, idx, 1);
-  putc(' ', f);
-  seconds(f, st->all.rtt_sum_ns);
-  fputs("\naping_rtt_seconds_count", f);
-  labels(f, m, idx, 1);
-  fprintf(f, " %llu\n", (unsigned long long) cum);
+  fprintf(s->ms, "aping_rtt_seconds_sum%s} ", s->lab);
+  seconds(s->ms, st->all.rtt_sum_ns);
+  fprintf(s->ms, "\naping_rtt_seconds_count%s} %llu\n", s->lab,
+          (unsigned long long) cum);
 }
 
-static void service_unit(FILE *f, const struct ap_metrics *m, unsigned family,
-                         uint64_t idx) {
-  const struct ap_svc_last *last = ap_svcloop_last(m->svc, idx);
+static void service_unit(struct ap_scrape *s, unsigned family, uint64_t idx) {
+  const struct ap_svc_last *last = ap_svcloop_last(s->m->svc, idx);
   const struct ap_svc_check *checks;
   size_t n, i;
 
-  checks = ap_svcloop_checks(m->svc, &n);
+  checks = ap_svcloop_checks(s->m->svc, &n);
   for (i = 0; last != NULL && i < n; i++) {
     if (last[i].runs == 0 ||
         (family == F_SVC_CONNECT && last[i].state != AP_CHECK_OPEN))
       continue;
-    fputs(fam[family].name, f);
-    labels(f, m, idx, 0);
-    fprintf(f, ",port=\"%u\",service=\"%s\"} ", checks[i].port,
+    fprintf(s->ms, "%s%s,port=\"%u\",service=\"%s\"} ", fam[family].name,
+            s->lab, checks[i].port,
             checks[i].mode == AP_TCP_TELNET ? "telnet" : "tcp");
     if (family == F_SVC_UP)
-      fprintf(f, "%d\n", last[i].pass != 0);
+      fprintf(s->ms, "%d\n", last[i].pass != 0);
     else {
-      seconds(f, last[i].connect_ns);
-      putc('\n', f);
+      seconds(s->ms, last[i].connect_ns);
+      putc('\n', s->ms);
     }
   }
 }
 
-/* Target k's samples of family. */
-static void target_unit(FILE *f, const struct ap_metrics *m, unsigned family,
-                        uint64_t k) {
+/* Target k's samples of the family being rendered. */
+static void target_unit(struct ap_scrape *s, uint64_t k) {
   uint64_t idx;
-  const struct ap_mstat *st = ap_monitor_nth(m->mon, k, &idx);
+  const struct ap_mstat *st = ap_monitor_nth(s->m->mon, k, &idx);
 
-  switch (family) {
-  case F_SENT: counter(f, m, family, idx, st->sent); break;
-  case F_REPLIES: counter(f, m, family, idx, st->all.replies); break;
-  case F_LOST: counter(f, m, family, idx, st->timeouts + st->errors); break;
-  case F_ERRORS: errors_unit(f, m, idx, st); break;
+  make_labels(s, idx);
+  switch (s->family) {
+  case F_SENT: counter(s, s->family, st->sent); break;
+  case F_REPLIES: counter(s, s->family, st->all.replies); break;
+  case F_LOST: counter(s, s->family, st->timeouts + st->errors); break;
+  case F_ERRORS: errors_unit(s, st); break;
   case F_UP:
     if (st->up >= 0)
-      counter(f, m, family, idx, (uint64_t) st->up);
+      counter(s, s->family, (uint64_t) st->up);
     break;
-  case F_RTT: rtt_unit(f, m, idx, st); break;
-  default: service_unit(f, m, family, idx); break;
+  case F_RTT: rtt_unit(s, st); break;
+  default: service_unit(s, s->family, idx); break;
   }
 }
 
@@ -247,7 +247,7 @@ static int next_unit(struct ap_scrape *s) {
             fam[s->family].type);
     s->k = 0;
   } else {
-    target_unit(s->ms, m, s->family, s->k);
+    target_unit(s, s->k);
     s->k++;
   }
   if (s->k != UINT64_MAX && s->k >= ap_monitor_count(m->mon)) {
@@ -260,6 +260,22 @@ static int next_unit(struct ap_scrape *s) {
   return 0;
 }
 
+/* The bucket bounds as "le" values, and "+Inf". */
+static void make_les(struct ap_scrape *s) {
+  const struct ap_buckets *b = &s->m->mon->cfg.buckets;
+  FILE *f;
+  size_t i;
+
+  for (i = 0; i < b->n; i++) {
+    f = fmemopen(s->le[i], sizeof(s->le[i]), "w");
+    if (f != NULL) {
+      seconds(f, b->le_ns[i]);
+      fclose(f);
+    }
+  }
+  snprintf(s->le[b->n], sizeof(s->le[b->n]), "+Inf");
+}
+
 struct ap_scrape *ap_scrape_open(const struct ap_metrics *m) {
   struct ap_scrape *s = calloc(1, sizeof(*s));
 
@@ -268,6 +284,7 @@ struct ap_scrape *ap_scrape_open(const struct ap_metrics *m) {
   s->m = m;
   s->gen = m->gen;
   s->k = UINT64_MAX;
+  make_les(s);
   s->ms = open_memstream(&s->unit, &s->len);
   if (s->ms == NULL) {
     free(s);
