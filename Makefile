@@ -223,7 +223,7 @@ DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   libmicrohttpd-dev \
   iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
   python3-prometheus-client curl mandoc man-db bash-completion \
-  systemd prometheus \
+  systemd prometheus prometheus-smokeping-prober \
   debhelper dpkg-dev fakeroot lintian rpm rpmlint \
   clang libclang-rt-14-dev valgrind
 

@@ -301,7 +301,13 @@ print("\n".join(str(a) for a in ipaddress.ip_network(sys.argv[1]).hosts()))' \
     "RSS MiB s/e/pk" "scrape s" "scrape KiB"
   for tool in $TOOLS; do
     case $tool in
-      smokeping) run_smokeping "$n" ;;
+      smokeping)
+        if command -v prometheus-smokeping-prober >/dev/null; then
+          run_smokeping "$n"
+        else
+          echo "smokeping_prober: not installed (make deps installs it), skipped"
+        fi
+        ;;
       fping)
         if [ "$n" -gt "$FPING_MAX" ]; then
           run_fping "$n" 1 0.08
