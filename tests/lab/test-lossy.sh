@@ -50,7 +50,9 @@ done
 # ---- fping: every host, N probes each, one flow per host
 
 # On every host: the lost probes are exactly those of lost_at, no reply
-# came sooner than the delay, and the mean RTT is within TOL of it.
+# came much sooner than the delay (a loaded machine may wake the
+# responder a fraction of a millisecond early), and the mean RTT is within
+# TOL of it.
 # shellcheck disable=SC2016 # a python script
 CHECK='
 import sys
@@ -69,7 +71,7 @@ for line in sys.stdin:
     mean = sum(rtt) / len(rtt) if rtt else 0.0
     if len(v) != n or got != lost_at:
         bad.append("%s: %d probes, lost %s" % (host, len(v), got[:12]))
-    elif min(rtt) < delay or abs(mean - delay) > tol:
+    elif min(rtt) < delay - 1 or abs(mean - delay) > tol:
         bad.append("%s: RTT min %.2f mean %.3f ms" % (host, min(rtt), mean))
 missing = [h for h in hosts if h not in seen]
 if missing:
@@ -84,7 +86,7 @@ sys.exit(1 if bad else 0)
 # shellcheck disable=SC2086
 lab_run fping -q -C "$N" -p 40 -t 39 -i 0.5 $LAB_LOSSY_HOSTS
 OUT=$ERR ERR="(fping -C reports on stderr: shown as out)"
-what="fping, IPv4: $(lab_lossy_lost "$N") of $N lost on every host, at the probes the formula says; RTT >= $LAB_LOSSY_DELAY_MS ms, mean within $TOL ms"
+what="fping, IPv4: $(lab_lossy_lost "$N") of $N lost on every host, at the probes the formula says; RTT over $LAB_LOSSY_DELAY_MS ms - 1, mean within $TOL ms"
 py "$CHECK" "$lost_at" "$LAB_LOSSY_DELAY_MS" "$TOL" "$N" "$LAB_LOSSY_HOSTS4"
 what="fping, IPv6: the same on every host"
 py "$CHECK" "$lost_at" "$LAB_LOSSY_DELAY_MS" "$TOL" "$N" "$LAB_LOSSY_HOSTS6"
