@@ -382,15 +382,16 @@ static int open_state(struct ap_state *st, const char *path,
   int r;
 
   r = ap_state_load(st, path, why, sizeof(why));
+  if (r == 0)
+    r = ap_state_begin(st, path);
+  if (r == 0)
+    return 0;
+  ap_state_release(st);
   if (r == UV_EINVAL)
     return ap_err_set(err, AP_EXIT_USAGE, "cannot use state file '%s': %s",
                       path, why);
-  if (r == 0)
-    r = ap_state_begin(st, path);
-  if (r != 0)
-    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot use state file '%s': %s",
-                      path, ap_strerror(r));
-  return 0;
+  return ap_err_set(err, AP_EXIT_SYSTEM, "cannot use state file '%s': %s",
+                    path, ap_strerror(r));
 }
 
 int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
