@@ -283,7 +283,7 @@ static const char *lim_th(int given, const char *fmt, double v, char *buf,
 }
 
 /* check_icmp's performance data of one target: "'rta'=0.123ms;200.000;
- * 500.000;0; 'pl'=0%;40;80;0;100 'rtmax'=... 'rtmin'=...", each label
+ * 500.000;0; 'pl'=0%;40;80;; 'rtmax'=... 'rtmin'=...", each label
  * after the target's name ("'192.0.2.7 rta'") when there are several
  * targets; U for the times of a target without a reply. */
 static void host_perfdata(FILE *f, const struct ap_hostlim *l,
@@ -298,7 +298,7 @@ static void host_perfdata(FILE *f, const struct ap_hostlim *l,
   fprintf(f, ";%s;%s;0;",
           lim_th(l->rta, "%.3f", l->rta_warn_ms, w, sizeof(w)),
           lim_th(l->rta, "%.3f", l->rta_crit_ms, c, sizeof(c)));
-  fprintf(f, " '%s%spl'=%u%%;%s;%s;0;100", p, sp,
+  fprintf(f, " '%s%spl'=%u%%;%s;%s;;", p, sp,
           loss_pct(h->sent, h->received),
           lim_th(l->pl, "%g", l->pl_warn, w, sizeof(w)),
           lim_th(l->pl, "%g", l->pl_crit, c, sizeof(c)));

@@ -301,7 +301,7 @@ static void test_hosts_line(void) {
   r[0] = host("192.0.2.7", 5, 5, 0.123);
   EXPECT(hosts_line(&n, &t, r, 1) == AP_NAGIOS_OK);
   EXPECT(strcmp(buf, "APING OK - 192.0.2.7: rta 0.123ms, lost 0% | "
-                "'rta'=0.123ms;200.000;500.000;0; 'pl'=0%;40;80;0;100 "
+                "'rta'=0.123ms;200.000;500.000;0; 'pl'=0%;40;80;; "
                 "'rtmax'=0.246ms;;;; 'rtmin'=0.061ms;;;; "
                 "'time'=2.003s;;;0\n") == 0);
   /* Several: each label after its target's name, U without a reply. */
@@ -318,9 +318,9 @@ static void test_hosts_line(void) {
   EXPECT(strcmp(buf, "APING CRITICAL - 192.0.2.7: rta 250.000ms, lost 0% "
                 ":: 192.0.2.9: rta nan, lost 100% (host unreachable from "
                 "198.51.100.1) | '192.0.2.7 rta'=250.000ms;200.000;500.000;"
-                "0; '192.0.2.7 pl'=0%;;;0;100 '192.0.2.7 rtmax'=500.000ms;;;; "
+                "0; '192.0.2.7 pl'=0%;;;; '192.0.2.7 rtmax'=500.000ms;;;; "
                 "'192.0.2.7 rtmin'=125.000ms;;;; '192.0.2.9 rta'=U;200.000;"
-                "500.000;0; '192.0.2.9 pl'=100%;;;0;100 '192.0.2.9 "
+                "500.000;0; '192.0.2.9 pl'=100%;;;; '192.0.2.9 "
                 "rtmax'=U;;;; '192.0.2.9 rtmin'=U;;;; 'time'=2.003s;;;0\n")
          == 0);
   /* The worst target decides; a name not known is critical. */
