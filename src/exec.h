@@ -11,8 +11,9 @@
  * WAIT is the timeout rounded up to whole seconds (BusyBox takes no
  * fractions), DEADLINE = COUNT - 1 + WAIT, as ping sends one request a
  * second; with -p (-c only), INTERVAL is -p in seconds and DEADLINE
- * (COUNT - 1) * INTERVAL, rounded up, + WAIT.  ping should end by itself at DEADLINE; one that has not a grace
- * period later is sent SIGTERM, and SIGKILL a grace period after that, as
+ * (COUNT - 1) * INTERVAL, rounded up, + WAIT.  ping should end by itself
+ * at DEADLINE; one that has not a grace period later is sent SIGTERM, and
+ * SIGKILL a grace period after that, as
  * a whole process group (each child leads its own), so that nothing it
  * started outlives it either.
  *

@@ -5,7 +5,8 @@
  * -s adds a summary on stderr.  Service checks follow the verdict on its
  * line: "ADDR is alive (0.10 ms); 22/tcp open \"SSH-2.0-x\"; 80/tcp
  * closed"; with -m none the line starts "ADDR is up" or "ADDR is down";
- * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead.  The other
+ * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead, and with
+ * -C N fping's "ADDR : 0.041 - 0.038" follows on standard error.  The other
  * formats (--format) stream a record per verdict too and close with the
  * run's totals; none keeps anything per target but a fixed-size RTT
  * histogram.  With --state only the targets whose status changed since the

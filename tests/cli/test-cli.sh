@@ -110,7 +110,8 @@ bad_input "--pl over 100" "invalid --pl '40,120'" --format nagios \
   --pl 40,120 127.0.0.1
 bad_input "--pl not numbers" "invalid --pl 'low,high'" --format nagios \
   --pl low,high 127.0.0.1
-bad_input "--pl with --crit" "--rta and --pl do not go with --warn and --crit" \
+bad_input "--pl with --crit" \
+  "--rta and --pl do not go with --warn and --crit" \
   --format nagios --pl 40,80 --crit 2 127.0.0.1
 bad_input "--rta with -m none" "--rta and --pl need pings" --format nagios \
   --rta 1,2 -m none --tcp 22 127.0.0.1

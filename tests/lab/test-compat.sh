@@ -95,6 +95,17 @@ what="SmokePing's start-up run (-C 1 HOST): the verdict line, then the time"
 expect test "$RC" -eq 0 -a -n "$OUT" -a \
   "$(grep -cE "^$UP : 0\.[0-9]{3}\$" <<<"$ERR")" -eq 1
 
+# As nobody with no ICMP socket at all, -C cannot fall back to ping(8),
+# which reports no time per request.
+chmod 755 "$tmp"
+cp "$APING" "$tmp/aping"
+chmod 755 "$tmp/aping"
+OUT=$(lab_exec_nobody_nodgram "$tmp/aping" -C 3 -q $UP 2>&1) && RC=0 || RC=$?
+what="-C with no ICMP socket: says one is needed, exit 4, nothing else"
+expect test "$RC" -eq 4 -a "$(wc -l <<<"$OUT")" -eq 1 -a \
+  "$(grep -c '^aping: -C needs an ICMP socket, and there is none: ' \
+  <<<"$OUT")" -eq 1
+
 scan --format json -C 3 -p 100 $UP $SILENT
 what="-C with json: stats.rtts_ms, a time or null per request"
 py '
@@ -120,8 +131,8 @@ expect test "$RC" -eq 1 -a "$(printf '%s\n' "$OUT" | grep -cE \
 
 scan -c 3 -p 100 $UNREACH
 what="-c 3 to a host unreachable: 3 requests, as fping counts them"
-expect test "$OUT" = \
-  "$UNREACH : xmt/rcv/%loss = 3/0/100% (host unreachable from $LAB_UNREACH_FROM4)"
+expect test "$OUT" = "$UNREACH : xmt/rcv/%loss = 3/0/100% (host unreachable \
+from $LAB_UNREACH_FROM4)"
 
 scan -c 2 -t 200 -p 400 $SLOW
 what="-c: a reply after -t is lost (300 ms replies, -t 200)"
