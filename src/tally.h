@@ -3,7 +3,7 @@
  * A typed ap_imap from target index to its record, holding only the
  * targets that have probes out: with -c 3 over a /8, the map holds what
  * is in flight, never sixteen million records.  Memory: see imap.h, with
- * records of 104 bytes (112 a slot), and with -C N an array of N
+ * records of 96 bytes (104 a slot), and with -C N an array of N
  * round-trip times (8 bytes each) per record, which its owner (the scan)
  * frees before the record goes.
  *
