@@ -218,12 +218,14 @@ clean:
 # libmicrohttpd-dev: the /metrics server of --listen; curl: the tests
 # scrape it; systemd and prometheus: the tests check the unit with
 # systemd-analyze and the Prometheus files with promtool, and run a
-# Prometheus server against the exporter in the lab.
+# Prometheus server against the exporter in the lab; fping and
+# monitoring-plugins-basic (check_icmp): the lab tests hold -C, --rta and
+# --pl to what they do.
 DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
   libmicrohttpd-dev \
   iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
   python3-prometheus-client curl mandoc man-db bash-completion \
-  systemd prometheus prometheus-smokeping-prober \
+  systemd prometheus prometheus-smokeping-prober monitoring-plugins-basic \
   debhelper dpkg-dev fakeroot lintian rpm rpmlint \
   clang libclang-rt-14-dev valgrind
 

@@ -33,8 +33,18 @@ static const char outro[] =
 /* What getopt_long() is given, made from the table. */
 struct getopt_spec {
   char shorts[2 * AP_OPTS_MAX + 2];
-  struct option longs[AP_OPTS_MAX + 1];
+  struct option longs[2 * AP_OPTS_MAX + 1]; /* names and aliases */
 };
+
+/* Appends the long option name, which getopt_long() returns as val. */
+static void add_long(struct getopt_spec *g, size_t *l, const char *name,
+                     int arg, int val) {
+  g->longs[*l].name = name;
+  g->longs[*l].has_arg = arg;
+  g->longs[*l].flag = NULL;
+  g->longs[*l].val = val;
+  (*l)++;
+}
 
 static void make_spec(struct getopt_spec *g) {
   size_t nopt;
@@ -52,13 +62,12 @@ static void make_spec(struct getopt_spec *g) {
       if (arg == required_argument)
         g->shorts[s++] = ':';
     }
-    if (o->name != NULL) {
-      g->longs[l].name = o->name;
-      g->longs[l].has_arg = arg;
-      g->longs[l].flag = NULL;
-      g->longs[l].val = o->letter != 0 ? o->letter : 256 + (int) i;
-      l++;
-    }
+    if (o->name != NULL)
+      add_long(g, &l, o->name, arg, o->letter != 0 ? o->letter
+                                                   : 256 + (int) i);
+    if (o->alias != NULL)
+      add_long(g, &l, o->alias, arg, o->letter != 0 ? o->letter
+                                                    : 256 + (int) i);
   }
   g->shorts[s] = '\0';
   memset(&g->longs[l], 0, sizeof(g->longs[l]));
@@ -82,9 +91,12 @@ static const struct ap_opt *entry(int c) {
  * for an option that takes none. */
 static int bad_option(char **argv, int c, struct ap_err *err) {
   const struct ap_opt *o = optopt != 0 ? entry(optopt) : NULL;
+  const char *tok = optind >= 1 ? argv[optind - 1] : "";
   char name[64];
 
-  if (o != NULL)
+  if (o != NULL && strncmp(tok, "--", 2) == 0 && tok[2] != '\0')
+    snprintf(name, sizeof(name), "%.*s", (int) strcspn(tok, "="), tok);
+  else if (o != NULL)
     ap_opt_name(o, name, sizeof(name));
   else if (optopt != 0)
     snprintf(name, sizeof(name), "-%c", optopt);
@@ -92,7 +104,7 @@ static int bad_option(char **argv, int c, struct ap_err *err) {
     snprintf(name, sizeof(name), "%s", argv[optind - 1]);
   if (c == ':')
     return ap_err_set(err, AP_EXIT_USAGE, "option '%s' needs a value", name);
-  if (o != NULL && optopt >= 256)
+  if (o != NULL && (optopt >= 256 || strncmp(tok, "--", 2) == 0))
     return ap_err_set(err, AP_EXIT_USAGE, "option '%s' does not take a value",
                       name);
   return ap_err_set(err, AP_EXIT_USAGE, "unknown option '%s'", name);
@@ -146,18 +158,43 @@ static int conflicts(const struct ap_config *c, const uint8_t *given,
   return why != NULL ? ap_err_set(err, AP_EXIT_USAGE, "%s", why) : 0;
 }
 
+/* -c, -C and what goes with them: -p, --rta and --pl. */
+static const char *count_conflicts(const struct ap_config *c,
+                                   const uint8_t *given) {
+  const struct ap_hostlim *l = &c->out.nagios.lim;
+
+  if (was_given(given, "-c") && was_given(given, "-C"))
+    return "-c and -C given together";
+  if (c->out.vcount && c->ping.method == AP_METHOD_EXEC)
+    return "-C needs an ICMP socket: not with -m exec";
+  if (!l->rta && !l->pl)
+    return NULL;
+  if (c->out.format != AP_FORMAT_NAGIOS)
+    return "--rta and --pl need --format nagios";
+  if (c->out.nagios.warn.set || c->out.nagios.crit.set)
+    return "--rta and --pl do not go with --warn and --crit: they judge "
+           "each target, --warn and --crit count the failed ones";
+  if (c->ping.method == AP_METHOD_NONE)
+    return "--rta and --pl need pings: not with -m none";
+  return NULL;
+}
+
 /* What does not go with a continuous run, and what needs one. */
 static const char *loop_conflicts(const struct ap_config *c,
                                   const uint8_t *given) {
   if (!c->loop.on) {
-    if (was_given(given, "-p"))
-      return "-p needs -l, -Q or --listen";
+    if (was_given(given, "-p") && c->scan.count == 0)
+      return "-p needs -c, -C, -l, -Q or --listen";
+    if (was_given(given, "-p") && c->scan.timeout_ms > c->loop.period_ms)
+      return "-t over -p: each probe must end before the next";
     if (was_given(given, "-D"))
       return "-D needs -l, -Q or --listen";
     return was_given(given, "--buckets") ? "--buckets needs --listen" : NULL;
   }
   if (was_given(given, "-c"))
     return "-c does not apply to -l, which probes until stopped";
+  if (was_given(given, "-C"))
+    return "-C does not apply to -l, which probes until stopped";
   if (was_given(given, "-r") || was_given(given, "-B"))
     return "-r and -B do not apply to -l: each probe has one try";
   if (was_given(given, "-x") || c->out.state != NULL)
@@ -184,7 +221,9 @@ static const char *typed(const struct ap_opt *o, char **argv, char *buf,
 
   if (optarg != NULL && tok == optarg && optind >= 2)
     tok = argv[optind - 2]; /* the value was a word of its own */
-  if (o->letter != 0 && o->name != NULL && strncmp(tok, "--", 2) != 0)
+  if (strncmp(tok, "--", 2) == 0 && (o->name != NULL || o->alias != NULL))
+    snprintf(buf, len, "%.*s", (int) strcspn(tok, "="), tok);
+  else if (o->letter != 0)
     snprintf(buf, len, "-%c", o->letter);
   else
     ap_opt_name(o, buf, len);
@@ -247,13 +286,20 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   c->ping.keep_sockets = c->loop.on;
   c->out.timestamps = c->loop.timestamps;
   c->out.period_ms = c->loop.period_ms;
-  /* With -l a probe ends before the target's next one is due. */
-  if (c->loop.on && !was_given(given, "-t") && c->scan.timeout_ms >
-                                                   c->loop.period_ms)
+  /* --rta and --pl judge statistics: as check_icmp, 5 probes by default. */
+  if ((c->out.nagios.lim.rta || c->out.nagios.lim.pl) && c->scan.count == 0)
+    c->scan.count = AP_HOSTLIM_COUNT;
+  if (!c->loop.on && c->scan.count > 0 && was_given(given, "-p"))
+    c->scan.period_ms = c->loop.period_ms;
+  /* A probe ends before the target's next one is due. */
+  if ((c->loop.on || c->scan.period_ms > 0) && !was_given(given, "-t") &&
+      c->scan.timeout_ms > c->loop.period_ms)
     c->scan.timeout_ms = c->loop.period_ms;
   if (conflicts(c, given, err) != 0)
     return AP_CLI_ERROR;
-  why = loop_conflicts(c, given);
+  why = count_conflicts(c, given);
+  if (why == NULL)
+    why = loop_conflicts(c, given);
   if (why != NULL) {
     ap_err_set(err, AP_EXIT_USAGE, "%s", why);
     return AP_CLI_ERROR;
@@ -374,9 +420,13 @@ static void help_left(const struct ap_opt *o, char *buf, size_t len) {
   if (takes_value(o))
     help_value(o, value, sizeof(value));
   if (o->letter != 0)
-    n = snprintf(buf, len, "-%c%s", o->letter, o->name ? ", " : "");
+    n = snprintf(buf, len, "-%c", o->letter);
   if (o->name != NULL)
-    n += snprintf(buf + n, len - (size_t) n, "--%s", o->name);
+    n += snprintf(buf + n, len - (size_t) n, "%s--%s", n ? ", " : "",
+                  o->name);
+  if (o->alias != NULL)
+    n += snprintf(buf + n, len - (size_t) n, "%s--%s", n ? ", " : "",
+                  o->alias);
   if (value[0] != '\0')
     snprintf(buf + n, len - (size_t) n, o->optional ? "[=%s]" : " %s",
              value);

@@ -12,7 +12,8 @@
  * one is used only until the next change of the map. */
 struct ap_crec {
   uint64_t idx;
-  struct ap_result ping; /* verdict, rtt, reason, stats; from -> pfrom */
+  struct ap_result ping; /* verdict, rtt, reason, stats; from -> pfrom;
+                            its rtts (-C) a copy the record owns */
   struct ap_addr pfrom;
   int have_ping;
   size_t ndone;
@@ -33,12 +34,14 @@ void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
                              nchecks * sizeof(struct ap_check));
 }
 
-/* Frees what the record owns: its banners. */
+/* Frees what the record owns: its banners, and the ping's round-trip
+ * times (-C). */
 static void free_banners(const struct ap_combine *v, struct ap_crec *r) {
   size_t i;
 
   for (i = 0; i < v->nchecks; i++)
     free((void *) r->checks[i].banner);
+  free((void *) r->ping.rtts);
 }
 
 void ap_combine_release(struct ap_combine *v) {
@@ -146,6 +149,7 @@ static void settle(struct ap_combine *v, struct ap_crec *r) {
 
 int ap_combine_ping(struct ap_combine *v, const struct ap_result *res) {
   struct ap_crec *r = v->ping ? get(v, res->idx, &res->addr) : NULL;
+  uint64_t *rtts;
 
   if (!v->ping)
     return UV_EINVAL;
@@ -154,6 +158,16 @@ int ap_combine_ping(struct ap_combine *v, const struct ap_result *res) {
   if (r->have_ping)
     return 0;
   r->ping = *res;
+  r->ping.rtts = NULL;
+  r->ping.nrtts = 0;
+  if (res->nrtts > 0) {
+    rtts = malloc(res->nrtts * sizeof(*rtts));
+    if (rtts == NULL)
+      return UV_ENOMEM; /* the ping stays missing: the run stops */
+    memcpy(rtts, res->rtts, res->nrtts * sizeof(*rtts));
+    r->ping.rtts = rtts;
+    r->ping.nrtts = res->nrtts;
+  }
   if (res->from != NULL)
     r->pfrom = *res->from;
   r->ping.checks = NULL;

@@ -16,8 +16,8 @@
 
 #include <sys/socket.h>
 
-#include "format.h"
 #include "mstat.h"
+#include "nagios.h"
 #include "ports.h"
 #include "scan.h"
 
@@ -100,7 +100,8 @@ struct ap_output_cfg {
   int color;                /* --color: enum ap_when */
   const char *outfile;      /* -o, or NULL for standard output */
   const char *state;        /* --state, or NULL */
-  struct ap_nagios nagios;  /* --warn, --crit */
+  struct ap_nagios nagios;  /* --warn, --crit, --rta, --pl */
+  int vcount;               /* -C: each target's round-trip times too */
   int loop;                 /* a continuous run's records (-l) */
   int timestamps;           /* -D */
   uint64_t period_ms;       /* -p, for outage times */

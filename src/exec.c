@@ -211,7 +211,8 @@ int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
   e->base.ops = &exec_ops;
   e->loop = loop;
   if (cfg->count > 1000000 || cfg->jobs == 0 ||
-      cfg->timeout_ms == 0 || cfg->timeout_ms > 86400000)
+      cfg->timeout_ms == 0 || cfg->timeout_ms > 86400000 ||
+      cfg->period_ms > 3600000)
     return UV_EINVAL;
   e->count = cfg->count > 0 ? cfg->count : 1;
   e->stats = cfg->count > 0;
@@ -219,6 +220,13 @@ int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
   wait = (cfg->timeout_ms + 999) / 1000;
   e->wait_s = (unsigned) wait;
   e->deadline_s = e->count - 1 + e->wait_s;
+  if (cfg->period_ms > 0) {
+    e->deadline_s = (unsigned) (((e->count - 1) * cfg->period_ms + 999) /
+                                1000) + e->wait_s;
+    snprintf(e->arg_interval, sizeof(e->arg_interval), "%llu.%03llu",
+             (unsigned long long) (cfg->period_ms / 1000),
+             (unsigned long long) (cfg->period_ms % 1000));
+  }
   e->kill_ms = (uint64_t) e->deadline_s * 1000 + AP_EXEC_GRACE_MS;
   snprintf(e->arg_count, sizeof(e->arg_count), "%u", e->count);
   snprintf(e->arg_wait, sizeof(e->arg_wait), "%u", e->wait_s);
@@ -257,9 +265,10 @@ int ap_exec_failure(const struct ap_exec *e, const char **path) {
 }
 
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len) {
-  char tail[96];
+  char tail[128];
 
-  snprintf(tail, sizeof(tail), "-n -c %s -W %s -w %s ADDR", e->arg_count,
+  snprintf(tail, sizeof(tail), "-n -c %s%s%s -W %s -w %s ADDR",
+           e->arg_count, e->arg_interval[0] ? " -i " : "", e->arg_interval,
            e->arg_wait, e->arg_deadline);
   if (e->path6 != NULL)
     snprintf(buf, len, "%s %s (IPv6: %s %s), at most %u at once", e->path,
@@ -448,7 +457,7 @@ static void err_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 }
 
 static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
-  char addr[AP_ADDR_STRLEN], *argv[12];
+  char addr[AP_ADDR_STRLEN], *argv[14];
   uv_stdio_container_t io[3];
   uv_process_options_t o;
   int n = 0, v6 = !ap_addr_is_v4(&c->addr);
@@ -460,6 +469,10 @@ static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
   argv[n++] = (char *) "-n";
   argv[n++] = (char *) "-c";
   argv[n++] = e->arg_count;
+  if (e->arg_interval[0] != '\0') {
+    argv[n++] = (char *) "-i";
+    argv[n++] = e->arg_interval;
+  }
   argv[n++] = (char *) "-W";
   argv[n++] = e->arg_wait;
   argv[n++] = (char *) "-w";

@@ -6,12 +6,14 @@
  * error are piped into the loop and read as they come (pingout.h); its exit
  * status decides the verdict.  Per target:
  *
- *   ping [-6] -n -c COUNT -W WAIT -w DEADLINE ADDR
+ *   ping [-6] -n -c COUNT [-i INTERVAL] -W WAIT -w DEADLINE ADDR
  *
  * WAIT is the timeout rounded up to whole seconds (BusyBox takes no
  * fractions), DEADLINE = COUNT - 1 + WAIT, as ping sends one request a
- * second.  ping should end by itself at DEADLINE; one that has not a grace
- * period later is sent SIGTERM, and SIGKILL a grace period after that, as
+ * second; with -p (-c only), INTERVAL is -p in seconds and DEADLINE
+ * (COUNT - 1) * INTERVAL, rounded up, + WAIT.  ping should end by itself
+ * at DEADLINE; one that has not a grace period later is sent SIGTERM, and
+ * SIGKILL a grace period after that, as
  * a whole process group (each child leads its own), so that nothing it
  * started outlives it either.
  *
@@ -39,6 +41,8 @@ struct ap_exec_cfg {
                           request and no statistics (stats.sent 0), as
                           with the ICMP engine */
   uint64_t timeout_ms; /* wait for a reply (ping -W, rounded up to s) */
+  uint64_t period_ms;  /* between the requests (ping -i), 0 for ping's
+                          default of a second */
   unsigned jobs;       /* children at once, 1 or more */
 };
 
@@ -65,6 +69,7 @@ struct ap_exec {
   char arg_count[16];
   char arg_wait[16];
   char arg_deadline[16];
+  char arg_interval[24]; /* ping -i, or "" */
   char reason[96];    /* a spawn failure's reason, while it is reported */
   char buf[4096];     /* what a read brings */
 };

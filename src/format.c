@@ -7,6 +7,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "version.h"
+
 #define MS(ns) ((double) (ns) / 1e6)
 #define SEC(ns) ((double) (ns) / 1e9)
 
@@ -110,37 +112,6 @@ void ap_prom_label(FILE *f, const char *s) {
   }
 }
 
-int ap_threshold_parse(const char *s, struct ap_threshold *t) {
-  size_t len = strlen(s);
-  char *end;
-  double v;
-
-  memset(t, 0, sizeof(*t));
-  /* Digits and a point only: strtod() alone would take "0x10" or "1e3". */
-  t->percent = len > 0 && s[len - 1] == '%';
-  if (len == (size_t) t->percent ||
-      strspn(s, "0123456789.") < len - (size_t) t->percent)
-    return UV_EINVAL;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno != 0 || !isfinite(v) || end != s + len - (size_t) t->percent)
-    return UV_EINVAL;
-  if (t->percent ? v > 100 : v != floor(v))
-    return UV_EINVAL;
-  t->value = v;
-  t->set = 1;
-  return 0;
-}
-
-int ap_threshold_exceeded(const struct ap_threshold *t, uint64_t failed,
-                          uint64_t total) {
-  if (!t->set)
-    return 0;
-  if (t->percent)
-    return total > 0 && 100.0 * (double) failed / (double) total > t->value;
-  return (double) failed > t->value;
-}
-
 const char *ap_verdict_name(int verdict) {
   switch (verdict) {
   case AP_ALIVE: return "alive";
@@ -177,7 +148,22 @@ static void json_ms(FILE *f, const char *key, int have, uint64_t ns) {
     fprintf(f, ",\"%s\":null", key);
 }
 
-static void json_stats(FILE *f, const struct ap_stats *st) {
+/* -C: each probe's round-trip time, in ms, null for a lost one. */
+static void json_rtts(FILE *f, const struct ap_result *r) {
+  unsigned i;
+
+  for (i = 0; i < r->nrtts; i++) {
+    fputs(i ? "," : "[", f);
+    if (r->rtts[i] == AP_RTT_LOST)
+      fputs("null", f);
+    else
+      fprintf(f, "%.3f", MS(r->rtts[i]));
+  }
+  fputs(i ? "]" : "[]", f);
+}
+
+static void json_stats(FILE *f, const struct ap_result *r) {
+  const struct ap_stats *st = &r->stats;
   int got = st->received > 0;
 
   fprintf(f, ",\"stats\":{\"sent\":%u,\"received\":%u,\"loss_pct\":%.1f",
@@ -186,6 +172,10 @@ static void json_stats(FILE *f, const struct ap_stats *st) {
   json_ms(f, "rtt_min_ms", got, st->rtt_min_ns);
   json_ms(f, "rtt_avg_ms", got, got ? st->rtt_sum_ns / st->received : 0);
   json_ms(f, "rtt_max_ms", got, st->rtt_max_ns);
+  if (r->rtts != NULL) {
+    fputs(",\"rtts_ms\":", f);
+    json_rtts(f, r);
+  }
   putc('}', f);
 }
 
@@ -231,7 +221,7 @@ void ap_json_result(FILE *f, const struct ap_rec *rec) {
   ap_json_str(f, r->from ? ap_addr_format(r->from, from, sizeof(from))
                          : NULL);
   if (r->stats.sent > 0)
-    json_stats(f, &r->stats);
+    json_stats(f, r);
   if (r->nchecks > 0) {
     fputs(",\"checks\":", f);
     ap_json_checks(f, r);
@@ -273,7 +263,8 @@ void ap_json_summary(FILE *f, const struct ap_totals *t) {
 
 void ap_csv_header(FILE *f) {
   fputs("address,name,status,verdict,ok,rtt_ms,reason,from,sent,received,"
-        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous,evidence\r\n", f);
+        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous,evidence,rtts_ms\r\n",
+        f);
 }
 
 /* The checks as one CSV field holding their JSON array. */
@@ -292,6 +283,72 @@ static void csv_checks(FILE *f, const struct ap_result *r) {
   ap_json_checks(m, r);
   if (fclose(m) == 0)
     ap_csv_field(f, buf);
+  free(buf);
+}
+
+/* -C: the round-trip times as one CSV field holding their JSON array. */
+static void csv_rtts(FILE *f, const struct ap_result *r) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m;
+
+  if (r->rtts == NULL)
+    return;
+  m = open_memstream(&buf, &len);
+  if (m == NULL) {
+    fputs("\"[]\"", f);
+    return;
+  }
+  json_rtts(m, r);
+  if (fclose(m) == 0)
+    ap_csv_field(f, buf);
+  free(buf);
+}
+
+const char *ap_fping_ms(uint64_t ns, char *buf, size_t len) {
+  double t = MS(ns);
+
+  if (t < 1.0)
+    snprintf(buf, len, "%.3f", t);
+  else if (t < 10.0)
+    snprintf(buf, len, "%.2f", t);
+  else if (t < 100.0)
+    snprintf(buf, len, "%.1f", t);
+  else if (t < 1000000.0)
+    snprintf(buf, len, "%.0f", t);
+  else
+    snprintf(buf, len, "%.3e", t);
+  return buf;
+}
+
+static void vcount_fields(FILE *f, const char *who,
+                          const struct ap_result *r) {
+  char ms[32];
+  unsigned i;
+
+  fprintf(f, "%s :", who);
+  for (i = 0; i < r->stats.sent; i++) {
+    if (r->rtts == NULL || i >= r->nrtts || r->rtts[i] == AP_RTT_LOST)
+      fputs(" -", f);
+    else
+      fprintf(f, " %s", ap_fping_ms(r->rtts[i], ms, sizeof(ms)));
+  }
+  putc('\n', f);
+}
+
+void ap_fping_vcount(FILE *f, const char *who, const struct ap_result *r) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+
+  /* The line goes out in one write, even to an unbuffered stream. */
+  if (m == NULL) {
+    vcount_fields(f, who, r);
+    return;
+  }
+  vcount_fields(m, who, r);
+  if (fclose(m) == 0)
+    fwrite(buf, 1, len, f);
   free(buf);
 }
 
@@ -327,20 +384,40 @@ void ap_csv_result(FILE *f, const struct ap_rec *rec) {
   if (r->evidence != NULL)
     fprintf(f, "%u/tcp %s", r->evidence->port,
             ap_check_state_name(r->evidence->state));
+  putc(',', f);
+  csv_rtts(f, r);
   fputs("\r\n", f);
 }
 
+/* Each family's name and help; aping_rtt_seconds has another help with
+ * -c (see ap_prom_header()). */
 static const char *const prom_help[AP_PROM_NFAMILIES][2] = {
   { "aping_up", "Whether the target passed every check (1) or not (0)." },
   { "aping_rtt_seconds", "Round-trip time of the target's first echo "
                          "reply." },
+  { "aping_rtt_min_seconds", "Shortest round-trip time of the target's "
+                             "echo replies in the run (-c)." },
+  { "aping_rtt_max_seconds", "Longest round-trip time of the target's "
+                             "echo replies in the run (-c)." },
+  { "aping_probes_sent", "Echo requests sent to the target in the run "
+                         "(-c)." },
+  { "aping_probe_replies", "Echo replies from the target that came in "
+                           "time in the run (-c)." },
+  { "aping_probe_loss_ratio", "Share of the run's echo requests to the "
+                              "target that got no reply in time, 0 to 1 "
+                              "(-c)." },
   { "aping_service_up", "Whether a service check of the target passed (1) "
                         "or not (0)." }
 };
 
-void ap_prom_header(FILE *f, int family) {
-  fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", prom_help[family][0],
-          prom_help[family][1], prom_help[family][0]);
+void ap_prom_header(FILE *f, int family, int count) {
+  const char *help = prom_help[family][1];
+
+  if (family == AP_PROM_RTT && count)
+    help = "Average round-trip time of the target's echo replies in the "
+           "run (-c).";
+  fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", prom_help[family][0], help,
+          prom_help[family][0]);
 }
 
 /* Starts a sample: the metric name and the target's labels, brace open. */
@@ -350,6 +427,29 @@ static void prom_sample(FILE *f, int family, const struct ap_rec *rec) {
   fputs("\",address=\"", f);
   ap_prom_label(f, rec->addr);
   putc('"', f);
+}
+
+/* With -c: the target's statistics, into the families that are open. */
+static void prom_stats(FILE *const fam[AP_PROM_NFAMILIES],
+                       const struct ap_rec *rec) {
+  const struct ap_stats *st = &rec->r->stats;
+  int got = rec->r->verdict == AP_ALIVE && st->received > 0;
+
+  if (st->sent == 0 || fam[AP_PROM_SENT] == NULL)
+    return;
+  prom_sample(fam[AP_PROM_SENT], AP_PROM_SENT, rec);
+  fprintf(fam[AP_PROM_SENT], "} %u\n", st->sent);
+  prom_sample(fam[AP_PROM_REPLIES], AP_PROM_REPLIES, rec);
+  fprintf(fam[AP_PROM_REPLIES], "} %u\n", got ? st->received : 0);
+  prom_sample(fam[AP_PROM_LOSS], AP_PROM_LOSS, rec);
+  fprintf(fam[AP_PROM_LOSS], "} %.6g\n",
+          (double) (st->sent - (got ? st->received : 0)) / st->sent);
+  if (!got)
+    return;
+  prom_sample(fam[AP_PROM_RTT_MIN], AP_PROM_RTT_MIN, rec);
+  fprintf(fam[AP_PROM_RTT_MIN], "} %.9f\n", SEC(st->rtt_min_ns));
+  prom_sample(fam[AP_PROM_RTT_MAX], AP_PROM_RTT_MAX, rec);
+  fprintf(fam[AP_PROM_RTT_MAX], "} %.9f\n", SEC(st->rtt_max_ns));
 }
 
 void ap_prom_result(FILE *const fam[AP_PROM_NFAMILIES],
@@ -365,6 +465,7 @@ void ap_prom_result(FILE *const fam[AP_PROM_NFAMILIES],
     prom_sample(fam[AP_PROM_RTT], AP_PROM_RTT, rec);
     fprintf(fam[AP_PROM_RTT], "} %.9f\n", SEC(r->rtt_ns));
   }
+  prom_stats(fam, rec);
   for (i = 0; i < r->nchecks; i++) {
     prom_sample(fam[AP_PROM_SERVICE], AP_PROM_SERVICE, rec);
     fprintf(fam[AP_PROM_SERVICE], ",port=\"%u\",service=\"%s\"} %d\n",
@@ -377,6 +478,14 @@ static void prom_gauge(FILE *f, const char *name, const char *help,
                        uint64_t v) {
   fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s %llu\n", name, help, name,
           name, (unsigned long long) v);
+}
+
+void ap_prom_build_info(FILE *f, const char *version) {
+  fputs("# HELP aping_build_info A metric with a constant '1' value "
+        "labeled by the version of aping.\n# TYPE aping_build_info gauge\n"
+        "aping_build_info{version=\"", f);
+  ap_prom_label(f, version);
+  fputs("\"} 1\n", f);
 }
 
 void ap_prom_totals(FILE *f, const struct ap_totals *t) {
@@ -401,103 +510,11 @@ void ap_prom_totals(FILE *f, const struct ap_totals *t) {
   fprintf(f, "# HELP aping_probe_duration_seconds How long the run took.\n"
           "# TYPE aping_probe_duration_seconds gauge\n"
           "aping_probe_duration_seconds %.6f\n", SEC(t->elapsed_ns));
-}
-
-static uint64_t nagios_total(const struct ap_totals *t) {
-  return t->targets + t->unresolved;
-}
-
-static uint64_t nagios_failed(const struct ap_totals *t) {
-  return t->targets - t->ok - t->unfinished + t->unresolved;
-}
-
-/* --crit as given; with neither threshold given, any failure. */
-static struct ap_threshold nagios_crit(const struct ap_nagios *n) {
-  struct ap_threshold crit = n->crit;
-
-  if (!n->warn.set && !n->crit.set) {
-    crit.set = 1;
-    crit.percent = 0;
-    crit.value = 0;
-  }
-  return crit;
-}
-
-int ap_nagios_status(const struct ap_nagios *n, const struct ap_totals *t) {
-  uint64_t failed = nagios_failed(t), total = nagios_total(t);
-  struct ap_threshold crit = nagios_crit(n);
-
-  if (t->unfinished > 0)
-    return AP_NAGIOS_UNKNOWN;
-  if (ap_threshold_exceeded(&crit, failed, total))
-    return AP_NAGIOS_CRITICAL;
-  if (ap_threshold_exceeded(&n->warn, failed, total))
-    return AP_NAGIOS_WARNING;
-  return AP_NAGIOS_OK;
-}
-
-/* A threshold as perfdata wants it, or "" when it is unset or of the other
- * kind (a count on the percentage, or the reverse). */
-static const char *perf_th(const struct ap_threshold *t, int percent,
-                           char *buf, size_t len) {
-  if (!t->set || t->percent != percent)
-    return "";
-  snprintf(buf, len, "%g", t->value);
-  return buf;
-}
-
-static void nagios_perfdata(FILE *f, const struct ap_nagios *n,
-                            const struct ap_totals *t) {
-  uint64_t failed = nagios_failed(t), total = nagios_total(t);
-  struct ap_threshold crit = nagios_crit(n);
-  char w[32], c[32];
-
-  fprintf(f, " | 'alive'=%llu;;;0;%llu", (unsigned long long) t->alive,
-          (unsigned long long) total);
-  if (n->services)
-    fprintf(f, " 'ok'=%llu;;;0;%llu", (unsigned long long) t->ok,
-            (unsigned long long) total);
-  fprintf(f, " 'failed'=%llu;%s;%s;0;%llu", (unsigned long long) failed,
-          perf_th(&n->warn, 0, w, sizeof(w)), perf_th(&crit, 0, c, sizeof(c)),
-          (unsigned long long) total);
-  fprintf(f, " 'failed_pct'=%.1f%%;%s;%s;0;100",
-          total ? 100.0 * (double) failed / (double) total : 0.0,
-          perf_th(&n->warn, 1, w, sizeof(w)),
-          perf_th(&crit, 1, c, sizeof(c)));
-  if (t->alive > 0)
-    fprintf(f, " 'rta'=%.6fs;;;0 'rtmin'=%.6fs;;;0 'rtmax'=%.6fs;;;0",
-            SEC(t->rtt_avg_ns), SEC(t->rtt_min_ns), SEC(t->rtt_max_ns));
-  fprintf(f, " 'time'=%.3fs;;;0\n", SEC(t->elapsed_ns));
-}
-
-int ap_nagios_line(FILE *f, const struct ap_nagios *n,
-                   const struct ap_totals *t) {
-  static const char *const word[] = { "OK", "WARNING", "CRITICAL",
-                                      "UNKNOWN" };
-  uint64_t failed = nagios_failed(t), total = nagios_total(t);
-  int st = ap_nagios_status(n, t);
-  size_t i;
-
-  fprintf(f, "APING %s - ", word[st]);
-  if (failed == 0)
-    fprintf(f, "%llu/%llu %s", (unsigned long long) (total - t->unfinished),
-            (unsigned long long) total, n->services ? "ok" : "alive");
-  else
-    fprintf(f, "%llu/%llu %s", (unsigned long long) failed,
-            (unsigned long long) total,
-            n->services ? "failed" : "unreachable");
-  if (t->unresolved > 0)
-    fprintf(f, " (%llu name%s not known)", (unsigned long long) t->unresolved,
-            t->unresolved == 1 ? "" : "s");
-  if (t->unfinished > 0)
-    fprintf(f, ", %llu unfinished (%s)", (unsigned long long) t->unfinished,
-            t->stopped ? t->stopped : "stopped");
-  if (t->state)
-    fprintf(f, "; %llu changed", (unsigned long long) t->changed);
-  for (i = 0; i < n->nlist; i++)
-    fprintf(f, "%s%s", i ? ", " : ": ", n->list[i]);
-  if (n->nlisted > n->nlist)
-    fprintf(f, " and %llu more", (unsigned long long) (n->nlisted - n->nlist));
-  nagios_perfdata(f, n, t);
-  return st;
+  fprintf(f, "# HELP aping_last_run_timestamp_seconds Unix time at which "
+          "the run that wrote this ended.\n"
+          "# TYPE aping_last_run_timestamp_seconds gauge\n"
+          "aping_last_run_timestamp_seconds %llu.%03llu\n",
+          (unsigned long long) (t->end_unix_ms / 1000),
+          (unsigned long long) (t->end_unix_ms % 1000));
+  ap_prom_build_info(f, AP_VERSION);
 }

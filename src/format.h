@@ -33,22 +33,6 @@ void ap_csv_field(FILE *f, const char *s);
  * feed escaped as the text exposition format wants. */
 void ap_prom_label(FILE *f, const char *s);
 
-/* A --warn or --crit threshold: more than `value` failed targets, or more
- * than `value` percent of them. */
-struct ap_threshold {
-  int set;
-  int percent;
-  double value;
-};
-
-/* Parses "N" (a count) or "P%" (a percentage, 0 to 100, decimals
- * allowed).  Returns 0 or UV_EINVAL. */
-int ap_threshold_parse(const char *s, struct ap_threshold *t);
-
-/* Whether failed out of total targets is beyond t (never, when unset). */
-int ap_threshold_exceeded(const struct ap_threshold *t, uint64_t failed,
-                          uint64_t total);
-
 /* Words for a verdict (enum ap_verdict) and a check state. */
 const char *ap_verdict_name(int verdict);
 const char *ap_check_state_name(int state);
@@ -76,7 +60,17 @@ const char *ap_status_name(const struct ap_result *r);
 void ap_json_result(FILE *f, const struct ap_rec *rec);
 void ap_json_checks(FILE *f, const struct ap_result *r);
 
-/* CSV: the header row, then one row per target. */
+/* A round-trip time in ms as fping 5 prints it: three significant
+ * digits ("0.041", "1.23", "12.3", "301"), "%.3e" from 1000 s.  Returns
+ * buf. */
+const char *ap_fping_ms(uint64_t ns, char *buf, size_t len);
+
+/* -C: fping's line of a target's round-trip times, "who : 0.041 - 0.038"
+ * ('-' for a probe without a reply), one field per probe sent. */
+void ap_fping_vcount(FILE *f, const char *who, const struct ap_result *r);
+
+/* CSV: the header row, then one row per target (with -C, its round-trip
+ * times in the last column, as a JSON array). */
 void ap_csv_header(FILE *f);
 void ap_csv_result(FILE *f, const struct ap_rec *rec);
 
@@ -98,57 +92,43 @@ struct ap_totals {
   uint64_t rtt_p90_ns;
   uint64_t rtt_p99_ns;
   uint64_t elapsed_ns;
+  uint64_t end_unix_ms; /* when the run ended, Unix time in ms */
   const char *stopped; /* NULL, "deadline", "SIGINT" or "SIGTERM" */
 };
 
 void ap_json_summary(FILE *f, const struct ap_totals *t);
 
-/* Prometheus text format.  The per-target families are written to three
- * streams (one per family) so that each family's samples stay together;
- * the caller puts each family's header (ap_prom_header) before them. */
+/* Prometheus text format.  The per-target families are written to
+ * streams of their own (one per family) so that each family's samples stay
+ * together; the caller puts each family's header (ap_prom_header) before
+ * them.  The families of -c statistics (AP_PROM_RTT_MIN to AP_PROM_LOSS)
+ * get samples only when their streams are not NULL. */
 enum ap_prom_family {
   AP_PROM_UP = 0,
   AP_PROM_RTT,
+  AP_PROM_RTT_MIN,
+  AP_PROM_RTT_MAX,
+  AP_PROM_SENT,
+  AP_PROM_REPLIES,
+  AP_PROM_LOSS,
   AP_PROM_SERVICE,
   AP_PROM_NFAMILIES
 };
-void ap_prom_header(FILE *f, int family);
+
+/* Whether a family holds -c statistics. */
+#define AP_PROM_COUNTED(family) \
+  ((family) >= AP_PROM_RTT_MIN && (family) <= AP_PROM_LOSS)
+
+/* A family's HELP and TYPE lines; count says -c was given (the RTT is
+ * then the average of the replies). */
+void ap_prom_header(FILE *f, int family, int count);
 void ap_prom_result(FILE *const fam[AP_PROM_NFAMILIES],
                     const struct ap_rec *rec);
+/* The run's totals, its end time and aping_build_info. */
 void ap_prom_totals(FILE *f, const struct ap_totals *t);
 
-/* Nagios / monitoring-plugin status. */
-enum ap_nagios_status {
-  AP_NAGIOS_OK = 0,
-  AP_NAGIOS_WARNING = 1,
-  AP_NAGIOS_CRITICAL = 2,
-  AP_NAGIOS_UNKNOWN = 3
-};
-
-#define AP_NAGIOS_LIST 10 /* failed targets named in the status line */
-
-struct ap_nagios {
-  struct ap_threshold warn;
-  struct ap_threshold crit;
-  /* Service checks ran (--tcp, --telnet): a target's status is more than
-   * its ping, so the line counts targets that are OK or failed rather
-   * than alive or unreachable, and the perfdata adds 'ok'. */
-  int services;
-  /* The first failed (or, with --state, changed) targets, "who" or
-   * "who (was status)", and how many there were in all. */
-  char list[AP_NAGIOS_LIST][300];
-  size_t nlist;
-  uint64_t nlisted;
-};
-
-/* The status the totals come to: UNKNOWN when some target is unfinished,
- * else CRITICAL or WARNING as the failed targets (not OK, or names that
- * did not resolve) cross the thresholds; with neither threshold given,
- * any failed target is CRITICAL. */
-int ap_nagios_status(const struct ap_nagios *n, const struct ap_totals *t);
-
-/* Writes the status line with its performance data; returns the status. */
-int ap_nagios_line(FILE *f, const struct ap_nagios *n,
-                   const struct ap_totals *t);
+/* aping_build_info, as --format prom and the exporter (metrics.h) give it:
+ * HELP, TYPE and the sample, with the version as a label. */
+void ap_prom_build_info(FILE *f, const char *version);
 
 #endif

@@ -118,11 +118,7 @@ static void gauge(FILE *f, const char *name, const char *help) {
 static void run_unit(FILE *f, const struct ap_metrics *m) {
   const struct ap_monitor_cfg *c = &m->mon->cfg;
 
-  fputs("# HELP aping_build_info A metric with a constant '1' value "
-        "labeled by the version of aping.\n# TYPE aping_build_info gauge\n"
-        "aping_build_info{version=\"", f);
-  ap_prom_label(f, m->version);
-  fputs("\"} 1\n", f);
+  ap_prom_build_info(f, m->version);
   gauge(f, "aping_targets", "Targets monitored.");
   fprintf(f, "%llu\n", (unsigned long long) ap_monitor_count(m->mon));
   gauge(f, "aping_period_seconds", "Time between two probes of a target.");

@@ -40,6 +40,10 @@ static int opt_listen(struct ap_config *c, const struct ap_opt *o,
                       const char *arg, char *err, size_t len);
 static int opt_buckets(struct ap_config *c, const struct ap_opt *o,
                        const char *arg, char *err, size_t len);
+static int opt_vcount(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len);
+static int opt_hostlim(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len);
 
 /* In the order of enum ap_method, enum ap_format and enum ap_when. */
 static const char *const methods[] = { "auto", "icmp", "exec", "none", NULL };
@@ -51,7 +55,7 @@ static const char *const orders[] = { "random", "sequential", NULL };
 /* The options, in the order --help lists them. */
 static const struct ap_opt options[] = {
   /* Targets */
-  { .letter = 'f', .kind = AP_OPT_LIST, .meta = "file",
+  { .letter = 'f', .alias = "file", .kind = AP_OPT_LIST, .meta = "file",
     .dest = CFG(intake.files), .group = "Targets",
     .help = "read targets from FILE, one or more per line ('-' is standard "
             "input, '#' starts a comment)" },
@@ -61,9 +65,11 @@ static const struct ap_opt options[] = {
   { .name = "exclude-file", .kind = AP_OPT_LIST, .meta = "file",
     .dest = CFG(intake.exfiles),
     .help = "never probe the targets listed in FILE" },
-  { .letter = '4', .kind = AP_OPT_SET, .val = 4, .dest = CFG(intake.family),
+  { .letter = '4', .alias = "ipv4", .kind = AP_OPT_SET, .val = 4,
+    .dest = CFG(intake.family),
     .help = "probe only IPv4 targets" },
-  { .letter = '6', .kind = AP_OPT_SET, .val = 6, .dest = CFG(intake.family),
+  { .letter = '6', .alias = "ipv6", .kind = AP_OPT_SET, .val = 6,
+    .dest = CFG(intake.family),
     .help = "probe only IPv6 targets" },
   { .name = "max-targets", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
     .dest = CFG(intake.max_targets), .min = 1, .max = UINT64_MAX,
@@ -103,26 +109,39 @@ static const struct ap_opt options[] = {
     .help = "a target is OK when one of its checks passes (default: all; "
             "the ping is a check)" },
   /* Timing */
-  { .letter = 't', .kind = AP_OPT_UINT, .meta = "ms", .size = 8,
-    .dest = CFG(scan.timeout_ms), .min = 1, .max = 3600000,
-    .group = "Timing", .help = "wait MS ms for the first reply (default 500)" },
-  { .letter = 'r', .kind = AP_OPT_UINT, .meta = "retries",
+  { .letter = 't', .alias = "timeout", .kind = AP_OPT_UINT, .meta = "ms",
+    .size = 8, .dest = CFG(scan.timeout_ms), .min = 1, .max = 3600000,
+    .group = "Timing",
+    .help = "wait MS ms for the first reply (default 500; with -p, the "
+            "smaller of 500 and -p)" },
+  { .letter = 'r', .alias = "retry", .kind = AP_OPT_UINT, .meta = "retries",
     .size = sizeof(unsigned), .dest = CFG(scan.retries), .max = 20,
     .help = "probe a silent target RETRIES more times (default 1)" },
-  { .letter = 'c', .kind = AP_OPT_UINT, .meta = "count",
+  { .letter = 'c', .alias = "count", .kind = AP_OPT_UINT, .meta = "count",
     .size = sizeof(unsigned), .dest = CFG(scan.count), .min = 1,
     .max = 100000,
-    .help = "send COUNT probes to every target, -t ms apart (exec: ping -c "
+    .help = "send COUNT probes to every target, -p ms apart (exec: ping -c "
             "COUNT), and print loss and min/avg/max round trip (no -r); "
             "alive if any is answered" },
-  { .letter = 'B', .kind = AP_OPT_REAL, .meta = "factor",
+  { .letter = 'C', .alias = "vcount", .kind = AP_OPT_FN, .fn = opt_vcount,
+    .meta = "count", .min = 1, .max = 10000,
+    .help = "as -c, and also print each target's round-trip times on "
+            "standard error as fping -C does, with -q too: 'HOST : 0.041 - "
+            "0.038' ('-': no reply)" },
+  { .letter = 'p', .name = "period", .kind = AP_OPT_UINT, .meta = "ms",
+    .size = 8, .dest = CFG(loop.period_ms), .min = 10, .max = 3600000,
+    .help = "with -c or -C, the time between two probes of a target "
+            "(default: -t); with -l, probe each target every MS ms (default "
+            "1000), the targets' probes spread over the period" },
+  { .letter = 'B', .alias = "backoff", .kind = AP_OPT_REAL, .meta = "factor",
     .dest = CFG(scan.backoff), .rmin = 1, .rmax = 10,
     .help = "multiply the wait by FACTOR for each retry (default 2)" },
   { .name = "rate", .kind = AP_OPT_REAL, .meta = "pps", .once = 1,
     .dest = CFG(scan.rate), .rmin = 0, .rmax = 1e9,
     .help = "send at most PPS probes a second, 0 for no limit (default "
             "10000)" },
-  { .letter = 'i', .kind = AP_OPT_FN, .fn = opt_interval, .meta = "ms",
+  { .letter = 'i', .alias = "interval", .kind = AP_OPT_FN, .fn = opt_interval,
+    .meta = "ms",
     .once = 1,
     .help = "wait MS ms between probes (same as --rate 1000/MS; 0 for no "
             "limit)" },
@@ -144,19 +163,23 @@ static const struct ap_opt options[] = {
     .help = "probe only slice I of N of the order (shards share one order: "
             "the --seed, by default 0)" },
   /* Output */
-  { .letter = 'a', .kind = AP_OPT_SET, .val = AP_SHOW_ALIVE,
+  { .letter = 'a', .alias = "alive", .kind = AP_OPT_SET, .val = AP_SHOW_ALIVE,
     .dest = CFG(out.show), .group = "Output",
     .help = "print only alive targets, one per line" },
-  { .letter = 'u', .kind = AP_OPT_SET, .val = AP_SHOW_UNREACH,
+  { .letter = 'u', .alias = "unreach", .kind = AP_OPT_SET,
+    .val = AP_SHOW_UNREACH,
     .dest = CFG(out.show),
     .help = "print only unreachable targets, one per line" },
-  { .letter = 'q', .kind = AP_OPT_SET, .val = AP_SHOW_NONE,
+  { .letter = 'q', .alias = "quiet", .kind = AP_OPT_SET, .val = AP_SHOW_NONE,
     .dest = CFG(out.show),
-    .help = "print no verdicts, only set the exit status" },
-  { .letter = 's', .kind = AP_OPT_SET, .val = 1, .dest = CFG(run.summary),
+    .help = "print no verdicts, only set the exit status (-C still prints "
+            "its lines)" },
+  { .letter = 's', .alias = "stats", .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(run.summary),
     .help = "print a summary to standard error, with RTT percentiles and a "
             "histogram" },
-  { .letter = 'e', .kind = AP_OPT_SET, .val = 1, .dest = CFG(out.elapsed),
+  { .letter = 'e', .alias = "elapsed", .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(out.elapsed),
     .help = "with -a, show each target's round-trip time" },
   { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
     .help = "say which probing method was chosen; with -s, the ICMP "
@@ -187,6 +210,15 @@ static const struct ap_opt options[] = {
     .dest = CFG(out.nagios.crit),
     .help = "nagios: CRITICAL when more than N (N%) fail (default: CRITICAL "
             "when any fails, unless --warn)" },
+  { .name = "rta", .kind = AP_OPT_FN, .fn = opt_hostlim, .meta = "warn,crit",
+    .val = 0,
+    .help = "nagios, as check_icmp: each target is WARNING or CRITICAL when "
+            "its round-trip average reaches WARN or CRIT ms, or it has no "
+            "reply; the worst target decides (implies -c 5)" },
+  { .name = "pl", .kind = AP_OPT_FN, .fn = opt_hostlim, .meta = "warn,crit",
+    .val = 1,
+    .help = "nagios, as check_icmp: the same for each target's packet loss, "
+            "WARN and CRIT in percent (such as 40,80)" },
   /* Unattended runs */
   { .letter = 'x', .kind = AP_OPT_UINT, .meta = "n", .size = 8,
     .dest = CFG(run.min_ok), .min = 1, .max = UINT64_MAX,
@@ -208,10 +240,6 @@ static const struct ap_opt options[] = {
     .help = "probe every target again every period until stopped (SIGINT, "
             "SIGTERM, --deadline), with a line per reply and per timeout; "
             "at the end, each target's totals as with -c" },
-  { .name = "period", .letter = 'p', .kind = AP_OPT_UINT, .meta = "ms",
-    .size = 8, .dest = CFG(loop.period_ms), .min = 10, .max = 3600000,
-    .help = "with -l, probe each target every MS ms (default 1000), the "
-            "targets' probes spread over the period" },
   { .name = "timestamp", .letter = 'D', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.timestamps),
     .help = "with -l, begin each line with the Unix time" },
@@ -517,4 +545,38 @@ static int opt_buckets(struct ap_config *c, const struct ap_opt *o,
                        const char *arg, char *err, size_t len) {
   (void) o;
   return ap_buckets_parse(&c->loop.buckets, arg, err, len) == 0 ? 0 : -1;
+}
+
+/* -C N: -c N, keeping each probe's round-trip time for fping's lines. */
+static int opt_vcount(struct ap_config *c, const struct ap_opt *o,
+                      const char *arg, char *err, size_t len) {
+  uint64_t n;
+
+  if (read_uint(o, arg, &n, err, len) != 0)
+    return -1;
+  c->scan.count = (unsigned) n;
+  c->scan.keep_rtts = 1;
+  c->out.vcount = 1;
+  return 0;
+}
+
+/* --rta WARN,CRIT (o->val 0) and --pl WARN,CRIT (o->val 1). */
+static int opt_hostlim(struct ap_config *c, const struct ap_opt *o,
+                       const char *arg, char *err, size_t len) {
+  struct ap_hostlim *l = &c->out.nagios.lim;
+  int pl = o->val;
+
+  if (ap_hostlim_parse(arg, pl, pl ? &l->pl_warn : &l->rta_warn_ms,
+                       pl ? &l->pl_crit : &l->rta_crit_ms) != 0) {
+    snprintf(err, len, pl ? "need WARN,CRIT in percent from 0 to 100, "
+                            "such as 40,80, WARN not over CRIT"
+                          : "need WARN,CRIT in ms from 0.001 to 3600000, "
+                            "such as 200,500, WARN not over CRIT");
+    return -1;
+  }
+  if (pl)
+    l->pl = 1;
+  else
+    l->rta = 1;
+  return 0;
 }

@@ -41,6 +41,9 @@ typedef int (*ap_opt_fn)(struct ap_config *c, const struct ap_opt *o,
 
 struct ap_opt {
   const char *name;   /* long name, or NULL */
+  const char *alias;  /* another long name, fping's for the same option
+                         (--count for -c), or NULL; messages use name or
+                         letter, --help shows it too */
   char letter;        /* short letter, or 0 */
   unsigned char kind; /* enum ap_opt_kind */
   unsigned char size; /* AP_OPT_UINT: the destination's size in bytes */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -38,9 +39,11 @@ int ap_out_begin(struct ap_out *o) {
     return 0;
   /* Samples of one family must stay together: the first family goes out
    * as it comes, the others wait in temporary files (not in memory). */
-  ap_prom_header(o->f, AP_PROM_UP);
+  ap_prom_header(o->f, AP_PROM_UP, o->count);
   o->spool[AP_PROM_UP] = o->f;
   for (i = AP_PROM_UP + 1; i < AP_PROM_NFAMILIES; i++) {
+    if (AP_PROM_COUNTED(i) && !o->count)
+      continue; /* no -c: no statistics */
     o->spool[i] = tmpfile();
     if (o->spool[i] == NULL)
       return uv_translate_sys_error(errno);
@@ -86,22 +89,6 @@ static int track(struct ap_out *o, const struct ap_rec *rec,
     return 0;
   o->changed++;
   return 1;
-}
-
-/* Remembers a target for the Nagios line: a failed one, or with --state
- * a changed one. */
-static void nagios_note(struct ap_nagios *n, const struct ap_rec *rec) {
-  if (rec->r->verdict == AP_UNFINISHED || (rec->prev == NULL && rec->r->ok))
-    return;
-  if (n->nlist < AP_NAGIOS_LIST) {
-    if (rec->prev != NULL)
-      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s %s (was %s)",
-               rec->who, rec->status, rec->prev);
-    else
-      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s", rec->who);
-    n->nlist++;
-  }
-  n->nlisted++;
 }
 
 static const char *const check_state[] = { "open", "closed", "filtered",
@@ -252,11 +239,21 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
 
   rec->status = ap_status_name(r);
   count(o, r);
+  /* fping's -C lines and the targets judged one by one (--rta, --pl)
+   * take every target, changed or not. */
+  if (o->vf != NULL && o->format == AP_FORMAT_TEXT &&
+      r->verdict != AP_UNFINISHED)
+    ap_fping_vcount(o->vf, rec->who, r);
+  if (o->format == AP_FORMAT_NAGIOS && ap_nagios_per_host(&o->nagios))
+    ap_nagios_note(&o->nagios, rec);
   if (o->state != NULL && !track(o, rec, &rec->prev))
     return;
   switch (o->format) {
   case AP_FORMAT_TEXT: text_result(o, rec); return;
-  case AP_FORMAT_NAGIOS: nagios_note(&o->nagios, rec); return;
+  case AP_FORMAT_NAGIOS:
+    if (!ap_nagios_per_host(&o->nagios))
+      ap_nagios_note(&o->nagios, rec);
+    return;
   }
   if (!shown(o, r))
     return;
@@ -314,17 +311,30 @@ void ap_out_tally(const struct ap_out *o, struct ap_totals *t) {
   }
 }
 
-/* Appends a family kept aside to f, after its header. */
-static int unspool(FILE *f, FILE *spool, int family) {
+/* Appends a family kept aside to f, after its header (none for a family
+ * that was not kept). */
+static int unspool(const struct ap_out *o, FILE *spool, int family) {
+  FILE *f = o->f;
   char buf[8192];
   size_t n;
 
-  ap_prom_header(f, family);
+  if (spool == NULL)
+    return 0;
+  ap_prom_header(f, family, o->count);
   if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
     return uv_translate_sys_error(errno);
   while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
     fwrite(buf, 1, n, f);
   return ferror(spool) ? UV_EIO : 0;
+}
+
+/* The wall-clock time, Unix time in ms. */
+static uint64_t now_unix_ms(void) {
+  struct timespec ts;
+
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+    return 0;
+  return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 
 int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
@@ -336,6 +346,7 @@ int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
   t.targets = targets;
   t.unresolved = unresolved;
   t.elapsed_ns = elapsed_ns;
+  t.end_unix_ms = now_unix_ms();
   t.stopped = stopped;
   switch (o->format) {
   case AP_FORMAT_JSON: ap_json_summary(o->f, &t); break;
@@ -343,7 +354,7 @@ int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
     break;
   case AP_FORMAT_PROM:
     for (i = AP_PROM_UP + 1; err == 0 && i < AP_PROM_NFAMILIES; i++)
-      err = unspool(o->f, o->spool[i], i);
+      err = unspool(o, o->spool[i], i);
     ap_prom_totals(o->f, &t);
     break;
   }
@@ -452,6 +463,10 @@ int ap_out_close(struct ap_out *o, uint64_t targets, uint64_t unresolved,
     return ap_err_set(err, AP_EXIT_SYSTEM, "cannot write '%s': %s",
                       what ? what : "standard output", ap_strerror(r));
   return 0;
+}
+
+void ap_out_vcount(struct ap_out *o, FILE *f) {
+  o->vf = f;
 }
 
 void ap_out_names(struct ap_out *o, const struct ap_names *names) {

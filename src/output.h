@@ -5,7 +5,8 @@
  * -s adds a summary on stderr.  Service checks follow the verdict on its
  * line: "ADDR is alive (0.10 ms); 22/tcp open \"SSH-2.0-x\"; 80/tcp
  * closed"; with -m none the line starts "ADDR is up" or "ADDR is down";
- * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead.  The other
+ * with -c N it is fping's "ADDR : xmt/rcv/%loss = ..." instead, and with
+ * -C N fping's "ADDR : 0.041 - 0.038" follows on standard error.  The other
  * formats (--format) stream a record per verdict too and close with the
  * run's totals; none keeps anything per target but a fixed-size RTT
  * histogram.  With --state only the targets whose status changed since the
@@ -24,6 +25,7 @@
 #include "format.h"
 #include "hist.h"
 #include "intake.h"
+#include "nagios.h"
 #include "result.h"
 #include "state.h"
 
@@ -61,7 +63,9 @@ struct ap_out {
   int elapsed;             /* -e: the RTT on -a lines too */
   int color;               /* colour text lines (a terminal) */
   struct ap_state *state;  /* --state: loaded, new file begun; or NULL */
-  struct ap_nagios nagios; /* --warn and --crit */
+  struct ap_nagios nagios; /* --warn, --crit, --rta, --pl */
+  FILE *vf;                /* -C: where each target's round-trip times go
+                              (standard error, as with fping), or NULL */
 
   uint64_t unfinished; /* AP_UNFINISHED results given */
   uint64_t changed; /* with --state: status differs from the last run's */
@@ -130,6 +134,11 @@ void ap_out_tally(const struct ap_out *o, struct ap_totals *t);
 /* With --format nagios, after ap_out_end() or ap_out_close(): the status
  * of the line (enum ap_nagios_status). */
 int ap_out_status(const struct ap_out *o);
+
+/* With -C, after ap_out_open(): where fping's line of each target's
+ * round-trip times goes (standard error, as with fping), whatever -a, -u,
+ * -q and --state let through; with --format text only. */
+void ap_out_vcount(struct ap_out *o, FILE *f);
 
 /* The name table verdicts are shown with, from now on (a reload). */
 void ap_out_names(struct ap_out *o, const struct ap_names *names);

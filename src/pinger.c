@@ -84,6 +84,7 @@ static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
   struct ap_exec_cfg cfg = { .command = p->cfg->command,
                              .count = scan->count,
                              .timeout_ms = scan->timeout_ms,
+                             .period_ms = scan->period_ms,
                              .jobs = p->cfg->jobs };
   char desc[PATH_MAX * 2 + 200];
   int r, i;
@@ -166,6 +167,8 @@ void ap_pinger_scan_cfg(const struct ap_pinger *p,
   if (p->choice == AP_PING_EXEC) {
     out->retries = 0;
     out->count = 0;
+    out->period_ms = 0; /* ping -i does it */
+    out->keep_rtts = 0;
     out->max_inflight = ap_exec_jobs(&p->exec);
     out->timeout_ms = ap_exec_timeout_ms(&p->exec);
   }

@@ -53,6 +53,9 @@ struct ap_stats {
   uint64_t rtt_sum_ns; /* average = rtt_sum_ns / received */
 };
 
+/* A probe without a reply, among the round-trip times of -C. */
+#define AP_RTT_LOST UINT64_MAX
+
 struct ap_result {
   uint64_t idx;               /* index in the target set */
   struct ap_addr addr;
@@ -62,6 +65,10 @@ struct ap_result {
   const char *reason;         /* why unreachable, or NULL for a timeout */
   const struct ap_addr *from; /* who gave the reason (ICMP error), or NULL */
   struct ap_stats stats;
+  const uint64_t *rtts;       /* -C: each probe's round-trip time in ns, in
+                                 the order sent, AP_RTT_LOST for one without
+                                 a reply; NULL without -C */
+  unsigned nrtts;             /* how many: the probes sent */
   const struct ap_check *checks; /* service checks, in --tcp order */
   size_t nchecks;
   /* --tcp-ping: the port whose answer (open, or refused) showed the target

@@ -133,6 +133,8 @@ static int open_output(struct ap_run *r, struct ap_err *err) {
                        c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
 
   r->out_open = rc == 0;
+  if (rc == 0 && c->out.vcount)
+    ap_out_vcount(&r->out, r->diag);
   return rc;
 }
 
@@ -492,6 +494,13 @@ static int probe_all(struct ap_run *r, struct ap_err *err) {
   rc = ap_pinger_choose(r->ping, r->loop, v4, v6, &r->cfg->scan, err);
   if (rc != 0)
     return rc;
+  /* ping(8) reports no round-trip time per probe. */
+  if (r->cfg->out.vcount && ap_pinger_spawns(r->ping))
+    return ap_err_set(err, AP_EXIT_SYSTEM, "-C needs an ICMP socket, and "
+                      "there is none: run as root, give aping the capability "
+                      "(setcap cap_net_raw+ep aping), or let your group use "
+                      "ICMP datagram sockets (sysctl "
+                      "net.ipv4.ping_group_range)");
   if (r->cfg->loop.on) {
     set_order(r, uv_hrtime());
     return ap_run_loop(r, err);

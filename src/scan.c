@@ -79,6 +79,16 @@ static void finish(struct ap_scan *s, int status) {
   s->engine->ops->close(s->engine);
 }
 
+/* Drops the -c record of target idx, if it has one. */
+static void forget(struct ap_scan *s, uint64_t idx) {
+  struct ap_tally_rec *t = ap_tally_find(&s->tally, idx);
+
+  if (t == NULL)
+    return;
+  free(t->rtts);
+  ap_tally_del(&s->tally, idx);
+}
+
 /* Records the verdict of target r->idx, once.  Returns 1 if it did, 0 if
  * the target already had one. */
 static int settle(struct ap_scan *s, struct ap_result *r) {
@@ -95,7 +105,7 @@ static int settle(struct ap_scan *s, struct ap_result *r) {
     uv_idle_start(&s->idle, idle_cb);
   ap_tset_at(s->set, idx, &r->addr);
   s->verdict_cb(s, r);
-  ap_tally_del(&s->tally, idx);
+  forget(s, idx);
   if (s->ndone == s->total)
     finish(s, 0);
   return 1;
@@ -132,6 +142,12 @@ static void settle_count(struct ap_scan *s, uint64_t idx,
   r.ok = r.verdict == AP_ALIVE;
   if (r.stats.received > 0)
     r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
+  /* An error about one of its probes is the reason of a silent target,
+   * and of the losses of one that answered. */
+  r.reason = t->reason;
+  r.from = t->reason != NULL && t->have_from ? &t->from : NULL;
+  r.rtts = t->rtts;
+  r.nrtts = t->rtts != NULL ? t->stats.sent : 0;
   (void) settle(s, &r);
 }
 
@@ -143,10 +159,25 @@ static int count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
   struct ap_tally_rec *t = ap_tally_find(&s->tally, idx);
   struct ap_stats *st;
 
-  if (t == NULL || is_done(s, idx) || sent_ns <= t->last_seen_ns)
+  unsigned k;
+
+  /* A reply after its probe's wait is lost, as with fping. */
+  if (t == NULL || is_done(s, idx) || sent_ns <= t->last_seen_ns ||
+      rtt_ns > s->wait_ns[1])
     return 0;
-  t->last_seen_ns = sent_ns;
   st = &t->stats;
+  if (t->rtts != NULL) {
+    /* The probe it answers: the latest, or (its reply read after the
+     * next was sent) the one before. */
+    if (sent_ns == t->last_sent_ns && st->sent >= 1)
+      k = st->sent - 1;
+    else if (sent_ns == t->prev_sent_ns && st->sent >= 2)
+      k = st->sent - 2;
+    else
+      return 0;
+    t->rtts[k] = rtt_ns;
+  }
+  t->last_seen_ns = sent_ns;
   if (st->received == 0 || rtt_ns < st->rtt_min_ns)
     st->rtt_min_ns = rtt_ns;
   if (rtt_ns > st->rtt_max_ns)
@@ -169,14 +200,14 @@ int ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
   return settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
 }
 
-int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
-                  const char *reason, const struct ap_addr *from) {
+/* Gives target idx its verdict now, after an error: unreachable, or with
+ * -c alive if it has answered (the error is only the reason for the
+ * rest), with the statistics so far. */
+static int fail_now(struct ap_scan *s, uint64_t idx, const char *reason,
+                    const struct ap_addr *from) {
   struct ap_tally_rec *t;
   struct ap_result r;
-  uint64_t idx;
 
-  if (ap_tset_index(s->set, addr, &idx) != 0)
-    return 0;
   memset(&r, 0, sizeof(r));
   r.idx = idx;
   r.verdict = AP_UNREACHABLE;
@@ -187,6 +218,8 @@ int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
   t = ap_tally_find(&s->tally, idx);
   if (t != NULL) {
     r.stats = t->stats;
+    r.rtts = t->rtts;
+    r.nrtts = t->rtts != NULL ? t->stats.sent : 0;
     if (r.stats.received > 0) {
       r.verdict = AP_ALIVE;
       r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
@@ -194,6 +227,37 @@ int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
   }
   r.ok = r.verdict == AP_ALIVE;
   return settle(s, &r);
+}
+
+/* -c N: an error about one of the target's probes makes that probe lost,
+ * as fping counts it, and the target goes on to its next probe.  The
+ * error is remembered as the reason.  Returns 1 if it counted. */
+static int count_fail(struct ap_scan *s, uint64_t idx, const char *reason,
+                      const struct ap_addr *from) {
+  struct ap_tally_rec *t;
+
+  if (s->closing || is_done(s, idx))
+    return 0;
+  /* An error on the first send comes before the probe is booked. */
+  t = ap_tally_get(&s->tally, idx);
+  if (t == NULL)
+    return fail_now(s, idx, reason, from);
+  t->reason = reason;
+  t->have_from = from != NULL;
+  if (from != NULL)
+    t->from = *from;
+  return 1;
+}
+
+int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
+                 const char *reason, const struct ap_addr *from) {
+  uint64_t idx;
+
+  if (ap_tset_index(s->set, addr, &idx) != 0)
+    return 0;
+  if (s->cfg.count > 0)
+    return count_fail(s, idx, reason, from);
+  return fail_now(s, idx, reason, from);
 }
 
 void ap_scan_settle(struct ap_scan *s, const struct ap_addr *addr,
@@ -222,14 +286,15 @@ static int expired(struct ap_scan *s, uint64_t idx, unsigned k) {
   return 0;
 }
 
-/* Handles every probe whose wait is over.  With -c all waits are equal and
- * use queue 0; otherwise attempt k waits in queue k. */
+/* Handles every probe whose wait is over.  With -c a target's probes but
+ * its last wait the period in queue 0, and its last one the timeout in
+ * queue 1; otherwise attempt k waits in queue k. */
 static int expire(struct ap_scan *s, uint64_t now) {
   unsigned k;
   uint64_t idx;
   int err;
 
-  for (k = 0; k <= s->cfg.retries; k++) {
+  for (k = 0; k < s->nwait; k++) {
     struct ap_ring *r = &s->wait[k];
     while (r->n > 0 && r->v[r->head].when <= now && !s->closing) {
       idx = r->v[r->head].idx;
@@ -296,10 +361,16 @@ static int sent_one(struct ap_scan *s, const struct ap_probe *p,
     return 0; /* answered or failed at once, and already settled */
   if (s->cfg.count > 0) {
     t = ap_tally_get(&s->tally, p->idx);
-    if (t == NULL)
+    if (t == NULL || (s->cfg.keep_rtts && t->rtts == NULL &&
+                      (t->rtts = malloc(s->cfg.count *
+                                        sizeof(*t->rtts))) == NULL))
       return UV_ENOMEM;
+    if (t->rtts != NULL)
+      t->rtts[t->stats.sent] = AP_RTT_LOST;
     t->stats.sent++;
+    t->prev_sent_ns = t->last_sent_ns;
     t->last_sent_ns = now;
+    k = t->stats.sent == s->cfg.count; /* the last waits in queue 1 */
   }
   set_aloft(s, p->idx, 1);
   return ring_push(&s->wait[k], p->idx, now + s->wait_ns[k]);
@@ -337,7 +408,7 @@ static void refused(struct ap_scan *s, size_t offered, uint64_t now) {
   if (now - s->stall_ns < s->wait_ns[0])
     return;
   for (i = 0; i < offered && !s->closing; i++)
-    (void) ap_scan_fail(s, &s->batch[i].addr, why, NULL);
+    (void) fail_now(s, s->batch[i].idx, why, NULL);
   s->nbatch -= offered;
   memmove(s->batch, s->batch + offered, s->nbatch * sizeof(s->batch[0]));
 }
@@ -400,7 +471,7 @@ static void arm(struct ap_scan *s, uint64_t now) {
   uv_idle_stop(&s->idle);
   if (next == now)
     next = UINT64_MAX; /* full: the next expiry or verdict frees a slot */
-  for (k = 0; k <= s->cfg.retries; k++) {
+  for (k = 0; k < s->nwait; k++) {
     if (s->wait[k].n > 0) {
       t = s->wait[k].v[s->wait[k].head].when;
       if (t < next)
@@ -478,21 +549,29 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
 
   memset(s, 0, sizeof(*s));
   if (cfg->retries >= AP_SCAN_MAXTRIES || cfg->backoff < 1 ||
-      cfg->rate < 0 || cfg->timeout_ms == 0)
+      cfg->rate < 0 || cfg->timeout_ms == 0 ||
+      (cfg->period_ms > 0 && cfg->period_ms < cfg->timeout_ms))
     return UV_EINVAL;
   s->loop = loop;
   s->set = set;
   s->order = order;
   s->engine = engine;
   s->cfg = *cfg;
-  if (cfg->count > 0)
-    s->cfg.retries = 0; /* -c N sends N probes instead */
   s->verdict_cb = cb;
   s->total = order->left;
   wait = (double) cfg->timeout_ms * AP_NS_PER_MS;
   for (k = 0; k <= cfg->retries; k++) {
     s->wait_ns[k] = wait > 1e18 ? (uint64_t) 1e18 : (uint64_t) wait;
     wait *= cfg->backoff;
+  }
+  s->nwait = cfg->retries + 1;
+  if (cfg->count > 0) {
+    /* -c N sends N probes instead of retries, a period apart. */
+    s->cfg.retries = 0;
+    s->nwait = 2;
+    s->wait_ns[1] = cfg->timeout_ms * AP_NS_PER_MS;
+    s->wait_ns[0] = cfg->period_ms > 0 ? cfg->period_ms * AP_NS_PER_MS
+                                       : s->wait_ns[1];
   }
   ap_tally_init(&s->tally);
   if (ap_bitmap_init(&s->done, set->count) != 0 ||
@@ -548,8 +627,12 @@ void ap_scan_abort(struct ap_scan *s, int err) {
 }
 
 void ap_scan_release(struct ap_scan *s) {
+  struct ap_tally_rec *t;
+  size_t pos = 0;
   unsigned k;
 
+  while ((t = ap_imap_next(&s->tally.map, &pos, NULL)) != NULL)
+    free(t->rtts);
   for (k = 0; k < AP_SCAN_MAXTRIES; k++)
     free(s->wait[k].v);
   free(s->retry.v);

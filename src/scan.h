@@ -6,7 +6,8 @@
  * target exactly one verdict.  It knows nothing of packets or processes.
  *
  * Memory: two bits per target (answered or not, a probe in flight or not)
- * plus 16 bytes per probe in flight (and with -c N a tally record).
+ * plus 16 bytes per probe in flight (and with -c N a tally record, with
+ * -C N and N round-trip times, for each target being probed).
  * Probes of one attempt number all wait the same time, so each attempt's
  * queue is already sorted by deadline and is a plain FIFO.
  */
@@ -34,8 +35,12 @@ struct ap_scan_cfg {
   double backoff;      /* each retry waits this much longer than the last */
   double rate;         /* probes per second, 0 for no limit */
   uint64_t max_inflight; /* probes awaiting an answer at once, 0: no limit */
-  unsigned count;        /* -c N: N probes per target, -t ms apart, no
+  unsigned count;        /* -c N: N probes per target, period_ms apart, no
                             retries, statistics; 0 for one probe (+ retries) */
+  uint64_t period_ms;    /* -c: from one probe of a target to its next, at
+                            least timeout_ms; 0: timeout_ms */
+  int keep_rtts;         /* -C: each probe's round-trip time, in the
+                            result's rtts */
 };
 
 struct ap_scan;
@@ -63,7 +68,9 @@ struct ap_scan {
   void *data;
 
   uint64_t wait_ns[AP_SCAN_MAXTRIES];
-  struct ap_ring wait[AP_SCAN_MAXTRIES]; /* in flight, per attempt */
+  struct ap_ring wait[AP_SCAN_MAXTRIES]; /* in flight, per attempt (-c: 0,
+                                            the period; 1, a last probe) */
+  unsigned nwait; /* queues in use */
   struct ap_ring retry;                  /* due again; when = attempt */
   struct ap_probe batch[AP_SCAN_BATCH];  /* taken from the order, unsent */
   size_t nbatch;

@@ -3,7 +3,9 @@
  * A typed ap_imap from target index to its record, holding only the
  * targets that have probes out: with -c 3 over a /8, the map holds what
  * is in flight, never sixteen million records.  Memory: see imap.h, with
- * records of 48 bytes (56 a slot).
+ * records of 96 bytes (104 a slot), and with -C N an array of N
+ * round-trip times (8 bytes each) per record, which its owner (the scan)
+ * frees before the record goes.
  *
  * The functions are inline wrappers, so that a probe costs the map's own
  * call and nothing more.
@@ -14,13 +16,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "imap.h"
 #include "result.h"
 
 struct ap_tally_rec {
   uint64_t last_sent_ns; /* send time of the latest probe */
+  uint64_t prev_sent_ns; /* and of the one before it */
   uint64_t last_seen_ns; /* send time of the latest probe answered */
   struct ap_stats stats;
+  const char *reason;    /* the last ICMP error or local failure about one
+                            of its probes, or NULL */
+  struct ap_addr from;   /* who reported it, when have_from */
+  int have_from;
+  uint64_t *rtts;        /* -C: each probe's round-trip time (malloc) */
 };
 
 _Static_assert(_Alignof(struct ap_tally_rec) <= AP_IMAP_ALIGN,

@@ -69,6 +69,53 @@ bad_input "total over --max-targets" "raise --max-targets" \
   --max-targets 300 192.0.2.0/24 198.51.100.0/24
 bad_input "-f on a missing file" "'/nonexistent/hosts'" -f /nonexistent/hosts
 
+# -C, fping's long names, -p with -c, --rta and --pl: each bad value is
+# one line naming it, exit 3, nothing probed.
+bad_input "zero -C" "invalid -C '0'" -C 0 127.0.0.1
+bad_input "-C over 10000" "invalid -C '10001'" -C 10001 127.0.0.1
+bad_input "non-numeric --vcount" "invalid --vcount 'lots'" --vcount lots \
+  127.0.0.1
+bad_input "--vcount= without a number" "invalid --vcount ''" --vcount= \
+  127.0.0.1
+bad_input "-c with -C" "-c and -C given together" -c 3 -C 3 127.0.0.1
+bad_input "-C with -m exec" "-C needs an ICMP socket" -m exec -C 3 127.0.0.1
+bad_input "-C with -l" "-C does not apply to -l" -l -C 3 127.0.0.1
+bad_input "bad --count" "invalid --count 'x'" --count x 127.0.0.1
+bad_input "bad --timeout" "invalid --timeout '0'" --timeout=0 127.0.0.1
+bad_input "bad --retry" "invalid --retry '21'" --retry 21 127.0.0.1
+bad_input "bad --backoff" "invalid --backoff '11'" --backoff 11 127.0.0.1
+bad_input "bad --interval" "invalid --interval 'often'" --interval often \
+  127.0.0.1
+bad_input "--quiet with a value" "'--quiet' does not take a value" \
+  --quiet=yes 127.0.0.1
+bad_input "fping's --size is not aping's" "unknown option '--size'" \
+  --size 56 127.0.0.1
+bad_input "fping's --reachable is not aping's -x" \
+  "unknown option '--reachable'" --reachable 1 127.0.0.1
+bad_input "-p without -c, -C or -l" "-p needs -c, -C, -l, -Q or --listen" \
+  -p 100 127.0.0.1
+bad_input "-p under 10 with -c" "invalid -p '9'" -c 3 -p 9 127.0.0.1
+bad_input "--period over 3600000 with -C" "invalid --period '3600001'" \
+  -C 3 --period 3600001 127.0.0.1
+bad_input "-t over -p with -c" "-t over -p" -c 3 -p 100 -t 101 127.0.0.1
+bad_input "--rta without --format nagios" \
+  "--rta and --pl need --format nagios" --rta 200,500 127.0.0.1
+bad_input "--rta reversed" "invalid --rta '500,200'" --format nagios \
+  --rta 500,200 127.0.0.1
+bad_input "--rta with one value" "invalid --rta '200'" --format nagios \
+  --rta 200 127.0.0.1
+bad_input "--rta in seconds" "invalid --rta '1s,2s'" --format nagios \
+  --rta 1s,2s 127.0.0.1
+bad_input "--pl over 100" "invalid --pl '40,120'" --format nagios \
+  --pl 40,120 127.0.0.1
+bad_input "--pl not numbers" "invalid --pl 'low,high'" --format nagios \
+  --pl low,high 127.0.0.1
+bad_input "--pl with --crit" \
+  "--rta and --pl do not go with --warn and --crit" \
+  --format nagios --pl 40,80 --crit 2 127.0.0.1
+bad_input "--rta with -m none" "--rta and --pl need pings" --format nagios \
+  --rta 1,2 -m none --tcp 22 127.0.0.1
+
 # No ping(8) to run: refused before anything is probed.
 run_aping -m exec --ping-command /nonexistent/ping 127.0.0.1
 check "-m exec with a missing --ping-command: exit 4, one line naming it" \

@@ -39,6 +39,11 @@ check "-m offers the four methods" \
 check "--color offers auto, always and never" \
   test "$(complete_words aping 192.0.2.1 --color a | tr '\n' ' ')" = \
   "always auto "
+check "--file (fping's name for -f) completes file names" \
+  test "$(complete_words aping --file "$dir/hosts2" | tr '\n' ' ')" = \
+  "$dir/hosts2.txt "
+check "--vc completes to --vcount" \
+  test "$(complete_words aping --vc)" = "--vcount"
 check "-f completes file names" \
   test "$(complete_words aping -f "$dir/ho" | tr '\n' ' ')" = \
   "$dir/hosts.txt $dir/hosts2.txt "
@@ -47,7 +52,8 @@ check "-t offers nothing" test -z "$(complete_words aping -t '')"
 check "a target offers host names (localhost)" \
   sh -c 'printf "%s\n" "$1" | grep -qx localhost' \
   sh "$(complete_words aping local)"
-for opt in -p --period -Q --squiet --listen --buckets; do
+for opt in -p --period -Q --squiet --listen --buckets -C --vcount --count \
+  --timeout --rta --pl; do
   check "$opt offers nothing" test -z "$(complete_words aping "$opt" '')"
 done
 

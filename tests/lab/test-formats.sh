@@ -120,6 +120,14 @@ for line in text.splitlines():
         assert line.startswith(seen[-1]), line
 assert len(seen) == len(set(seen)), seen
 '
+if lab_exec sh -c 'command -v promtool' >/dev/null 2>&1; then
+  what="prom: promtool check metrics finds nothing to say"
+  expect sh -c 'printf "%s\n" "$1" | ip netns exec "$LAB_SCAN" \
+    promtool check metrics' sh "$OUT"
+else
+  tap_skip "prom: promtool check metrics" \
+    "promtool is not installed (make deps installs prometheus)"
+fi
 
 # ---- Nagios
 

@@ -38,6 +38,7 @@ static const char *good_value(const struct ap_opt *o, char *buf,
     { "--warn", "2" }, { "--crit", "10%" }, { "--deadline", "1.5" },
     { "--ping-command", "/bin/ping" }, { "--squiet", "5,cumulative" },
     { "--listen", "[::1]:9857" }, { "--buckets", "0.001,0.01,0.1" },
+    { "-C", "3" }, { "--rta", "200,500" }, { "--pl", "40,80" },
   };
   char name[64];
   size_t i;
@@ -68,7 +69,8 @@ static void partners(const char *name, const char **w, int *n) {
     w[(*n)++] = "--tcp";
     w[(*n)++] = "22";
     w[(*n)++] = "--banner";
-  } else if (strcmp(name, "--warn") == 0 || strcmp(name, "--crit") == 0) {
+  } else if (strcmp(name, "--warn") == 0 || strcmp(name, "--crit") == 0 ||
+             strcmp(name, "--rta") == 0 || strcmp(name, "--pl") == 0) {
     w[(*n)++] = "--format";
     w[(*n)++] = "nagios";
   } else if (strcmp(name, "-m") == 0) {
@@ -224,6 +226,24 @@ static void test_ranges(void) {
   REFUSED("invalid --warn '5x'", "--format", "nagios", "--warn", "5x", "x");
   REFUSED("invalid --deadline '0'", "--deadline", "0", "x");
   REFUSED("invalid --ping-command ''", "--ping-command", "", "x");
+  /* The new options name their bad value, as they were typed. */
+  REFUSED("invalid -C '0': need a whole number from 1 to 10000", "-C", "0",
+          "x");
+  REFUSED("invalid --vcount '10001'", "--vcount", "10001", "x");
+  REFUSED("invalid --vcount 'x'", "--vcount=x", "x");
+  REFUSED("invalid --count '0'", "--count", "0", "x");
+  REFUSED("invalid --timeout 'soon'", "--timeout=soon", "x");
+  REFUSED("invalid -p '5'", "-c", "2", "-p", "5", "x");
+  REFUSED("invalid --period '3600001'", "-c", "2", "--period", "3600001",
+          "x");
+  REFUSED("invalid --rta '500,200': need WARN,CRIT in ms", "--format",
+          "nagios", "--rta", "500,200", "x");
+  REFUSED("invalid --rta '200'", "--format", "nagios", "--rta", "200", "x");
+  REFUSED("invalid --rta '0,5'", "--format", "nagios", "--rta", "0,5", "x");
+  REFUSED("invalid --pl '40,101': need WARN,CRIT in percent", "--format",
+          "nagios", "--pl", "40,101", "x");
+  REFUSED("invalid --pl 'many,more'", "--format", "nagios", "--pl",
+          "many,more", "x");
 }
 
 static void test_syntax(void) {
@@ -231,6 +251,10 @@ static void test_syntax(void) {
   REFUSED("unknown option '-Z'", "-Z", "x");
   REFUSED("option '--any' does not take a value", "--any=yes", "x");
   REFUSED("option '-t' needs a value", "x", "-t");
+  REFUSED("option '--timeout' needs a value", "x", "--timeout");
+  REFUSED("option '--quiet' does not take a value", "--quiet=yes", "x");
+  REFUSED("unknown option '--reachable'", "--reachable", "2", "x");
+  REFUSED("unknown option '--size'", "--size", "56", "x");
   REFUSED("option '--rate' needs a value", "x", "--rate");
   REFUSED("--expect given twice ('b')", "--telnet", "--expect", "a",
           "--expect", "b", "x");
@@ -256,7 +280,22 @@ static void test_conflicts(void) {
           "x");
   REFUSED("--tcp-ping does not apply to -l", "-l", "--tcp-ping", "22", "x");
   REFUSED("invalid --tcp-ping '0'", "--tcp-ping", "0", "x");
-  REFUSED("-p needs -l", "-p", "100", "x");
+  REFUSED("-p needs -c, -C, -l, -Q or --listen", "-p", "100", "x");
+  REFUSED("-t over -p", "-c", "3", "-p", "100", "-t", "200", "x");
+  REFUSED("-t over -p", "--vcount=3", "--period=100", "--timeout=101", "x");
+  REFUSED("-c and -C given together", "-c", "3", "-C", "3", "x");
+  REFUSED("-C does not apply to -l", "-l", "-C", "3", "x");
+  REFUSED("-C needs an ICMP socket: not with -m exec", "-m", "exec", "-C",
+          "3", "x");
+  REFUSED("--rta and --pl need --format nagios", "--rta", "200,500", "x");
+  REFUSED("--rta and --pl need --format nagios", "--pl", "40,80",
+          "--format", "json", "x");
+  REFUSED("--rta and --pl do not go with --warn and --crit", "--format",
+          "nagios", "--pl", "40,80", "--crit", "1", "x");
+  REFUSED("--rta and --pl need pings: not with -m none", "--format",
+          "nagios", "--rta", "1,2", "-m", "none", "--tcp", "22", "x");
+  REFUSED("--format prom and nagios do not apply to -l", "-l", "--format",
+          "nagios", "--rta", "1,2", "x");
   REFUSED("-D needs -l", "-D", "x");
   REFUSED("--buckets needs --listen", "--buckets", "0.1", "x");
   REFUSED("--buckets needs --listen", "-l", "--buckets", "0.1", "x");
@@ -333,6 +372,13 @@ static void test_help_lists_every_option(void) {
         EXPECT(0);
       }
     }
+    if (o->alias != NULL) {
+      snprintf(opt, sizeof(opt), "--%s", o->alias);
+      if (!lists(help + ulen, opt)) {
+        printf("# --help lacks %s\n", opt);
+        EXPECT(0);
+      }
+    }
     EXPECT(o->help != NULL && o->help[0] != '\0');
     EXPECT(o->kind != AP_OPT_WORD || o->words != NULL);
     EXPECT(o->kind != AP_OPT_FN || o->fn != NULL);
@@ -382,16 +428,80 @@ static void test_loop(void) {
   ap_cli_release(&c);
 }
 
+/* Whether two long names (either may be NULL) are the same. */
+static int same(const char *a, const char *b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 static void test_names_unique(void) {
   size_t n, i, j;
   const struct ap_opt *opts = ap_cli_options(&n);
 
-  for (i = 0; i < n; i++)
+  for (i = 0; i < n; i++) {
+    EXPECT(!same(opts[i].name, opts[i].alias));
     for (j = i + 1; j < n; j++) {
       EXPECT(opts[i].letter == 0 || opts[i].letter != opts[j].letter);
-      EXPECT(opts[i].name == NULL || opts[j].name == NULL ||
-             strcmp(opts[i].name, opts[j].name) != 0);
+      EXPECT(!same(opts[i].name, opts[j].name));
+      EXPECT(!same(opts[i].name, opts[j].alias));
+      EXPECT(!same(opts[i].alias, opts[j].name));
+      EXPECT(!same(opts[i].alias, opts[j].alias));
     }
+  }
+}
+
+/* fping's long names work as aliases of the same letters, and SmokePing's
+ * command line parses. */
+static void test_fping_names(void) {
+  struct ap_config c;
+  struct ap_err err;
+
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--count", "3",
+                                          "--timeout", "200", "--retry",
+                                          "2", "--backoff", "1.5",
+                                          "--interval", "10", "--file", "f",
+                                          "--alive", "--elapsed", "--stats",
+                                          "--ipv4", NULL }) == AP_CLI_RUN);
+  EXPECT(c.scan.count == 3 && c.scan.timeout_ms == 200);
+  EXPECT(c.scan.retries == 2 && c.scan.backoff == 1.5);
+  EXPECT(c.scan.rate == 100.0 && c.intake.files.n == 1);
+  EXPECT(c.out.show == AP_SHOW_ALIVE && c.out.elapsed && c.run.summary);
+  EXPECT(c.intake.family == 4 && !c.out.vcount && !c.scan.keep_rtts);
+  EXPECT(c.scan.period_ms == 0); /* no -p: -t apart */
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--vcount=20",
+                                          "--quiet", "--unreach", "--ipv6",
+                                          "x", NULL }) == AP_CLI_RUN);
+  EXPECT(c.scan.count == 20 && c.scan.keep_rtts && c.out.vcount);
+  EXPECT(c.out.show == AP_SHOW_UNREACH && c.intake.family == 6);
+  ap_cli_release(&c);
+  /* fping -C 20 -q -B1 -r1 -i10 -p 100, as SmokePing runs it: -t comes
+   * down to -p, as with -l. */
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-C", "20", "-q",
+                                          "-B1", "-r1", "-i10", "-p100",
+                                          "x", NULL }) == AP_CLI_RUN);
+  EXPECT(c.scan.count == 20 && c.out.show == AP_SHOW_NONE);
+  EXPECT(c.scan.period_ms == 100 && c.scan.timeout_ms == 100);
+  EXPECT(c.scan.rate == 100.0 && !c.loop.on);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-c", "2", "-p", "2000",
+                                          "-t", "1500", "x", NULL }) ==
+         AP_CLI_RUN);
+  EXPECT(c.scan.period_ms == 2000 && c.scan.timeout_ms == 1500);
+  ap_cli_release(&c);
+  /* --rta and --pl: check_icmp's 5 probes unless -c says otherwise. */
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--format", "nagios",
+                                          "--rta", "200,500", "x", NULL }) ==
+         AP_CLI_RUN);
+  EXPECT(c.scan.count == 5 && c.out.nagios.lim.rta && !c.out.nagios.lim.pl);
+  EXPECT(c.out.nagios.lim.rta_warn_ms == 200);
+  EXPECT(c.out.nagios.lim.rta_crit_ms == 500);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "--format", "nagios",
+                                          "-C", "3", "--pl", "20%,60%", "x",
+                                          NULL }) == AP_CLI_RUN);
+  EXPECT(c.scan.count == 3 && c.out.nagios.lim.pl);
+  EXPECT(c.out.nagios.lim.pl_warn == 20 && c.out.nagios.lim.pl_crit == 60);
+  ap_cli_release(&c);
 }
 
 int main(void) {
@@ -404,5 +514,6 @@ int main(void) {
   RUN(test_help_lists_every_option);
   RUN(test_loop);
   RUN(test_names_unique);
+  RUN(test_fping_names);
   return tap_done();
 }

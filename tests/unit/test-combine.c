@@ -15,6 +15,7 @@ static struct {
   char banner[4][32];
   struct ap_addr from;
   int have_from;
+  uint64_t rtts[4]; /* -C: the ping's round-trip times, copied */
   uint64_t ok;
   uint8_t *seen;
   uint64_t wrong; /* with seen: results not the target's own */
@@ -41,6 +42,8 @@ static void emit(struct ap_combine *v, const struct ap_result *r) {
   got.have_from = r->from != NULL;
   if (r->from != NULL)
     got.from = *r->from;
+  for (i = 0; i < r->nrtts && i < 4; i++)
+    got.rtts[i] = r->rtts[i];
   for (i = 0; i < r->nchecks && i < 4; i++) {
     got.checks[i] = r->checks[i];
     memset(got.banner[i], 0, sizeof(got.banner[i]));
@@ -101,6 +104,37 @@ static void test_ping_then_checks(void) {
   EXPECT(got.last.nchecks == 2);
   EXPECT(got.checks[0].port == 22 && strcmp(got.banner[0], "SSH-2.0-x") == 0);
   EXPECT(got.checks[1].port == 23 && strcmp(got.banner[1], "login:") == 0);
+  ap_combine_release(&v);
+}
+
+/* -C: the ping's round-trip times outlive the scan's record (the combiner
+ * keeps its own copy until the checks are in), and one left behind by a
+ * stopped run is freed with the combiner (the leak checkers see it). */
+static void test_ping_rtts(void) {
+  uint64_t *rtts = malloc(3 * sizeof(*rtts));
+  struct ap_combine v;
+  struct ap_result r;
+
+  memset(&got, 0, sizeof(got));
+  ap_combine_init(&v, 1, 1, 0, emit);
+  memset(&r, 0, sizeof(r));
+  r.idx = 7;
+  r.verdict = AP_ALIVE;
+  r.ok = 1;
+  rtts[0] = 41000;
+  rtts[1] = AP_RTT_LOST;
+  rtts[2] = 38000;
+  r.rtts = rtts;
+  r.nrtts = 3;
+  EXPECT(ap_combine_ping(&v, &r) == 0);
+  r.idx = 8;
+  EXPECT(ap_combine_ping(&v, &r) == 0); /* never gets its check */
+  memset(rtts, 0, 3 * sizeof(*rtts));
+  free(rtts);
+  check(&v, 7, 0, 22, 1, NULL);
+  EXPECT(got.n == 1 && got.last.nrtts == 3);
+  EXPECT(got.rtts[0] == 41000 && got.rtts[1] == AP_RTT_LOST &&
+         got.rtts[2] == 38000);
   ap_combine_release(&v);
 }
 
@@ -374,6 +408,7 @@ static void test_gate(void) {
 int main(void) {
   RUN(test_ping_then_checks);
   RUN(test_checks_then_ping);
+  RUN(test_ping_rtts);
   RUN(test_ok_rules);
   RUN(test_no_ping);
   RUN(test_bad_reports);

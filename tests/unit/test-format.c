@@ -1,4 +1,4 @@
-/* test-format.c - escaping, thresholds and the record writers. */
+/* test-format.c - escaping and the record writers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,44 +108,6 @@ static void test_prom_label(void) {
 
   ap_prom_label(f, "a\\b\"c\nd e");
   EXPECT(strcmp(done(f), "a\\\\b\\\"c\\nd e") == 0);
-}
-
-static void test_threshold_parse(void) {
-  static const char *const bad[] = { "", "-1", "5.5", "101%", "abc", "0x10",
-                                     "1e3", "%", "5%%", "5 ", " 5", "nan",
-                                     "inf", "1.2.3" };
-  struct ap_threshold t;
-  size_t i;
-
-  EXPECT(ap_threshold_parse("0", &t) == 0 && t.set && !t.percent &&
-         t.value == 0);
-  EXPECT(ap_threshold_parse("25", &t) == 0 && !t.percent && t.value == 25);
-  EXPECT(ap_threshold_parse("10%", &t) == 0 && t.percent && t.value == 10);
-  EXPECT(ap_threshold_parse("12.5%", &t) == 0 && t.value == 12.5);
-  EXPECT(ap_threshold_parse("100%", &t) == 0);
-  EXPECT(ap_threshold_parse("0%", &t) == 0);
-  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-    if (ap_threshold_parse(bad[i], &t) != UV_EINVAL)
-      printf("# '%s' accepted\n", bad[i]);
-    EXPECT(ap_threshold_parse(bad[i], &t) == UV_EINVAL);
-  }
-}
-
-static void test_threshold_exceeded(void) {
-  struct ap_threshold t;
-
-  memset(&t, 0, sizeof(t));
-  EXPECT(!ap_threshold_exceeded(&t, 1000, 1000)); /* unset: never */
-  ap_threshold_parse("2", &t);
-  EXPECT(!ap_threshold_exceeded(&t, 2, 10));
-  EXPECT(ap_threshold_exceeded(&t, 3, 10));
-  ap_threshold_parse("10%", &t);
-  EXPECT(!ap_threshold_exceeded(&t, 1, 10));
-  EXPECT(ap_threshold_exceeded(&t, 2, 10));
-  EXPECT(!ap_threshold_exceeded(&t, 0, 0));
-  ap_threshold_parse("0", &t);
-  EXPECT(!ap_threshold_exceeded(&t, 0, 10));
-  EXPECT(ap_threshold_exceeded(&t, 1, 10));
 }
 
 /* A target with everything: -c statistics and two service checks, one
@@ -279,7 +241,7 @@ static void test_csv_record(void) {
   ap_csv_header(f);
   EXPECT(strcmp(done(f), "address,name,status,verdict,ok,rtt_ms,reason,"
                          "from,sent,received,rtt_min_ms,rtt_avg_ms,"
-                         "rtt_max_ms,checks,previous,evidence\r\n") == 0);
+                         "rtt_max_ms,checks,previous,evidence,rtts_ms\r\n") == 0);
   full_result();
   rec = rec_of(&res, "a,b");
   f = mem();
@@ -291,7 +253,7 @@ static void test_csv_record(void) {
     "\"\"SSH-2.0\\u0000\\\"\"x\\\"\"\\r\\n\\u00ff\"\"},{\"\"port\"\":23,"
     "\"\"service\"\":\"\"telnet\"\",\"\"state\"\":\"\"filtered\"\","
     "\"\"pass\"\":false,\"\"reason\"\":\"\"timeout\"\",\"\"banner\"\":"
-    "null}]\",,\r\n") == 0);
+    "null}]\",,,\r\n") == 0);
   memset(&res, 0, sizeof(res));
   ap_addr_parse("192.0.2.8", &res.addr);
   res.verdict = AP_UNREACHABLE;
@@ -300,7 +262,7 @@ static void test_csv_record(void) {
   f = mem();
   ap_csv_result(f, &rec);
   EXPECT(strcmp(done(f),
-                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,\r\n") == 0);
+                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,,\r\n") == 0);
   /* --tcp-ping: the port that showed the target alive. */
   {
     struct ap_check port = { .port = 22, .state = AP_CHECK_CLOSED,
@@ -311,12 +273,146 @@ static void test_csv_record(void) {
     rec = rec_of(&res, NULL);
     f = mem();
     ap_csv_result(f, &rec);
-    EXPECT(strstr(done(f), ",22/tcp closed\r\n") != NULL);
+    EXPECT(strstr(done(f), ",22/tcp closed,\r\n") != NULL);
     f = mem();
     ap_json_result(f, &rec);
     EXPECT(strstr(done(f), ",\"evidence\":{\"port\":22,\"state\":"
                            "\"closed\",\"rtt_ms\":0.210}}") != NULL);
     res.evidence = NULL;
+  }
+}
+
+/* -c: the statistics families, only into the streams that are open. */
+static void test_prom_counted(void) {
+  FILE *fam[AP_PROM_NFAMILIES];
+  char *b[AP_PROM_NFAMILIES];
+  size_t l[AP_PROM_NFAMILIES];
+  struct ap_totals t;
+  struct ap_rec rec;
+  FILE *f;
+  int i;
+
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    fam[i] = open_memstream(&b[i], &l[i]);
+  full_result();
+  rec = rec_of(&res, NULL);
+  ap_prom_result(fam, &rec);
+  memset(&res, 0, sizeof(res));
+  ap_addr_parse("192.0.2.8", &res.addr);
+  res.verdict = AP_UNREACHABLE;
+  res.stats.sent = 2;
+  rec = rec_of(&res, NULL);
+  ap_prom_result(fam, &rec);
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    fclose(fam[i]);
+  EXPECT(strcmp(b[AP_PROM_SENT], "aping_probes_sent{target=\"192.0.2.7\","
+                "address=\"192.0.2.7\"} 4\naping_probes_sent{target=\""
+                "192.0.2.8\",address=\"192.0.2.8\"} 2\n") == 0);
+  EXPECT(strstr(b[AP_PROM_REPLIES], "address=\"192.0.2.7\"} 3\n") != NULL);
+  EXPECT(strstr(b[AP_PROM_REPLIES], "address=\"192.0.2.8\"} 0\n") != NULL);
+  EXPECT(strstr(b[AP_PROM_LOSS], "aping_probe_loss_ratio{target=\"192.0.2.7"
+                "\",address=\"192.0.2.7\"} 0.25\n") != NULL);
+  EXPECT(strstr(b[AP_PROM_LOSS], "address=\"192.0.2.8\"} 1\n") != NULL);
+  /* No reply: no round-trip time. */
+  EXPECT(strcmp(b[AP_PROM_RTT_MIN], "aping_rtt_min_seconds{target=\""
+                "192.0.2.7\",address=\"192.0.2.7\"} 0.001000000\n") == 0);
+  EXPECT(strcmp(b[AP_PROM_RTT_MAX], "aping_rtt_max_seconds{target=\""
+                "192.0.2.7\",address=\"192.0.2.7\"} 0.003000000\n") == 0);
+  for (i = 0; i < AP_PROM_NFAMILIES; i++) {
+    free(b[i]);
+    fam[i] = AP_PROM_COUNTED(i) ? NULL : open_memstream(&b[i], &l[i]);
+  }
+  full_result(); /* without -c's streams: nothing there, and no harm */
+  rec = rec_of(&res, NULL);
+  ap_prom_result(fam, &rec);
+  for (i = 0; i < AP_PROM_NFAMILIES; i++)
+    if (fam[i] != NULL) {
+      fclose(fam[i]);
+      free(b[i]);
+    }
+  f = mem();
+  ap_prom_header(f, AP_PROM_RTT, 0);
+  EXPECT(strstr(done(f), "first echo reply") != NULL);
+  f = mem();
+  ap_prom_header(f, AP_PROM_RTT, 1);
+  EXPECT(strncmp(done(f), "# HELP aping_rtt_seconds Average round-trip "
+                 "time", 44) == 0);
+  memset(&t, 0, sizeof(t));
+  t.end_unix_ms = 1765106136123ULL;
+  f = mem();
+  ap_prom_totals(f, &t);
+  EXPECT(strstr(done(f), "\n# TYPE aping_last_run_timestamp_seconds gauge\n"
+                "aping_last_run_timestamp_seconds 1765106136.123\n") != NULL);
+  EXPECT(strstr(buf, "\n# TYPE aping_build_info gauge\naping_build_info{"
+                "version=\"") != NULL);
+}
+
+/* -C: three probes, the second lost. */
+static const uint64_t rtts[] = { 41000, AP_RTT_LOST, 1234567 };
+
+static void vcount_result(void) {
+  memset(&res, 0, sizeof(res));
+  ap_addr_parse("192.0.2.9", &res.addr);
+  res.ok = 1;
+  res.verdict = AP_ALIVE;
+  res.stats.sent = 3;
+  res.stats.received = 2;
+  res.stats.rtt_min_ns = 41000;
+  res.stats.rtt_max_ns = 1234567;
+  res.stats.rtt_sum_ns = 1275567;
+  res.rtt_ns = res.stats.rtt_sum_ns / 2;
+  res.rtts = rtts;
+  res.nrtts = 3;
+}
+
+static void test_vcount_records(void) {
+  struct ap_rec rec;
+  FILE *f;
+
+  vcount_result();
+  rec = rec_of(&res, NULL);
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strstr(done(f), ",\"rtt_max_ms\":1.235,\"rtts_ms\":[0.041,null,"
+                "1.235]}}\n") != NULL);
+  f = mem();
+  ap_csv_result(f, &rec);
+  EXPECT(strcmp(done(f), "192.0.2.9,,alive,alive,1,0.638,,,3,2,0.041,0.638,"
+                "1.235,,,,\"[0.041,null,1.235]\"\r\n") == 0);
+  f = mem();
+  ap_fping_vcount(f, rec.who, &res);
+  EXPECT(strcmp(done(f), "192.0.2.9 : 0.041 - 1.23\n") == 0);
+  /* Targets that failed before their probes were all sent, or that have
+   * no times kept: a '-' for each probe sent, as fping. */
+  res.nrtts = 1;
+  f = mem();
+  ap_fping_vcount(f, "h", &res);
+  EXPECT(strcmp(done(f), "h : 0.041 - -\n") == 0);
+  res.rtts = NULL;
+  res.stats.sent = 2;
+  f = mem();
+  ap_fping_vcount(f, "h", &res);
+  EXPECT(strcmp(done(f), "h : - -\n") == 0);
+}
+
+/* fping 5's three significant digits (sprint_tm). */
+static void test_fping_ms(void) {
+  static const struct { uint64_t ns; const char *text; } cases[] = {
+    { 0, "0.000" },           { 41000, "0.041" },     { 999400, "0.999" },
+    { 999600, "1.000" },      { 1234567, "1.23" },    { 9994000, "9.99" },
+    { 12345678, "12.3" },     { 99940000, "99.9" },   { 300600000, "301" },
+    { 1200000000, "1200" },   { 999999400000ULL, "999999" },
+    { 1234567000000ULL, "1.235e+06" },
+  };
+  char b[32];
+  size_t i;
+
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    ap_fping_ms(cases[i].ns, b, sizeof(b));
+    if (strcmp(b, cases[i].text) != 0)
+      printf("# %llu ns: '%s', wanted '%s'\n",
+             (unsigned long long) cases[i].ns, b, cases[i].text);
+    EXPECT(strcmp(b, cases[i].text) == 0);
   }
 }
 
@@ -349,122 +445,20 @@ static void test_prom_record(void) {
     free(b[i]);
 }
 
-static struct ap_totals nag_totals(uint64_t targets, uint64_t ok) {
-  struct ap_totals t;
-
-  memset(&t, 0, sizeof(t));
-  t.targets = targets;
-  t.ok = t.alive = ok;
-  t.unreachable = targets - ok;
-  t.rtt_min_ns = 100000;
-  t.rtt_avg_ns = 684000;
-  t.rtt_max_ns = 3105000;
-  t.elapsed_ns = 1527000000;
-  return t;
-}
-
-static void test_nagios_status(void) {
-  struct ap_nagios n;
-  struct ap_totals t;
-
-  memset(&n, 0, sizeof(n));
-  t = nag_totals(254, 254);
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
-  t = nag_totals(254, 253); /* default: any failure is critical */
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
-  ap_threshold_parse("2", &n.warn);
-  ap_threshold_parse("10%", &n.crit);
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
-  t = nag_totals(254, 251);
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_WARNING);
-  t = nag_totals(254, 228); /* 26 of 254 is over 10% */
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
-  /* A name that did not resolve counts as a failed target: 3 of 13. */
-  t = nag_totals(10, 10);
-  t.unresolved = 3;
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_CRITICAL);
-  t.unresolved = 1;
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_OK);
-  t = nag_totals(10, 9); /* unfinished: unknown, whatever else */
-  t.unreachable = 0;
-  t.unfinished = 1;
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_UNKNOWN);
-  memset(&n, 0, sizeof(n));
-  ap_threshold_parse("1", &n.warn); /* --warn alone: never critical */
-  t = nag_totals(10, 0);
-  EXPECT(ap_nagios_status(&n, &t) == AP_NAGIOS_WARNING);
-}
-
-static void test_nagios_line(void) {
-  struct ap_nagios n;
-  struct ap_totals t;
-  FILE *f;
-  int i;
-
-  memset(&n, 0, sizeof(n));
-  t = nag_totals(254, 254);
-  f = mem();
-  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_OK);
-  EXPECT(strcmp(done(f), "APING OK - 254/254 alive | 'alive'=254;;;0;254 "
-                "'failed'=0;;0;0;254 'failed_pct'=0.0%;;;0;100 "
-                "'rta'=0.000684s;;;0 'rtmin'=0.000100s;;;0 "
-                "'rtmax'=0.003105s;;;0 'time'=1.527s;;;0\n") == 0);
-  t = nag_totals(10, 7);
-  t.unreachable = 0;
-  t.unfinished = 3;
-  t.stopped = "SIGTERM";
-  f = mem();
-  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_UNKNOWN);
-  EXPECT(strncmp(done(f), "APING UNKNOWN - 7/10 alive, 3 unfinished "
-                 "(SIGTERM) | 'alive'=7;;;0;10 'failed'=0;;0;0;10 ", 75) ==
-         0);
-  t = nag_totals(254, 241);
-  ap_threshold_parse("5", &n.warn);
-  ap_threshold_parse("20%", &n.crit);
-  for (i = 0; i < 13; i++) {
-    if (n.nlist < AP_NAGIOS_LIST)
-      snprintf(n.list[n.nlist++], sizeof(n.list[0]), "192.0.2.%d", i + 1);
-    n.nlisted++;
-  }
-  f = mem();
-  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_WARNING);
-  EXPECT(strncmp(done(f), "APING WARNING - 13/254 unreachable: 192.0.2.1, "
-                 "192.0.2.2, 192.0.2.3, 192.0.2.4, 192.0.2.5, 192.0.2.6, "
-                 "192.0.2.7, 192.0.2.8, 192.0.2.9, 192.0.2.10 and 3 more | "
-                 "'alive'=241;;;0;254 'failed'=13;5;;0;254 "
-                 "'failed_pct'=5.1%;;20;0;100 ", 196) == 0);
-  /* With service checks the line counts OK and failed targets: a host
-   * that answers but whose port is closed is not "unreachable". */
-  memset(&n, 0, sizeof(n));
-  n.services = 1;
-  t = nag_totals(5, 4);
-  t.alive = 0;
-  t.not_pinged = 5;
-  f = mem();
-  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_CRITICAL);
-  EXPECT(strncmp(done(f), "APING CRITICAL - 1/5 failed | 'alive'=0;;;0;5 "
-                 "'ok'=4;;;0;5 'failed'=1;;0;0;5 ", 77) == 0);
-  t = nag_totals(5, 5);
-  f = mem();
-  EXPECT(ap_nagios_line(f, &n, &t) == AP_NAGIOS_OK);
-  EXPECT(strncmp(done(f), "APING OK - 5/5 ok | ", 20) == 0);
-}
-
 int main(void) {
   RUN(test_json_escape);
   RUN(test_json_utf8);
   RUN(test_json_any_bytes);
   RUN(test_csv_quoting);
   RUN(test_prom_label);
-  RUN(test_threshold_parse);
-  RUN(test_threshold_exceeded);
   RUN(test_json_record);
   RUN(test_json_unreachable_record);
   RUN(test_json_summary);
   RUN(test_csv_record);
   RUN(test_prom_record);
-  RUN(test_nagios_status);
-  RUN(test_nagios_line);
+  RUN(test_vcount_records);
+  RUN(test_fping_ms);
+  RUN(test_prom_counted);
   free(buf);
   return tap_done();
 }

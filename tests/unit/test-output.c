@@ -207,7 +207,7 @@ static void test_csv(void) {
   s = finish(4, NULL);
   EXPECT(count_lines(s, "address,name,status,") == 1);
   EXPECT(count_lines(s, "192.0.2.") == 4);
-  EXPECT(count_lines(s, "192.0.2.1,gw,alive,alive,1,1.250,,,,,,,,,,\r") == 1);
+  EXPECT(count_lines(s, "192.0.2.1,gw,alive,alive,1,1.250,,,,,,,,,,,\r") == 1);
   EXPECT(count_lines(s, "192.0.2.4,,unfinished,unfinished,0,") == 1);
 }
 

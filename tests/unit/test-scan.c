@@ -1,4 +1,4 @@
-/* test-scan.c - the scheduler, driven by a fake engine on a real loop. */
+/* test-scan.c - the scheduler, driven by fake engines on a real loop. */
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -322,6 +322,174 @@ static void test_bad_config(void) {
          UV_EINVAL);
 }
 
+/* ---- -c and -C: an engine that answers later, as a real one does ---- */
+
+/* 192.0.2.1 answers every probe, .2 every other one, .3 gets a local
+ * error on its first probe and answers the others, .4 is silent, .5
+ * answers too late.  Replies come on the next loop turn (a timer). */
+struct cfake {
+  struct ap_engine base;
+  uv_timer_t timer;
+  struct { struct ap_addr addr; uint64_t sent, rtt; } due[64];
+  size_t ndue;
+  unsigned probes[6];     /* per target, by last octet */
+  uint64_t first[6], last[6]; /* send times of its first and last probes */
+  uint64_t late_ns;       /* the round-trip time of .5's replies */
+};
+
+struct cres {
+  unsigned sent, received, nrtts;
+  int alive;
+  const char *reason;
+  uint64_t rtts[8];
+};
+
+static struct cres cres[6];
+
+static void cfake_timer_cb(uv_timer_t *t) {
+  struct cfake *f = t->data;
+  size_t i, n = f->ndue;
+
+  f->ndue = 0;
+  for (i = 0; i < n; i++)
+    (void) ap_sink_reply(f->base.sink, &f->due[i].addr, f->due[i].sent,
+                         f->due[i].rtt);
+}
+
+static int cfake_send(struct ap_engine *e, const struct ap_probe *p,
+                      size_t n, uint64_t now) {
+  struct cfake *f = (struct cfake *) e;
+  unsigned x, k;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    x = ap_addr_v4(&p[i].addr) & 0xff;
+    k = f->probes[x]++;
+    if (k == 0)
+      f->first[x] = now;
+    f->last[x] = now;
+    if (x == 3 && k == 0) {
+      (void) ap_sink_fail(e->sink, &p[i].addr, now, "network is down",
+                          NULL);
+      continue;
+    }
+    if (x == 4 || (x == 2 && k % 2 == 1) || f->ndue == 64)
+      continue;
+    f->due[f->ndue].addr = p[i].addr;
+    f->due[f->ndue].sent = now;
+    f->due[f->ndue].rtt = x == 5 ? f->late_ns : 1000 * (k + 1);
+    f->ndue++;
+  }
+  if (f->ndue > 0)
+    uv_timer_start(&f->timer, cfake_timer_cb, 1, 0);
+  return (int) n;
+}
+
+static void cfake_close(struct ap_engine *e) {
+  uv_close((uv_handle_t *) &((struct cfake *) e)->timer, NULL);
+}
+
+static const struct ap_engine_ops cfake_ops = {
+  .name = "cfake", .send = cfake_send, .close = cfake_close
+};
+
+static void count_cb(struct ap_scan *s, const struct ap_result *r) {
+  struct cres *c = &cres[ap_addr_v4(&r->addr) & 0xff];
+  unsigned i;
+
+  (void) s;
+  c->sent = r->stats.sent;
+  c->received = r->stats.received;
+  c->alive = r->verdict == AP_ALIVE;
+  c->reason = r->reason;
+  c->nrtts = r->nrtts;
+  for (i = 0; i < r->nrtts && i < 8; i++)
+    c->rtts[i] = r->rtts[i];
+}
+
+/* Scans 192.0.2.1-5 with the count engine; returns elapsed ms. */
+static uint64_t run_count(struct cfake *f, const struct ap_scan_cfg *cfg) {
+  struct ap_tset set;
+  struct ap_order order;
+  struct ap_scan s;
+  struct ap_addr lo, hi;
+  uv_loop_t loop;
+  uint64_t t0;
+
+  memset(cres, 0, sizeof(cres));
+  f->base.ops = &cfake_ops;
+  ap_tset_init(&set);
+  ap_addr_parse("192.0.2.1", &lo);
+  ap_addr_parse("192.0.2.5", &hi);
+  ap_tset_add(&set, &lo, &hi);
+  ap_tset_finish(&set, NULL, 1000);
+  ap_order_init(&order, set.count, 0, 1, 1, 1);
+  uv_loop_init(&loop);
+  uv_timer_init(&loop, &f->timer);
+  f->timer.data = f;
+  t0 = uv_hrtime();
+  EXPECT(ap_scan_init(&s, &loop, &set, &order, &f->base, cfg, count_cb) ==
+         0);
+  EXPECT(ap_scan_start(&s) == 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT(s.status == 0);
+  ap_scan_release(&s);
+  EXPECT(uv_loop_close(&loop) == 0);
+  ap_tset_release(&set);
+  return (uv_hrtime() - t0) / 1000000;
+}
+
+static void test_count(void) {
+  struct ap_scan_cfg cfg = { .timeout_ms = 20, .backoff = 1, .rate = 0,
+                             .count = 4, .period_ms = 60, .keep_rtts = 1 };
+  struct cfake f;
+  unsigned x;
+
+  memset(&f, 0, sizeof(f));
+  f.late_ns = 21 * 1000000ULL; /* over -t: lost, as fping counts it */
+  /* The last probes of the silent ones go out 3 periods after the first
+   * and wait -t. */
+  EXPECT(run_count(&f, &cfg) >= 3 * 60 + 20);
+  for (x = 1; x <= 5; x++) {
+    EXPECT(f.probes[x] == 4 && cres[x].sent == 4 && cres[x].nrtts == 4);
+    /* -p apart, not -t. */
+    EXPECT(f.last[x] - f.first[x] >= 3 * 60 * 1000000ULL);
+  }
+  EXPECT(cres[1].alive && cres[1].received == 4 && cres[1].reason == NULL);
+  EXPECT(cres[1].rtts[0] == 1000 && cres[1].rtts[3] == 4000);
+  EXPECT(cres[2].alive && cres[2].received == 2);
+  EXPECT(cres[2].rtts[0] == 1000 && cres[2].rtts[1] == AP_RTT_LOST &&
+         cres[2].rtts[2] == 3000 && cres[2].rtts[3] == AP_RTT_LOST);
+  /* An error costs its probe only; it stays as the reason of the loss. */
+  EXPECT(cres[3].alive && cres[3].received == 3);
+  EXPECT(cres[3].rtts[0] == AP_RTT_LOST && cres[3].rtts[1] == 2000);
+  EXPECT(cres[3].reason != NULL &&
+         strcmp(cres[3].reason, "network is down") == 0);
+  EXPECT(!cres[4].alive && cres[4].received == 0 && cres[4].reason == NULL);
+  EXPECT(cres[4].rtts[0] == AP_RTT_LOST && cres[4].rtts[3] == AP_RTT_LOST);
+  EXPECT(!cres[5].alive && cres[5].received == 0);
+  /* Without -C, no times are kept; a reply just in time counts. */
+  cfg.keep_rtts = 0;
+  cfg.period_ms = 0; /* -t apart */
+  memset(&f, 0, sizeof(f));
+  f.late_ns = 19 * 1000000ULL;
+  EXPECT(run_count(&f, &cfg) < 3 * 60);
+  EXPECT(cres[5].alive && cres[5].received == 4 && cres[5].nrtts == 0);
+  EXPECT(f.last[4] - f.first[4] >= 3 * 20 * 1000000ULL);
+  /* A period under the timeout is refused. */
+  cfg.period_ms = 10;
+  {
+    struct ap_tset set;
+    struct ap_order order;
+    struct ap_scan s;
+
+    ap_tset_init(&set);
+    ap_order_init(&order, 0, 1, 1, 1, 1);
+    EXPECT(ap_scan_init(&s, NULL, &set, &order, &f.base, &cfg, count_cb) ==
+           UV_EINVAL);
+  }
+}
+
 int main(void) {
   RUN(test_all_answer);
   RUN(test_silent_retried);
@@ -331,5 +499,6 @@ int main(void) {
   RUN(test_inflight_bound);
   RUN(test_pump);
   RUN(test_bad_config);
+  RUN(test_count);
   return tap_done();
 }
