@@ -33,7 +33,7 @@ static const char outro[] =
 /* What getopt_long() is given, made from the table. */
 struct getopt_spec {
   char shorts[2 * AP_OPTS_MAX + 2];
-  struct option longs[AP_OPTS_MAX + 1];
+  struct option longs[2 * AP_OPTS_MAX + 1]; /* names and aliases */
 };
 
 static void make_spec(struct getopt_spec *g) {
@@ -57,6 +57,11 @@ static void make_spec(struct getopt_spec *g) {
       g->longs[l].has_arg = arg;
       g->longs[l].flag = NULL;
       g->longs[l].val = o->letter != 0 ? o->letter : 256 + (int) i;
+      l++;
+    }
+    if (o->alias != NULL) {
+      g->longs[l] = g->longs[l - 1];
+      g->longs[l].name = o->alias;
       l++;
     }
   }
@@ -158,6 +163,8 @@ static const char *loop_conflicts(const struct ap_config *c,
   }
   if (was_given(given, "-c"))
     return "-c does not apply to -l, which probes until stopped";
+  if (c->out.rdns != AP_RDNS_OFF)
+    return "-n and -d do not apply to -l";
   if (was_given(given, "-r") || was_given(given, "-B"))
     return "-r and -B do not apply to -l: each probe has one try";
   if (was_given(given, "-x") || c->out.state != NULL)
@@ -239,6 +246,7 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   c->run.have_min_ok = was_given(given, "-x");
   c->order.have_seed = was_given(given, "--seed");
   c->ping.family = c->intake.family;
+  c->out.all_addresses = c->intake.all_addresses;
   c->ping.verbose = c->run.verbose;
   c->loop.on |= c->loop.squiet_s > 0 || c->loop.listen;
   c->out.loop = c->loop.on;
@@ -374,6 +382,8 @@ static void help_left(const struct ap_opt *o, char *buf, size_t len) {
     n = snprintf(buf, len, "-%c%s", o->letter, o->name ? ", " : "");
   if (o->name != NULL)
     n += snprintf(buf + n, len - (size_t) n, "--%s", o->name);
+  if (o->alias != NULL)
+    n += snprintf(buf + n, len - (size_t) n, ", --%s", o->alias);
   if (value[0] != '\0')
     snprintf(buf + n, len - (size_t) n, o->optional ? "[=%s]" : " %s",
              value);

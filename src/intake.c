@@ -241,16 +241,21 @@ int ap_intake_collect(struct ap_intake *in, struct ap_err *err) {
 /* ---- names ---- */
 
 static void resolved_cb(struct ap_resolve *r, size_t i, int status,
-                        const struct ap_addr *addr) {
+                        const struct ap_addr *addr, size_t n) {
   struct ap_intake *in = r->data;
+  size_t k;
 
   ap_loopwatch_note(&lw_resolved);
   in->answered++;
-  if (status == 0) {
-    if (ap_tset_add(&in->set, addr, addr) != 0 ||
-        ap_names_add(&in->shown, addr, in->names[i]) != 0)
+  /* The first address, as the resolver orders them; --all-addresses:
+   * every one. */
+  if (status == 0 && !in->cfg->all_addresses)
+    n = 1;
+  for (k = 0; status == 0 && k < n; k++)
+    if (ap_tset_add(&in->set, &addr[k], &addr[k]) != 0 ||
+        ap_names_add(&in->shown, &addr[k], in->names[i]) != 0)
       in->oom = 1;
-  } else {
+  if (status != 0) {
     in->unresolved++;
     if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
         status == UV_EAI_ADDRFAMILY)

@@ -41,6 +41,7 @@ typedef int (*ap_opt_fn)(struct ap_config *c, const struct ap_opt *o,
 
 struct ap_opt {
   const char *name;   /* long name, or NULL */
+  const char *alias;  /* another long name for it (fping's), or NULL */
   char letter;        /* short letter, or 0 */
   unsigned char kind; /* enum ap_opt_kind */
   unsigned char size; /* AP_OPT_UINT: the destination's size in bytes */

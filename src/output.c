@@ -263,16 +263,31 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     ap_prom_result(o->spool, rec);
 }
 
-void ap_out_result(struct ap_out *o, const struct ap_result *r) {
-  char abuf[AP_ADDR_STRLEN];
+const char *ap_out_who(const struct ap_out *o, const char *name,
+                       const char *addr, char *buf, size_t len) {
+  if (name == NULL || (o->by_addr && !o->rdns))
+    return addr;
+  if (!o->by_addr && !o->all_addresses)
+    return name;
+  snprintf(buf, len, "%s (%s)", name, addr);
+  return buf;
+}
+
+void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
+                      const char *name) {
+  char abuf[AP_ADDR_STRLEN], wbuf[AP_WHO_MAX];
   struct ap_rec rec;
 
   memset(&rec, 0, sizeof(rec));
   rec.r = r;
-  rec.name = ap_names_find(o->names, &r->addr);
+  rec.name = name;
   rec.addr = ap_addr_format(&r->addr, abuf, sizeof(abuf));
-  rec.who = rec.name ? rec.name : rec.addr;
+  rec.who = ap_out_who(o, rec.name, rec.addr, wbuf, sizeof(wbuf));
   emit(o, &rec);
+}
+
+void ap_out_result(struct ap_out *o, const struct ap_result *r) {
+  ap_out_result_as(o, r, ap_names_find(o->names, &r->addr));
 }
 
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
@@ -410,6 +425,9 @@ int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
   o->count = count;
   o->format = cfg->format;
   o->elapsed = cfg->elapsed;
+  o->by_addr = cfg->by_addr;
+  o->all_addresses = cfg->all_addresses;
+  o->rdns = cfg->rdns;
   o->color = colour(cfg);
   o->state = cfg->state != NULL ? &o->state_file : NULL;
   o->nagios = cfg->nagios;
