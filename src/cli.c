@@ -18,7 +18,8 @@ static const char intro[] =
     "Probe every target with ICMP echo and say which are alive.\n"
     "A target is an address (192.0.2.7, 2001:db8::7), a CIDR block\n"
     "(192.0.2.0/24), a range (192.0.2.10-192.0.2.20 or 192.0.2.10-20) or\n"
-    "a host name.\n";
+    "a host name.  A link-local target ends in its zone, the interface to\n"
+    "use: fe80::1%eth0, fe80::1-ff%eth0, fe80::/120%eth0.\n";
 
 static const char outro[] =
     "\n"

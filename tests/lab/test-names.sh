@@ -251,7 +251,7 @@ for _ in $(seq 100); do [ -e "$tmp/dns-ready" ] && break; sleep 0.05; done
 [ -e "$tmp/dns-ready" ] || { echo "silent resolver did not start" >&2; exit 1; }
 
 lab_exec timeout 2 getent hosts "$LAB_NONAME4" >/dev/null && RC=0 || RC=$?
-MS=0 OUT= ERR=
+MS=0 OUT='' ERR=''
 what="the resolver hangs (a reverse lookup still waiting after 2 s)"
 expect test "$RC" -eq 124
 
