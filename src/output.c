@@ -71,17 +71,31 @@ static void count(struct ap_out *o, const struct ap_result *r) {
 /* With --state: records the target's status and finds its previous one
  * ("new" when it had none).  Returns whether the target is to be listed:
  * its status changed, or it is unfinished (it keeps its old status). */
+/* The key a target is kept by in the state file, whose lines are "STATUS
+ * TARGET" with no blank in TARGET: what it is shown as, with "NAME
+ * (ADDRESS)" (-A -d, --all-addresses) kept as "NAME(ADDRESS)". */
+static const char *state_key(const char *who, char *buf, size_t len) {
+  const char *sp = strchr(who, ' ');
+
+  if (sp == NULL)
+    return who;
+  snprintf(buf, len, "%.*s%s", (int) (sp - who), who, sp + 1);
+  return buf;
+}
+
 static int track(struct ap_out *o, const struct ap_rec *rec,
                  const char **prev) {
-  const char *old = ap_state_find(o->state, rec->who);
+  char kbuf[AP_WHO_MAX];
+  const char *key = state_key(rec->who, kbuf, sizeof(kbuf));
+  const char *old = ap_state_find(o->state, key);
 
   *prev = old ? old : "new";
   if (rec->r->verdict == AP_UNFINISHED) {
     if (old != NULL)
-      ap_state_put(o->state, rec->who, old);
+      ap_state_put(o->state, key, old);
     return 1;
   }
-  ap_state_put(o->state, rec->who, rec->status);
+  ap_state_put(o->state, key, rec->status);
   if (old != NULL && strcmp(old, rec->status) == 0)
     return 0;
   o->changed++;

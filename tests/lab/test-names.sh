@@ -82,8 +82,11 @@ expect grep -q '^198\.18\.1\.8,lab-mixed,alive,' <<<"$OUT"
 
 scan --all-addresses --state "$tmp/state" "$LAB_NAME_MIXED"
 what="--all-addresses, --state: each address remembered apart"
-expect grep -qx 'alive lab-mixed (198.18.1.8)' "$tmp/state"
-expect grep -qx 'unreachable lab-mixed (198.18.2.8)' "$tmp/state"
+expect grep -qx 'alive lab-mixed(198.18.1.8)' "$tmp/state"
+expect grep -qx 'unreachable lab-mixed(198.18.2.8)' "$tmp/state"
+scan --all-addresses --state "$tmp/state" "$LAB_NAME_MIXED"
+what="... and read back by the next run: nothing changed, exit 0"
+expect test -z "$OUT" -a "$RC" -eq 0
 
 # ---- -A: by address
 
