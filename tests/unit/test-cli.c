@@ -11,7 +11,7 @@
 /* Parses the words (NULL-terminated, "aping" first) into *c.  Returns
  * what ap_cli_parse() returned; err keeps the message. */
 static int parse(struct ap_config *c, struct ap_err *err, const char **words) {
-  char *argv[64];
+  static char *argv[64]; /* what parsed options point into */
   int argc = 0;
 
   while (words[argc] != NULL && argc < 63) {
