@@ -174,8 +174,12 @@ read -r rc_d d_n d_uniq d_kb <<<"$OUT"
 what="-d over two /17s: every alive target listed once, exit 1"
 expect test "$rc_d" -eq 1 -a "$d_n" -eq 32766 -a "$d_uniq" -eq 32766 \
   -a "$plain_n" -eq 32766
-what="-d over two /17s: at most 8 MiB more than without ($plain_kb KiB, $d_kb KiB)"
-expect test "$d_kb" -lt $((plain_kb + 8192))
+# A byte kept per target would be 64 KiB; AddressSanitizer's allocator
+# keeps caches and size classes of its own for the resolver's threads.
+extra=4096
+[ -z "${ASAN_OPTIONS:-}" ] || extra=16384
+what="-d over two /17s: under $extra KiB more than without ($plain_kb KiB, $d_kb KiB)"
+expect test "$d_kb" -lt $((plain_kb + extra))
 echo "# two /17s: $plain_kb KiB without -d, $d_kb KiB with"
 
 # ---- link-local targets and their zone
