@@ -165,10 +165,14 @@ static void start(struct ap_rdns *d, uint64_t idx, struct rec *x) {
   err = uv_getnameinfo(d->loop, &q->req, got_cb, (struct sockaddr *) &ss,
                        NI_NAMEREQD);
   if (err != 0) {
+    /* The callback will not run: no name, and the verdict out if it
+     * waits. */
     d->free_slot[d->nfree++] = (size_t) (q - d->req);
     x->state = REC_DONE;
-    if (x->held != NULL)
+    if (x->held != NULL) {
       give_out(d, idx, x, NULL);
+      check_end(d);
+    }
     return;
   }
   q->busy = 1;

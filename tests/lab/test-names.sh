@@ -208,6 +208,11 @@ scan --exclude "$LAB_LL_UP1" -u "$LAB_LL_BLOCK"
 what="an exclusion in a zone leaves the others"
 expect test "$(sorted)" = "fe80::1:0%to-net;fe80::1:3%to-net;"
 
+scan -m none -t 500 -r 0 --tcp 80 "$LAB_LL_UP1" "fe80::1:1%$LAB_LL_OTHER_IF"
+what="TCP checks go out on the zone's interface too: refused, not answered"
+expect grep -qx 'fe80::1:1%to-net is down; 80/tcp closed' <<<"$OUT"
+expect grep -qE '^fe80::1:1%to-slow is down; 80/tcp (filtered|error)' <<<"$OUT"
+
 index=$(lab_exec cat "/sys/class/net/$LAB_LL_IF/ifindex")
 scan -a "fe80::1:1%$index"
 what="a zone by interface index, shown by the interface's name"
