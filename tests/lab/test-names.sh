@@ -192,12 +192,12 @@ expect test "$RC" -eq 0
 scan "$LAB_LL_UP1" "fe80::1:1%$LAB_LL_OTHER_IF"
 what="the zone picks the interface: alive through to-net, not to-slow"
 expect grep -qE '^fe80::1:1%to-net is alive' <<<"$OUT"
-expect grep -qx 'fe80::1:1%to-slow is unreachable' <<<"$OUT"
+expect grep -qE '^fe80::1:1%to-slow is unreachable( \(.*\))?$' <<<"$OUT"
 expect test "$RC" -eq 1
 
 scan "$LAB_LL_BLOCK"
 what="a block in a zone: two alive, two unreachable, shown with the zone"
-expect test "$(sorted | sed 's/ ([0-9.]* ms)//g')" = \
+expect test "$(sorted | sed 's/ ([^)]*)//g')" = \
   "fe80::1:0%to-net is unreachable;fe80::1:1%to-net is alive;fe80::1:2%to-net is alive;fe80::1:3%to-net is unreachable;"
 
 scan -a fe80::1:1-fe80::1:2%to-net fe80::1:1-3%to-slow
@@ -232,7 +232,7 @@ OUT=$(lab_exec_nobody "$APING" "$LAB_LL_UP1" "fe80::1:1%$LAB_LL_OTHER_IF" \
 ERR=$(cat "$LAB_DIR/run.err")
 what="as nobody (ICMP datagram sockets), the zone picks the interface"
 expect grep -qE '^fe80::1:1%to-net is alive' <<<"$OUT"
-expect grep -qx 'fe80::1:1%to-slow is unreachable' <<<"$OUT"
+expect grep -qE '^fe80::1:1%to-slow is unreachable( \(.*\))?$' <<<"$OUT"
 
 scan fe80::1:1%nosuch0
 what="a zone naming no interface here: one line naming it, exit 3"
