@@ -2,11 +2,20 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <uv.h>
 
 #define AP_V4MAPPED 0x0000ffff00000000ULL
+#define AP_ZONE_BITS 0xffffffffULL /* of hi: bits 32 to 63 of the address */
+
+/* fe80::/10: the top 10 bits of hi are 1111111010. */
+static int linklocal_hi(uint64_t hi) {
+  return (hi >> 54) == 0x3fa;
+}
 
 void ap_addr_from_v4(struct ap_addr *a, uint32_t v4) {
   a->hi = 0;
@@ -19,6 +28,21 @@ uint32_t ap_addr_v4(const struct ap_addr *a) {
 
 int ap_addr_is_v4(const struct ap_addr *a) {
   return a->hi == 0 && (a->lo >> 32) == 0xffff;
+}
+
+int ap_addr_is_linklocal(const struct ap_addr *a) {
+  return linklocal_hi(a->hi);
+}
+
+uint32_t ap_addr_zone(const struct ap_addr *a) {
+  return linklocal_hi(a->hi) ? (uint32_t) a->hi : 0;
+}
+
+int ap_addr_set_zone(struct ap_addr *a, uint32_t zone) {
+  if (!linklocal_hi(a->hi))
+    return zone == 0 ? 0 : UV_EINVAL;
+  a->hi = (a->hi & ~AP_ZONE_BITS) | zone;
+  return 0;
 }
 
 static uint64_t load_be64(const uint8_t *p) {
@@ -129,19 +153,40 @@ static void format_v4(uint32_t v, char *buf) {
   }
 }
 
+/* Appends "%NAME" (or "%INDEX") to the address in buf; makes buf "" when
+ * it does not fit. */
+static void format_zone(uint32_t zone, char *buf, size_t len) {
+  char name[IF_NAMESIZE];
+  size_t n = strlen(buf);
+  int w;
+
+  if (if_indextoname(zone, name) != NULL)
+    w = snprintf(buf + n, len - n, "%%%s", name);
+  else
+    w = snprintf(buf + n, len - n, "%%%" PRIu32, zone);
+  if (w < 0 || (size_t) w >= len - n)
+    buf[0] = '\0';
+}
+
 const char *ap_addr_format(const struct ap_addr *a, char *buf, size_t len) {
   struct in6_addr in6;
+  struct ap_addr bare = *a;
+  uint32_t zone;
 
   if (ap_addr_is_v4(a)) {
     if (len >= sizeof("255.255.255.255"))
       format_v4(ap_addr_v4(a), buf);
     else if (len > 0)
       buf[0] = '\0';
-  } else {
-    ap_addr_to_bytes(a, in6.s6_addr);
-    if (inet_ntop(AF_INET6, &in6, buf, (socklen_t) len) == NULL)
-      buf[0] = '\0';
+    return buf;
   }
+  zone = ap_addr_zone(a);
+  ap_addr_set_zone(&bare, 0);
+  ap_addr_to_bytes(&bare, in6.s6_addr);
+  if (inet_ntop(AF_INET6, &in6, buf, (socklen_t) len) == NULL)
+    buf[0] = '\0';
+  else if (zone != 0)
+    format_zone(zone, buf, len);
   return buf;
 }
 
@@ -157,6 +202,13 @@ int ap_addr_from_sockaddr(struct ap_addr *a, const struct sockaddr *sa) {
   case AF_INET6:
     sin6 = (const struct sockaddr_in6 *) sa;
     ap_addr_from_bytes(a, sin6->sin6_addr.s6_addr);
+    if (!linklocal_hi(a->hi))
+      return 0;
+    /* Bits the zone goes in, already set: an address that could pass for
+     * another zone's (addr.h). */
+    if ((a->hi & AP_ZONE_BITS) != 0)
+      return UV_EINVAL;
+    a->hi |= sin6->sin6_scope_id;
     return 0;
   default:
     return UV_EAFNOSUPPORT;
@@ -178,5 +230,10 @@ socklen_t ap_addr_to_sockaddr(const struct ap_addr *a,
   sin6 = (struct sockaddr_in6 *) ss;
   sin6->sin6_family = AF_INET6;
   ap_addr_to_bytes(a, sin6->sin6_addr.s6_addr);
+  if (linklocal_hi(a->hi)) {
+    /* The zone leaves the address for sin6_scope_id. */
+    sin6->sin6_scope_id = (uint32_t) a->hi;
+    memset(sin6->sin6_addr.s6_addr + 4, 0, 4);
+  }
   return sizeof(*sin6);
 }

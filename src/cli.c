@@ -18,7 +18,8 @@ static const char intro[] =
     "Probe every target with ICMP echo and say which are alive.\n"
     "A target is an address (192.0.2.7, 2001:db8::7), a CIDR block\n"
     "(192.0.2.0/24), a range (192.0.2.10-192.0.2.20 or 192.0.2.10-20) or\n"
-    "a host name.\n";
+    "a host name.  A link-local target ends in its zone, the interface to\n"
+    "use: fe80::1%eth0, fe80::1-ff%eth0, fe80::/120%eth0.\n";
 
 static const char outro[] =
     "\n"
@@ -195,6 +196,8 @@ static const char *loop_conflicts(const struct ap_config *c,
     return "-c does not apply to -l, which probes until stopped";
   if (was_given(given, "-C"))
     return "-C does not apply to -l, which probes until stopped";
+  if (c->out.rdns != AP_RDNS_OFF)
+    return "-n and -d do not apply to -l";
   if (was_given(given, "-r") || was_given(given, "-B"))
     return "-r and -B do not apply to -l: each probe has one try";
   if (was_given(given, "-x") || c->out.state != NULL)
@@ -280,6 +283,7 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   c->run.have_min_ok = was_given(given, "-x");
   c->order.have_seed = was_given(given, "--seed");
   c->ping.family = c->intake.family;
+  c->out.all_addresses = c->intake.all_addresses;
   c->ping.verbose = c->run.verbose;
   c->loop.on |= c->loop.squiet_s > 0 || c->loop.listen;
   c->out.loop = c->loop.on;

@@ -54,6 +54,7 @@ struct ap_strlist {
 /* intake.c: where the targets come from. */
 struct ap_intake_cfg {
   int family;                /* 0, 4 or 6 (-4, -6) */
+  int all_addresses;         /* --all-addresses: every address of a name */
   uint64_t max_targets;      /* --max-targets */
   struct ap_strlist targets; /* the operands */
   struct ap_strlist files;   /* -f */
@@ -92,11 +93,21 @@ struct ap_services_cfg {
   int any;               /* --any */
 };
 
+/* -n, -d: which targets are shown by the name of their address. */
+enum ap_rdns_mode {
+  AP_RDNS_OFF = 0,
+  AP_RDNS_ADDRS, /* -n: targets given as addresses (a name given stays) */
+  AP_RDNS_ALL    /* -d: every target */
+};
+
 /* output.c: what is written, and where. */
 struct ap_output_cfg {
   int show;                 /* enum ap_show: -a, -u, -q */
   int format;               /* enum ap_format */
   int elapsed;              /* -e */
+  int by_addr;              /* -A: text shows addresses */
+  int all_addresses;        /* --all-addresses: NAME (ADDRESS) */
+  int rdns;                 /* -n, -d: enum ap_rdns_mode */
   int color;                /* --color: enum ap_when */
   const char *outfile;      /* -o, or NULL for standard output */
   const char *state;        /* --state, or NULL */

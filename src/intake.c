@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,20 +109,50 @@ static int add_name(struct ap_intake *in, const char *name) {
   return 0;
 }
 
+/* The index of the interface a zone names: its name, or its index in
+ * decimal (fe80::1%2, as RFC 4007 allows).  0 when there is none. */
+static uint32_t zone_index(const char *zone) {
+  char name[IF_NAMESIZE];
+  unsigned long v;
+  char *end;
+
+  v = if_nametoindex(zone);
+  if (v != 0)
+    return (uint32_t) v;
+  if (zone[0] < '1' || zone[0] > '9')
+    return 0;
+  errno = 0;
+  v = strtoul(zone, &end, 10);
+  if (errno != 0 || *end != '\0' || v > UINT32_MAX ||
+      if_indextoname((unsigned) v, name) == NULL)
+    return 0;
+  return (uint32_t) v;
+}
+
 /* Adds one target (or exclusion) specification.  where names its origin
  * ("hosts.txt:3: ") or is "" for the command line.  Returns 0 or an exit
  * status. */
 static int add_spec(struct ap_intake *in, const char *spec, const char *where,
                     int exclude, struct ap_err *err) {
   const struct ap_intake_cfg *cfg = in->cfg;
-  char why[128];
+  char why[128], zone[AP_ZONE_MAX];
   struct ap_addr lo, hi;
+  uint32_t index;
   int kind, v4;
 
-  kind = ap_target_parse(spec, exclude, &lo, &hi, why, sizeof(why));
+  kind = ap_target_parse(spec, exclude, &lo, &hi, zone, why, sizeof(why));
   if (kind < 0)
     return ap_err_set(err, AP_EXIT_USAGE, "%sbad target '%s': %s", where,
                       spec, why);
+  /* A zone naming no interface of this machine is bad input, as a -f file
+   * that does not exist is: exit 3, before anything is probed. */
+  if (zone[0] != '\0') {
+    index = zone_index(zone);
+    if (index == 0)
+      return ap_err_set(err, AP_EXIT_USAGE, "%sbad target '%s': no "
+                        "interface '%s'", where, spec, zone);
+    ap_target_zone(&lo, &hi, index);
+  }
   if (kind == AP_TARGET_NAME && exclude)
     return ap_err_set(err, AP_EXIT_USAGE, "%sbad exclusion '%s': not an "
                       "address, block or range", where, spec);
@@ -210,16 +241,21 @@ int ap_intake_collect(struct ap_intake *in, struct ap_err *err) {
 /* ---- names ---- */
 
 static void resolved_cb(struct ap_resolve *r, size_t i, int status,
-                        const struct ap_addr *addr) {
+                        const struct ap_addr *addr, size_t n) {
   struct ap_intake *in = r->data;
+  size_t k;
 
   ap_loopwatch_note(&lw_resolved);
   in->answered++;
-  if (status == 0) {
-    if (ap_tset_add(&in->set, addr, addr) != 0 ||
-        ap_names_add(&in->shown, addr, in->names[i]) != 0)
+  /* The first address, as the resolver orders them; --all-addresses:
+   * every one. */
+  if (status == 0 && !in->cfg->all_addresses)
+    n = 1;
+  for (k = 0; status == 0 && k < n; k++)
+    if (ap_tset_add(&in->set, &addr[k], &addr[k]) != 0 ||
+        ap_names_add(&in->shown, &addr[k], in->names[i]) != 0)
       in->oom = 1;
-  } else {
+  if (status != 0) {
     in->unresolved++;
     if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
         status == UV_EAI_ADDRFAMILY)

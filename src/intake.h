@@ -8,7 +8,9 @@
  * name a target was given by.
  *
  * Memory: the set is intervals, not addresses (a /8 is one); one string
- * per name given, and one entry per name that resolved.
+ * per name given, and one entry per address a name resolved to (its first
+ * only, unless --all-addresses).  A link-local target's zone (fe80::1%eth0)
+ * is looked up here, and kept in its addresses (addr.h).
  */
 #ifndef AP_INTAKE_H
 #define AP_INTAKE_H

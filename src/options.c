@@ -71,6 +71,11 @@ static const struct ap_opt options[] = {
   { .letter = '6', .alias = "ipv6", .kind = AP_OPT_SET, .val = 6,
     .dest = CFG(intake.family),
     .help = "probe only IPv6 targets" },
+  { .name = "all-addresses", .alias = "all", .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(intake.all_addresses),
+    .help = "probe every address a host name resolves to (of the families "
+            "allowed), each shown as NAME (ADDRESS); without it, the first "
+            "address only" },
   { .name = "max-targets", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
     .dest = CFG(intake.max_targets), .min = 1, .max = UINT64_MAX,
     .help = "refuse to probe more than N addresses (default 16777216)" },
@@ -181,6 +186,19 @@ static const struct ap_opt options[] = {
   { .letter = 'e', .alias = "elapsed", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.elapsed),
     .help = "with -a, show each target's round-trip time" },
+  { .name = "addr", .letter = 'A', .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(out.by_addr),
+    .help = "show targets by address, also those given by name (with -d or "
+            "-n: NAME (ADDRESS)); JSON and CSV keep both" },
+  { .name = "rdns", .letter = 'd', .kind = AP_OPT_SET, .val = AP_RDNS_ALL,
+    .dest = CFG(out.rdns),
+    .help = "show targets by the name their address resolves back to, also "
+            "those given by name; a verdict waits at most 1 s for it, else "
+            "shows the address (or the name given)" },
+  { .name = "name", .letter = 'n', .kind = AP_OPT_SET, .val = AP_RDNS_ADDRS,
+    .dest = CFG(out.rdns),
+    .help = "the same for targets given as addresses only: a name given "
+            "stays" },
   { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
     .help = "say which probing method was chosen; with -s, the ICMP "
             "engine's counters too; given twice, also report each loop turn "

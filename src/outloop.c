@@ -23,6 +23,7 @@ static uint64_t wall_ns(void) {
 /* Who a target is shown as, and its address as text. */
 struct who {
   char addr[AP_ADDR_STRLEN];
+  char buf[AP_WHO_MAX];
   const char *name;
   const char *shown;
 };
@@ -31,7 +32,7 @@ static void who(const struct ap_out *o, const struct ap_addr *a,
                 struct who *w) {
   ap_addr_format(a, w->addr, sizeof(w->addr));
   w->name = ap_names_find(o->names, a);
-  w->shown = w->name != NULL ? w->name : w->addr;
+  w->shown = ap_out_who(o, w->name, w->addr, w->buf, sizeof(w->buf));
 }
 
 /* A record's common part: type, time, target. */

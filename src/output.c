@@ -74,17 +74,31 @@ static void count(struct ap_out *o, const struct ap_result *r) {
 /* With --state: records the target's status and finds its previous one
  * ("new" when it had none).  Returns whether the target is to be listed:
  * its status changed, or it is unfinished (it keeps its old status). */
+/* The key a target is kept by in the state file, whose lines are "STATUS
+ * TARGET" with no blank in TARGET: what it is shown as, with "NAME
+ * (ADDRESS)" (-A -d, --all-addresses) kept as "NAME(ADDRESS)". */
+static const char *state_key(const char *who, char *buf, size_t len) {
+  const char *sp = strchr(who, ' ');
+
+  if (sp == NULL)
+    return who;
+  snprintf(buf, len, "%.*s%s", (int) (sp - who), who, sp + 1);
+  return buf;
+}
+
 static int track(struct ap_out *o, const struct ap_rec *rec,
                  const char **prev) {
-  const char *old = ap_state_find(o->state, rec->who);
+  char kbuf[AP_WHO_MAX];
+  const char *key = state_key(rec->who, kbuf, sizeof(kbuf));
+  const char *old = ap_state_find(o->state, key);
 
   *prev = old ? old : "new";
   if (rec->r->verdict == AP_UNFINISHED) {
     if (old != NULL)
-      ap_state_put(o->state, rec->who, old);
+      ap_state_put(o->state, key, old);
     return 1;
   }
-  ap_state_put(o->state, rec->who, rec->status);
+  ap_state_put(o->state, key, rec->status);
   if (old != NULL && strcmp(old, rec->status) == 0)
     return 0;
   o->changed++;
@@ -267,16 +281,31 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     ap_prom_result(o->spool, rec);
 }
 
-void ap_out_result(struct ap_out *o, const struct ap_result *r) {
-  char abuf[AP_ADDR_STRLEN];
+const char *ap_out_who(const struct ap_out *o, const char *name,
+                       const char *addr, char *buf, size_t len) {
+  if (name == NULL || (o->by_addr && !o->rdns))
+    return addr;
+  if (!o->by_addr && !o->all_addresses)
+    return name;
+  snprintf(buf, len, "%s (%s)", name, addr);
+  return buf;
+}
+
+void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
+                      const char *name) {
+  char abuf[AP_ADDR_STRLEN], wbuf[AP_WHO_MAX];
   struct ap_rec rec;
 
   memset(&rec, 0, sizeof(rec));
   rec.r = r;
-  rec.name = ap_names_find(o->names, &r->addr);
+  rec.name = name;
   rec.addr = ap_addr_format(&r->addr, abuf, sizeof(abuf));
-  rec.who = rec.name ? rec.name : rec.addr;
+  rec.who = ap_out_who(o, rec.name, rec.addr, wbuf, sizeof(wbuf));
   emit(o, &rec);
+}
+
+void ap_out_result(struct ap_out *o, const struct ap_result *r) {
+  ap_out_result_as(o, r, ap_names_find(o->names, &r->addr));
 }
 
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
@@ -429,6 +458,9 @@ int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
   o->count = count;
   o->format = cfg->format;
   o->elapsed = cfg->elapsed;
+  o->by_addr = cfg->by_addr;
+  o->all_addresses = cfg->all_addresses;
+  o->rdns = cfg->rdns;
   o->color = colour(cfg);
   o->state = cfg->state != NULL ? &o->state_file : NULL;
   o->nagios = cfg->nagios;

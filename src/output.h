@@ -61,6 +61,9 @@ struct ap_out {
   /* Set after ap_out_init(), before ap_out_begin(). */
   int format;              /* enum ap_format */
   int elapsed;             /* -e: the RTT on -a lines too */
+  int by_addr;             /* -A */
+  int all_addresses;       /* --all-addresses */
+  int rdns;                /* -n, -d: enum ap_rdns_mode */
   int color;               /* colour text lines (a terminal) */
   struct ap_state *state;  /* --state: loaded, new file begun; or NULL */
   struct ap_nagios nagios; /* --warn, --crit, --rta, --pl */
@@ -110,6 +113,24 @@ int ap_out_begin(struct ap_out *o);
 /* Prints one target's verdict (AP_UNFINISHED too) and counts it; with
  * --state, records its status in the new state file. */
 void ap_out_result(struct ap_out *o, const struct ap_result *r);
+
+/* The same with the target shown by name (a reverse lookup's, or the
+ * name given), or by address when name is NULL, whatever the name table
+ * says. */
+void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
+                      const char *name);
+
+/* The most a target's text name takes: a host name (NI_MAXHOST), " (",
+ * an address, ")". */
+#define AP_WHO_MAX (1025 + AP_ADDR_STRLEN + 4)
+
+/* What a target with this name (NULL: none) and address is shown as in
+ * text, in Prometheus' target label, in the Nagios line and in --state:
+ * the name, else the address; with -A the address, or with -n or -d
+ * "NAME (ADDRESS)"; with --all-addresses "NAME (ADDRESS)", as a name may
+ * have several.  Returns addr, name or buf (len bytes, AP_WHO_MAX). */
+const char *ap_out_who(const struct ap_out *o, const char *name,
+                       const char *addr, char *buf, size_t len);
 
 /* Prints a host name whose lookup a stopped run left unanswered: an
  * unfinished target with no address (null in JSON, empty in CSV). */

@@ -27,7 +27,7 @@ static void pump(struct ap_resolve *r) {
       /* The callback will not run: report here and free the slot. */
       r->free_slot[r->nfree++] = (size_t) (q - r->req);
       r->answered[q->i] = 1;
-      r->cb(r, q->i, err, NULL);
+      r->cb(r, q->i, err, NULL, 0);
       continue;
     }
     q->busy = 1;
@@ -35,32 +35,56 @@ static void pump(struct ap_resolve *r) {
   }
 }
 
+/* The addresses of res, each once, into a (room for max).  Returns how
+ * many. */
+static size_t collect(const struct addrinfo *res, struct ap_addr *a,
+                      size_t max) {
+  const struct addrinfo *ai;
+  size_t n = 0, k;
+
+  for (ai = res; ai != NULL && n < max; ai = ai->ai_next) {
+    if (ap_addr_from_sockaddr(&a[n], ai->ai_addr) != 0)
+      continue;
+    for (k = 0; k < n && ap_addr_cmp(&a[k], &a[n]) != 0; k++)
+      ;
+    n += k == n;
+  }
+  return n;
+}
+
 static void got_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
   struct ap_resolve_req *q =
       (struct ap_resolve_req *) ((char *) req -
                                  offsetof(struct ap_resolve_req, req));
   struct ap_resolve *r = q->r;
-  struct ap_addr a;
-  struct addrinfo *ai;
-  int found = 0;
+  struct ap_addr few[16], *a = few;
+  const struct addrinfo *ai;
+  size_t n = 0, max = 0;
 
   q->busy = 0;
   r->inflight--;
   r->free_slot[r->nfree++] = (size_t) (q - r->req);
   if (status == 0) {
-    for (ai = res; ai != NULL && !found; ai = ai->ai_next)
-      found = ap_addr_from_sockaddr(&a, ai->ai_addr) == 0;
+    for (ai = res; ai != NULL; ai = ai->ai_next)
+      max++;
+    if (max > 16 && (a = malloc(max * sizeof(*a))) == NULL)
+      status = UV_ENOMEM;
+    else
+      n = collect(res, a, max);
     uv_freeaddrinfo(res);
   }
   /* After ap_resolve_stop() the names left are the caller's to report:
    * a cancelled or late answer is dropped. */
-  if (r->stopped)
-    return;
-  if (status == 0 && !found)
-    status = UV_EAI_NODATA;
-  r->answered[q->i] = 1;
-  r->cb(r, q->i, status, status == 0 ? &a : NULL);
-  pump(r);
+  if (!r->stopped) {
+    if (status == 0 && n == 0)
+      status = UV_EAI_NODATA;
+    r->answered[q->i] = 1;
+    r->cb(r, q->i, status, status == 0 ? a : NULL, status == 0 ? n : 0);
+  }
+  if (a != few && a != NULL)
+    free(a);
+  if (!r->stopped)
+    pump(r);
 }
 
 int ap_resolve_start(struct ap_resolve *r, uv_loop_t *loop,

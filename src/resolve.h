@@ -18,10 +18,12 @@
 
 struct ap_resolve;
 
-/* Called once per name, in completion order: status 0 with the first
- * address of the allowed family, or a UV_EAI_* code. */
+/* Called once per name, in completion order: status 0 with the n >= 1
+ * addresses of the allowed family in the resolver's order (the first is
+ * the one to use when only one is), each once; or a UV_EAI_* code (or
+ * UV_ENOMEM) with none.  addr is valid during the call. */
 typedef void (*ap_resolve_cb)(struct ap_resolve *r, size_t i, int status,
-                              const struct ap_addr *addr);
+                              const struct ap_addr *addr, size_t n);
 
 struct ap_resolve_req {
   uv_getaddrinfo_t req;

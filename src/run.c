@@ -85,12 +85,26 @@ static const struct ap_tset *targets(const struct ap_run *r) {
 /* ---- output ---- */
 
 /* Hands one target's result to the output, out of the progress line's
- * way. */
-static void show(struct ap_run *r, const struct ap_result *res) {
+ * way: shown by name (or NULL: by address). */
+static void show_as(struct ap_run *r, const struct ap_result *res,
+                    const char *name) {
   ap_loopwatch_note(&lw_output);
   if (r->clear_progress)
     ap_progress_clear(&r->progress);
-  ap_out_result(&r->out, res);
+  ap_out_result_as(&r->out, res, name);
+}
+
+static void named_cb(struct ap_rdns *d, const struct ap_result *res,
+                     const char *name) {
+  show_as(ap_container_of(d, struct ap_run, rdns), res, name);
+}
+
+/* A target's result: through the reverse lookups with -n and -d. */
+static void show(struct ap_run *r, const struct ap_result *res) {
+  if (r->naming)
+    ap_rdns_result(&r->rdns, res);
+  else
+    show_as(r, res, ap_names_find(ap_intake_names(r->in), &res->addr));
 }
 
 static void progress_count_cb(struct ap_progress *p, uint64_t *done,
@@ -119,11 +133,13 @@ static void start_progress(struct ap_run *r) {
         r->cfg->out.outfile == NULL && isatty(STDOUT_FILENO);
 }
 
-/* Closes it and lets the loop finish. */
+/* Closes it and lets the loop finish (but for lookups abandoned, which
+ * it would wait for). */
 static void stop_progress(struct ap_run *r) {
   ap_progress_close(&r->progress);
   r->clear_progress = 0;
-  ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+  ap_loopwatch_run(r->loop, ap_run_abandoned(r) ? UV_RUN_NOWAIT
+                                                : UV_RUN_DEFAULT);
 }
 
 static int open_output(struct ap_run *r, struct ap_err *err) {
@@ -214,6 +230,8 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   struct ap_totals t;
   int rc;
 
+  if (r->naming)
+    ap_rdns_end(&r->rdns); /* held verdicts out before the unfinished */
   if (status == UV_ECANCELED)
     list_unfinished(r);
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
@@ -304,6 +322,8 @@ static int stop_probing(void *ctx) {
     was |= ap_scan_stop(&r->scan);
   if (r->checking)
     was |= ap_svc_stop(&r->svc);
+  if (r->naming)
+    ap_rdns_end(&r->rdns);
   return was;
 }
 
@@ -360,6 +380,28 @@ static int init_checks(struct ap_run *r) {
   return err;
 }
 
+/* Sets up the reverse lookups of -n and -d, and the engine in front of
+ * *engine (if any) that starts them.  Returns 0 or a UV_E* code. */
+static int init_naming(struct ap_run *r, struct ap_engine **engine) {
+  struct ap_rdns_cfg cfg = {
+    .mode = r->cfg->out.rdns,
+    .given = ap_intake_names(r->in),
+    .expect = r->total,
+    .wait_ms = AP_RDNS_WAIT_MS,
+    .inflight = AP_RDNS_INFLIGHT,
+  };
+  int err = ap_rdns_init(&r->rdns, r->loop, &cfg, named_cb);
+
+  if (err != 0)
+    return err;
+  r->naming = 1;
+  if (*engine != NULL) {
+    ap_rdns_gate_init(&r->rgate, *engine, &r->rdns);
+    *engine = &r->rgate.base;
+  }
+  return 0;
+}
+
 /* Sets up and starts the stages.  Returns 0 or a UV_E* code. */
 static int start_stages(struct ap_run *r) {
   struct ap_engine *engine = ap_pinger_engine(r->ping);
@@ -380,10 +422,14 @@ static int start_stages(struct ap_run *r) {
     if (r->pinging)
       engine = &r->gate.base;
   }
+  if (err == 0 && r->cfg->out.rdns != AP_RDNS_OFF)
+    err = init_naming(r, &engine);
   if (err == 0 && r->pinging) {
     ap_pinger_scan_cfg(r->ping, &r->cfg->scan, &scfg);
     err = ap_scan_init(&r->scan, r->loop, targets(r), &r->order, engine,
                        &scfg, r->checking ? ping_cb : verdict_cb);
+    if (err == 0 && r->naming)
+      ap_rdns_gate_attach(&r->rgate);
     if (err == 0 && r->checking)
       ap_cgate_attach(&r->gate, &r->scan);
     if (err == 0)
@@ -407,6 +453,8 @@ static int probe(struct ap_run *r, struct ap_err *err) {
     return rc;
   status = start_stages(r);
   if (status != 0) {
+    if (r->naming)
+      ap_rdns_end(&r->rdns);
     ap_out_release(&r->out);
     r->out_open = 0;
     return ap_err_set(err, AP_EXIT_SYSTEM, "cannot start: %s",
@@ -530,7 +578,8 @@ int ap_run_go(struct ap_run *r, struct ap_err *err) {
 
 int ap_run_abandoned(const struct ap_run *r) {
   return ap_intake_abandoned(r->in) ||
-         (r->next != NULL && ap_intake_abandoned(r->next));
+         (r->next != NULL && ap_intake_abandoned(r->next)) ||
+         (r->naming && ap_rdns_abandoned(&r->rdns));
 }
 
 void ap_run_release(struct ap_run *r) {
@@ -538,6 +587,9 @@ void ap_run_release(struct ap_run *r) {
     ap_out_release(&r->out);
   r->out_open = 0;
   release_stages(r);
+  if (r->naming)
+    ap_rdns_release(&r->rdns);
+  r->naming = 0;
   ap_monitor_release(&r->mon);
   ap_intake_release(r->in);
   if (r->next != NULL)

@@ -32,6 +32,7 @@
 #include "output.h"
 #include "pinger.h"
 #include "progress.h"
+#include "rdns.h"
 #include "scan.h"
 #include "svc.h"
 #include "svcloop.h"
@@ -91,6 +92,9 @@ struct ap_run {
   struct ap_combine comb;
   struct ap_cgate gate;
   struct ap_order svc_order;
+  int naming;               /* -n, -d: verdicts go through rdns */
+  struct ap_rdns rdns;
+  struct ap_rdns_gate rgate;
   struct ap_svc_check *checks;
   size_t nchecks;
   int oom;

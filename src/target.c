@@ -171,16 +171,11 @@ static int valid_name(const char *s) {
                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 }
 
-int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
-                    struct ap_addr *hi, char *err, size_t errlen) {
-  char buf[AP_SPEC_MAX];
+/* The specification in buf (no zone), parsed as ap_target_parse() says. */
+static int parse_bare(char *buf, int whole, struct ap_addr *lo,
+                      struct ap_addr *hi, char *err, size_t errlen) {
   char *p;
 
-  if (strlen(spec) >= sizeof(buf)) {
-    snprintf(err, errlen, "too long");
-    return UV_EINVAL;
-  }
-  memcpy(buf, spec, strlen(spec) + 1);
   if (buf[0] == '\0') {
     snprintf(err, errlen, "empty target");
     return UV_EINVAL;
@@ -211,6 +206,95 @@ int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
     return UV_EINVAL;
   }
   return AP_TARGET_NAME;
+}
+
+/* An interface name as Linux allows one (dev_valid_name()): 1 to 15
+ * bytes, not "." or "..", no '/', ':', '%' or blank, nothing unprintable.
+ * A number is an interface index. */
+static int valid_zone(const char *z) {
+  size_t i, len = strlen(z);
+
+  if (len == 0 || len >= AP_ZONE_MAX || strcmp(z, ".") == 0 ||
+      strcmp(z, "..") == 0)
+    return 0;
+  for (i = 0; i < len; i++)
+    if (!isgraph((unsigned char) z[i]) || strchr("/:%", z[i]) != NULL)
+      return 0;
+  return 1;
+}
+
+/* What a zone asks of the range [lo, hi], and what a link-local address
+ * must be without one: see addr.h for the bits the zone lives in. */
+static int check_zone(const struct ap_addr *lo, const struct ap_addr *hi,
+                      int block, int zoned, char *err, size_t errlen) {
+  if (!zoned) {
+    /* A block may span the zone bits (fe80::/10 as an exclusion takes in
+     * every zone); an address given alone may not set them. */
+    if (block || (ap_addr_zone(lo) == 0 && ap_addr_zone(hi) == 0))
+      return 0;
+    snprintf(err, errlen, "bits 32 to 63 of a link-local address must be "
+             "zero");
+    return UV_EINVAL;
+  }
+  if (!ap_addr_is_linklocal(lo) || !ap_addr_is_linklocal(hi)) {
+    snprintf(err, errlen, "a zone is only for link-local IPv6 addresses "
+             "(fe80::/10)");
+    return UV_EINVAL;
+  }
+  if (lo->hi != hi->hi) {
+    snprintf(err, errlen, block ? "a block with a zone must be /64 or "
+             "longer" : "a range with a zone must stay within one /64");
+    return UV_EINVAL;
+  }
+  if (ap_addr_zone(lo) != 0) {
+    snprintf(err, errlen, "bits 32 to 63 of a link-local address must be "
+             "zero");
+    return UV_EINVAL;
+  }
+  return 0;
+}
+
+int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
+                    struct ap_addr *hi, char *zone, char *err,
+                    size_t errlen) {
+  char buf[AP_SPEC_MAX];
+  char *pct;
+  int kind, block;
+
+  zone[0] = '\0';
+  if (strlen(spec) >= sizeof(buf)) {
+    snprintf(err, errlen, "too long");
+    return UV_EINVAL;
+  }
+  memcpy(buf, spec, strlen(spec) + 1);
+  /* No host name holds a '%': the zone is all that follows the first. */
+  pct = strchr(buf, '%');
+  if (pct != NULL)
+    *pct++ = '\0';
+  block = strchr(buf, '/') != NULL;
+  kind = parse_bare(buf, whole, lo, hi, err, errlen);
+  if (kind < 0 || (kind == AP_TARGET_NAME && pct == NULL))
+    return kind;
+  if (kind == AP_TARGET_NAME) {
+    snprintf(err, errlen, "a zone follows an address, not a host name");
+    return UV_EINVAL;
+  }
+  if (pct != NULL && !valid_zone(pct)) {
+    snprintf(err, errlen, strchr(pct, ':') != NULL
+             ? "bad zone '%.32s': the zone goes last (fe80::1-fe80::ff%%eth0)"
+             : "bad zone '%.32s': not an interface name", pct);
+    return UV_EINVAL;
+  }
+  if (check_zone(lo, hi, block, pct != NULL, err, errlen) != 0)
+    return UV_EINVAL;
+  if (pct != NULL)
+    memcpy(zone, pct, strlen(pct) + 1);
+  return kind;
+}
+
+void ap_target_zone(struct ap_addr *lo, struct ap_addr *hi, uint32_t zone) {
+  ap_addr_set_zone(lo, zone);
+  ap_addr_set_zone(hi, zone);
 }
 
 void ap_tset_init(struct ap_tset *s) {

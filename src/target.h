@@ -31,6 +31,9 @@ enum ap_target_kind {
   AP_TARGET_NAME = 1
 };
 
+/* The longest zone, with its NUL (IF_NAMESIZE). */
+#define AP_ZONE_MAX 16
+
 /* Parses one target specification: an address, a CIDR block, a range
  * (A-B; or A-N, where N replaces the last octet of an IPv4 address or, in
  * hex, the last group of an IPv6 address), or a host name.  For a
@@ -38,9 +41,23 @@ enum ap_target_kind {
  * can only be a host name it returns AP_TARGET_NAME.  On error it returns
  * UV_EINVAL and writes a reason (no capital, no full stop) into err.
  * An IPv4 block shorter than /31 leaves out its network and broadcast
- * addresses, as fping does, unless whole is set (for exclusions). */
+ * addresses, as fping does, unless whole is set (for exclusions).
+ *
+ * A link-local IPv6 address, range or block may end in a zone, which
+ * applies to the whole of it: fe80::1%eth0, fe80::1-fe80::ff%eth0,
+ * fe80::1-ff%eth0, fe80::/120%eth0.  The zone (an interface name or
+ * index, not looked up here) goes into zone (AP_ZONE_MAX bytes; "" when
+ * there is none): the caller finds its interface and gives *lo and *hi
+ * its index with ap_target_zone().  A zoned range stays within one /64 (a
+ * block is /64 or longer); a link-local address never sets bits 32 to 63
+ * (addr.h). */
 int ap_target_parse(const char *spec, int whole, struct ap_addr *lo,
-                    struct ap_addr *hi, char *err, size_t errlen);
+                    struct ap_addr *hi, char *zone, char *err,
+                    size_t errlen);
+
+/* Gives a range that ap_target_parse() returned with a zone the index of
+ * that zone's interface. */
+void ap_target_zone(struct ap_addr *lo, struct ap_addr *hi, uint32_t zone);
 
 void ap_tset_init(struct ap_tset *s);
 void ap_tset_release(struct ap_tset *s);

@@ -58,6 +58,29 @@ bad_input "empty --ping-command" "invalid --ping-command ''" \
   --ping-command '' 127.0.0.1
 bad_input "bad --order" "'sideways'" --order sideways 127.0.0.1
 bad_input "bad --shard" "'3/2'" --shard 3/2 127.0.0.1
+# Zones (fe80::1%eth0): the zone names an interface of this machine, goes
+# last, and applies only to link-local addresses.
+bad_input "a zone naming no interface" "no interface 'nosuch0'" \
+  fe80::1%nosuch0
+bad_input "a zone in the middle of a range" \
+  "bad zone 'lo-fe80::2': the zone goes last" fe80::1%lo-fe80::2
+bad_input "an empty zone" "bad zone ''" fe80::1%
+bad_input "a zone on an IPv4 address" "a zone is only for link-local" \
+  127.0.0.1%lo
+bad_input "a zone on a global IPv6 address" "a zone is only for link-local" \
+  2001:db8::1%lo
+bad_input "a zone on a host name" "a zone follows an address" localhost%lo
+bad_input "a zoned block shorter than /64" "must be /64 or longer" \
+  fe80::/48%lo
+bad_input "a zoned range over two /64s" "must stay within one /64" \
+  fe80::1-fe80:0:0:1::1%lo
+bad_input "link-local bits 32 to 63 set" "bits 32 to 63" fe80:0:1::1
+bad_input "a zone naming no interface, in an exclusion" "no interface 'x9'" \
+  --exclude fe80::1%x9 127.0.0.1
+bad_input "-d with -l" "-n and -d do not apply to -l" -d -l 127.0.0.1
+bad_input "-n with -l" "-n and -d do not apply to -l" -n -l 127.0.0.1
+bad_input "--all-addresses takes no value" \
+  "'--all-addresses' does not take a value" --all-addresses=2 127.0.0.1
 bad_input "zero --shard" "'0/2'" --shard 0/2 127.0.0.1
 bad_input "signed --shard" "'1/-2'" --shard 1/-2 127.0.0.1
 bad_input "bad --shard form" "'half'" --shard half 127.0.0.1

@@ -4,7 +4,10 @@
  * ap_target_parse(), as on the command line; the first byte says which
  * lines are exclusions (bit i: line i % 8).  A range must be ordered and of
  * one family, an address must survive ap_addr_format() and ap_addr_parse(),
- * an error must say why in a terminated string.  The ranges then make a
+ * an error must say why in a terminated string.  A zoned range must be
+ * link-local, within one /64, with a valid zone; it then gets a zone index
+ * made from the zone's text (as if an interface had it), so that zones of
+ * the same block meet in the set.  The ranges then make a
  * target set minus the exclusions, which must come out sorted, disjoint
  * and counted right, with ap_tset_at() and ap_tset_index() inverse to each
  * other and no excluded address left in it.
@@ -21,12 +24,37 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The address, without its zone, through text and back.  (A zone is
+ * formatted as its interface's name, which ap_addr_parse() does not read:
+ * the intake looks interfaces up.) */
 static void check_addr(const struct ap_addr *a) {
   char buf[AP_ADDR_STRLEN];
-  struct ap_addr back;
+  struct ap_addr bare = *a, back;
 
-  if (ap_addr_parse(ap_addr_format(a, buf, sizeof(buf)), &back) != 0 ||
-      ap_addr_cmp(a, &back) != 0)
+  ap_addr_set_zone(&bare, 0);
+  if (ap_addr_parse(ap_addr_format(&bare, buf, sizeof(buf)), &back) != 0 ||
+      ap_addr_cmp(&bare, &back) != 0)
+    abort();
+}
+
+/* A zone index made from the zone's text: 1 to 8, so that zones meet. */
+static uint32_t fake_index(const char *zone) {
+  uint32_t h = 0;
+
+  for (; *zone != '\0'; zone++)
+    h = h * 31 + (unsigned char) *zone;
+  return h % 8 + 1;
+}
+
+static void check_zone(const struct ap_addr *lo, const struct ap_addr *hi,
+                       const char *zone) {
+  size_t len = strlen(zone);
+
+  if (zone[0] == '\0')
+    return;
+  if (len >= AP_ZONE_MAX || strpbrk(zone, "/:% \t") != NULL ||
+      !ap_addr_is_linklocal(lo) || !ap_addr_is_linklocal(hi) ||
+      lo->hi != hi->hi || ap_addr_zone(lo) != 0)
     abort();
 }
 
@@ -34,11 +62,11 @@ static void check_addr(const struct ap_addr *a) {
 static void one(const char *spec, int exclude, struct ap_tset *s,
                 struct ap_tset *x) {
   struct ap_addr lo, hi, v4;
-  char err[128];
+  char err[128], zone[AP_ZONE_MAX];
   int kind;
 
   memset(err, 'x', sizeof(err));
-  kind = ap_target_parse(spec, exclude, &lo, &hi, err, sizeof(err));
+  kind = ap_target_parse(spec, exclude, &lo, &hi, zone, err, sizeof(err));
   if (kind < 0) {
     if (kind != UV_EINVAL || memchr(err, '\0', sizeof(err)) == NULL ||
         err[0] == '\0')
@@ -46,7 +74,8 @@ static void one(const char *spec, int exclude, struct ap_tset *s,
     return;
   }
   if (kind == AP_TARGET_NAME) {
-    if (strlen(spec) > 253 || strpbrk(spec, " /:#") != NULL)
+    if (strlen(spec) > 253 || strpbrk(spec, " /:#%") != NULL ||
+        zone[0] != '\0')
       abort();
     return;
   }
@@ -60,6 +89,13 @@ static void one(const char *spec, int exclude, struct ap_tset *s,
     abort();
   check_addr(&lo);
   check_addr(&hi);
+  check_zone(&lo, &hi, zone);
+  if (zone[0] != '\0') {
+    ap_target_zone(&lo, &hi, fake_index(zone));
+    if (ap_addr_zone(&lo) != fake_index(zone) ||
+        ap_addr_zone(&hi) != fake_index(zone) || ap_addr_cmp(&lo, &hi) > 0)
+      abort();
+  }
   if (ap_tset_add(exclude ? x : s, &lo, &hi) != 0)
     abort();
 }

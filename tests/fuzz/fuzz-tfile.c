@@ -37,7 +37,7 @@ static int spec_cb(struct ap_tfile *f, const char *spec) {
   struct trace *t = f->data;
   size_t len = strlen(spec);
   struct ap_addr lo, hi;
-  char why[64], err[128];
+  char why[64], err[128], zone[AP_ZONE_MAX];
 
   if (len == 0 || len > AP_TFILE_LINE_MAX || strpbrk(spec, " \t\r\n#") ||
       ap_tfile_check(spec, len, why, sizeof(why)) != 0 ||
@@ -46,7 +46,7 @@ static int spec_cb(struct ap_tfile *f, const char *spec) {
   t->last_line = f->lineno;
   t->hash = mix(mix(t->hash, spec, len + 1), &f->lineno, sizeof(f->lineno));
   t->n++;
-  (void) ap_target_parse(spec, 0, &lo, &hi, err, sizeof(err));
+  (void) ap_target_parse(spec, 0, &lo, &hi, zone, err, sizeof(err));
   return 0;
 }
 

@@ -40,7 +40,18 @@
 #   198.19.0.0/17                        answer (benchmark block)    in NET
 #   198.19.128.0/17                      silent (benchmark block)    in NET
 #   lab-host -> 198.18.1.5, lab-host6 -> 2001:db8:1::5,
-#   lab-silent -> 198.18.2.7; any other name fails fast (no DNS server).
+#   lab-silent -> 198.18.2.7; lab-multi -> 198.18.1.6, 198.18.1.7 and
+#   2001:db8:1::6 (all answer); lab-mixed -> 198.18.1.8 (answers) and
+#   198.18.2.8 (silent); any other name fails fast (no DNS server).  The
+#   hosts file answers reverse lookups too: 198.18.1.5 is lab-host,
+#   198.18.1.10 is lab-ptr (which lab-alias also names), and 198.18.1.9
+#   has no name.
+#   Link-local (the veth pairs' own, and two more on NET's end of the
+#   scanner link): NET's to-scan has fe80::1:1 and fe80::1:2, seen from
+#   the scanner as fe80::1:1%to-net (LAB_LL_UP1, LAB_LL_UP2, block
+#   fe80::1:0/126%to-net with .0 and .3 silent); the same addresses through
+#   to-slow (fe80::1:1%to-slow) reach nothing.  LAB_LL_PEER is NET's own
+#   automatic (EUI-64) link-local address on that link, zone included.
 #
 # TCP services (only after lab_services_up; tests/lab/services.py in NET,
 # on every answering address of 198.18.1.0/24, 198.19.0.0/17 and
@@ -182,6 +193,10 @@ _lab_setup_net() {
     _lab_in "$ns" ip -6 route add blackhole 2001:db8:2::/64 || return 1
     _lab_in "$ns" ip route add unreachable 198.18.4.0/24 || return 1
     _lab_in "$ns" ip -6 route add unreachable 2001:db8:4::/64 || return 1
+    # Link-local addresses of our own on the scanner link (the automatic one
+    # is there too): fe80::1:1 and fe80::1:2, answered by the kernel.
+    _lab_in "$ns" ip -6 addr add fe80::1:1/64 dev to-scan nodad || return 1
+    _lab_in "$ns" ip -6 addr add fe80::1:2/64 dev to-scan nodad || return 1
     _lab_in "$ns" ip route add local 198.19.0.0/17 dev lo || return 1
     _lab_in "$ns" ip route add blackhole 198.19.128.0/17 || return 1
     _lab_in "$ns" ip route add default via 198.18.0.1 dev to-scan || return 1
@@ -298,6 +313,12 @@ _lab_setup_names() {
 198.18.1.5	lab-host
 2001:db8:1::5	lab-host6
 198.18.2.7	lab-silent
+198.18.1.6	lab-multi
+198.18.1.7	lab-multi
+2001:db8:1::6	lab-multi
+198.18.1.8	lab-mixed
+198.18.2.8	lab-mixed
+198.18.1.10	lab-ptr lab-alias
 EOF
     cat >"$dir/resolv.conf" <<'EOF' || return 1
 nameserver 127.0.0.1
@@ -377,6 +398,15 @@ lab_up() {
     export LAB_LOSSY_LOSS_PCT=19
     export LAB_BENCH_UP=198.19.0.0/17 LAB_BENCH_SILENT=198.19.128.0/17
     export LAB_NAME_UP=lab-host LAB_NAME_UP6=lab-host6 LAB_NAME_SILENT=lab-silent
+    export LAB_NAME_MULTI=lab-multi LAB_NAME_MIXED=lab-mixed
+    export LAB_NAME_PTR=lab-ptr LAB_NAME_ALIAS=lab-alias LAB_NONAME4=198.18.1.9
+    # Link-local: the scanner's zone for the NET link, and NET's addresses.
+    export LAB_LL_IF=to-net LAB_LL_OTHER_IF=to-slow
+    export LAB_LL_UP1=fe80::1:1%to-net LAB_LL_UP2=fe80::1:2%to-net
+    export LAB_LL_BLOCK=fe80::1:0/126%to-net
+    LAB_LL_PEER=$(_lab_in "$LAB_NET" ip -6 -o addr show dev to-scan scope link |
+        awk '$4 !~ /^fe80::1:[12]\// {sub(/\/.*/, "", $4); print $4; exit}')
+    export LAB_LL_PEER=${LAB_LL_PEER:+$LAB_LL_PEER%to-net}
 }
 
 # The setup proper; any failing step makes it return non-zero, even when the

@@ -382,6 +382,56 @@ static void test_summary(void) {
   free(text);
 }
 
+/* -A, -d/-n and --all-addresses: how a target is shown, in text and in
+ * JSON (which keeps both fields). */
+static void test_shown_as(void) {
+  char w[AP_WHO_MAX];
+  struct ap_result r;
+
+  ap_out_init(&out, stdout, AP_SHOW_ALL, &names);
+  EXPECT(strcmp(ap_out_who(&out, "gw", "192.0.2.1", w, sizeof(w)),
+                "gw") == 0);
+  EXPECT(strcmp(ap_out_who(&out, NULL, "192.0.2.1", w, sizeof(w)),
+                "192.0.2.1") == 0);
+  out.by_addr = 1;
+  EXPECT(strcmp(ap_out_who(&out, "gw", "192.0.2.1", w, sizeof(w)),
+                "192.0.2.1") == 0);
+  out.rdns = AP_RDNS_ALL;
+  EXPECT(strcmp(ap_out_who(&out, "gw", "192.0.2.1", w, sizeof(w)),
+                "gw (192.0.2.1)") == 0);
+  EXPECT(strcmp(ap_out_who(&out, NULL, "192.0.2.1", w, sizeof(w)),
+                "192.0.2.1") == 0);
+  out.by_addr = 0;
+  EXPECT(strcmp(ap_out_who(&out, "gw", "192.0.2.1", w, sizeof(w)),
+                "gw") == 0);
+  out.rdns = 0;
+  out.all_addresses = 1;
+  EXPECT(strcmp(ap_out_who(&out, "gw", "2001:db8::1", w, sizeof(w)),
+                "gw (2001:db8::1)") == 0);
+
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("192.0.2.9", &r.addr);
+  r.ok = 1;
+  r.verdict = AP_ALIVE;
+  r.rtt_ns = 1000000;
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.all_addresses = 1;
+  ap_out_result_as(&out, &r, "www");
+  out.all_addresses = 0;
+  out.by_addr = 1;
+  ap_out_result(&out, &r);
+  ap_addr_parse("192.0.2.1", &r.addr); /* "gw" in the name table */
+  ap_out_result(&out, &r);
+  EXPECT(strcmp(finish(3, NULL), "www (192.0.2.9) is alive (1.00 ms)\n"
+                                 "192.0.2.9 is alive (1.00 ms)\n"
+                                 "192.0.2.1 is alive (1.00 ms)\n") == 0);
+  start(AP_FORMAT_JSON, AP_SHOW_ALL);
+  out.by_addr = 1;
+  ap_out_result(&out, &r);
+  EXPECT(strstr(finish(1, NULL),
+                "\"address\":\"192.0.2.1\",\"name\":\"gw\"") != NULL);
+}
+
 int main(void) {
   struct ap_addr a;
 
@@ -400,6 +450,7 @@ int main(void) {
   RUN(test_state_changes);
   RUN(test_unfinished_name);
   RUN(test_summary);
+  RUN(test_shown_as);
   ap_names_release(&names);
   free(buf);
   return tap_done();

@@ -16,10 +16,10 @@ static size_t ncalls, nok;
 static struct ap_resolve *stop_at_first;
 
 static void cb(struct ap_resolve *r, size_t i, int status,
-               const struct ap_addr *addr) {
+               const struct ap_addr *addr, size_t n) {
   (void) i;
   ncalls++;
-  nok += status == 0 && addr != NULL;
+  nok += status == 0 && addr != NULL && n == 1;
   if (stop_at_first == r)
     ap_resolve_stop(r);
 }

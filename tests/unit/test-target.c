@@ -1,5 +1,6 @@
 /* test-target.c - target parsing and the target set. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
 #include <uv.h>
@@ -8,10 +9,11 @@
 #include "target.h"
 
 static char err[128];
+static char zone[AP_ZONE_MAX];
 
 static int parse(const char *s, const char *lo, const char *hi) {
   struct ap_addr a, b, x, y;
-  int k = ap_target_parse(s, 0, &a, &b, err, sizeof(err));
+  int k = ap_target_parse(s, 0, &a, &b, zone, err, sizeof(err));
 
   if (k != AP_TARGET_RANGE)
     return 0;
@@ -24,7 +26,7 @@ static int parse(const char *s, const char *lo, const char *hi) {
 static int whole_block(const char *s, const char *lo, const char *hi) {
   struct ap_addr a, b, x, y;
 
-  return ap_target_parse(s, 1, &a, &b, err, sizeof(err)) == AP_TARGET_RANGE &&
+  return ap_target_parse(s, 1, &a, &b, zone, err, sizeof(err)) == AP_TARGET_RANGE &&
          ap_addr_parse(lo, &x) == 0 && ap_addr_parse(hi, &y) == 0 &&
          ap_addr_cmp(&a, &x) == 0 && ap_addr_cmp(&b, &y) == 0;
 }
@@ -33,14 +35,14 @@ static int bad(const char *s, const char *why) {
   struct ap_addr a, b;
 
   err[0] = '\0';
-  return ap_target_parse(s, 0, &a, &b, err, sizeof(err)) == UV_EINVAL &&
+  return ap_target_parse(s, 0, &a, &b, zone, err, sizeof(err)) == UV_EINVAL &&
          strstr(err, why) != NULL;
 }
 
 static int name(const char *s) {
   struct ap_addr a, b;
 
-  return ap_target_parse(s, 0, &a, &b, err, sizeof(err)) == AP_TARGET_NAME;
+  return ap_target_parse(s, 0, &a, &b, zone, err, sizeof(err)) == AP_TARGET_NAME;
 }
 
 static void test_addresses(void) {
@@ -122,7 +124,8 @@ static void test_v6_holding_v4(void) {
 
   EXPECT(bad("::/80", "block holds the IPv4-mapped ::ffff:0:0/96"));
   EXPECT(bad("::/0", "block holds the IPv4-mapped"));
-  EXPECT(ap_target_parse("::/64", 1, &a, &b, err, sizeof(err)) == UV_EINVAL);
+  EXPECT(ap_target_parse("::/64", 1, &a, &b, zone, err,
+                         sizeof(err)) == UV_EINVAL);
   EXPECT(bad("::1-1::", "range holds the IPv4-mapped ::ffff:0:0/96"));
   EXPECT(parse("::/95", "::", "::1:ffff:ffff"));
   EXPECT(parse("::1:0:0:0/80", "::1:0:0:0", "::1:ffff:ffff:ffff"));
@@ -140,10 +143,129 @@ static void test_names(void) {
   EXPECT(bad("a$b", "not an address or host name"));
 }
 
+/* A zoned spec: its range (without the zone) and its zone. */
+static int zoned(const char *s, const char *lo, const char *hi,
+                 const char *z) {
+  struct ap_addr a, b, x, y;
+
+  return ap_target_parse(s, 0, &a, &b, zone, err, sizeof(err)) ==
+             AP_TARGET_RANGE &&
+         ap_addr_parse(lo, &x) == 0 && ap_addr_parse(hi, &y) == 0 &&
+         ap_addr_cmp(&a, &x) == 0 && ap_addr_cmp(&b, &y) == 0 &&
+         strcmp(zone, z) == 0;
+}
+
+static void test_zones(void) {
+  EXPECT(zoned("fe80::1%eth0", "fe80::1", "fe80::1", "eth0"));
+  EXPECT(zoned("fe80::1-fe80::ff%eth0", "fe80::1", "fe80::ff", "eth0"));
+  EXPECT(zoned("fe80::1-ff%veth-a.2", "fe80::1", "fe80::ff", "veth-a.2"));
+  EXPECT(zoned("fe80::/120%lo", "fe80::", "fe80::ff", "lo"));
+  EXPECT(zoned("fe80::/64%2", "fe80::", "fe80::ffff:ffff:ffff:ffff", "2"));
+  EXPECT(zoned("febf::1%eth0", "febf::1", "febf::1", "eth0"));
+  EXPECT(zoned("fe80::1", "fe80::1", "fe80::1", ""));
+  EXPECT(zoned("2001:db8::1", "2001:db8::1", "2001:db8::1", ""));
+  EXPECT(bad("fe80::1%", "bad zone '': not an interface name"));
+  EXPECT(bad("fe80::1%a/b", "bad zone 'a/b': not an interface name"));
+  EXPECT(bad("fe80::1%eth0-fe80::ff",
+             "bad zone 'eth0-fe80::ff': the zone goes last"));
+  EXPECT(bad("fe80::1%eth 0", "not an interface name"));
+  EXPECT(bad("fe80::1%0123456789abcdef", "not an interface name"));
+  EXPECT(bad("fe80::1%..", "not an interface name"));
+  EXPECT(bad("fe80::1%eth0%1", "not an interface name"));
+  EXPECT(bad("192.0.2.1%eth0", "a zone is only for link-local IPv6"));
+  EXPECT(bad("2001:db8::1%eth0", "a zone is only for link-local IPv6"));
+  EXPECT(bad("fe7f::1-fe80::1%eth0", "a zone is only for link-local"));
+  EXPECT(bad("lab-host%eth0", "a zone follows an address, not a host name"));
+  EXPECT(bad("fe80::/63%eth0", "a block with a zone must be /64 or longer"));
+  EXPECT(bad("fe80::1-fe81::1%eth0", "a range with a zone must stay within"));
+  /* Bits 32 to 63 hold the zone (addr.h): never set in an address. */
+  EXPECT(bad("fe80:0:0:1::1%eth0", "bits 32 to 63"));
+  EXPECT(bad("fe80:0:1::1", "bits 32 to 63 of a link-local address"));
+  EXPECT(bad("fe80::1-fe80:0:0:1::1", "bits 32 to 63"));
+  EXPECT(zoned("fe80:1::1", "fe80:1::1", "fe80:1::1", ""));
+  /* ... but a block may span them: as an exclusion it is every zone. */
+  EXPECT(whole_block("fe80::/10", "fe80::",
+                     "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+}
+
+/* The zone lives in the address (addr.h): every zone's addresses are an
+ * interval apart from the others', formatted with the zone, and carried
+ * to and from sin6_scope_id. */
+static void test_zone_addresses(void) {
+  struct ap_addr a, b, c;
+  struct sockaddr_storage ss;
+  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
+  char buf[AP_ADDR_STRLEN];
+  uint8_t bytes[16];
+
+  ap_addr_parse("fe80::ff", &a);
+  b = a;
+  EXPECT(ap_addr_zone(&a) == 0 && ap_addr_is_linklocal(&a));
+  EXPECT(ap_addr_set_zone(&a, 7) == 0 && ap_addr_zone(&a) == 7);
+  EXPECT(ap_addr_set_zone(&b, 8) == 0);
+  ap_addr_parse("fe80::1", &c);
+  ap_addr_set_zone(&c, 8);
+  /* fe80::ff%7 < fe80::1%8: the zone before the address. */
+  EXPECT(ap_addr_cmp(&a, &c) < 0 && ap_addr_cmp(&c, &b) < 0);
+  /* An interface of that index, if any, else the number. */
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)), "fe80::ff%7") == 0 ||
+         strncmp(buf, "fe80::ff%", 9) == 0);
+  ap_addr_set_zone(&a, 1); /* lo is the first interface of a namespace */
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)), "fe80::ff%lo") == 0);
+  EXPECT(strcmp(ap_addr_format(&a, buf, 9), "") == 0);
+  ap_addr_set_zone(&a, 0xfffffff0u);
+  EXPECT(strcmp(ap_addr_format(&a, buf, sizeof(buf)),
+                "fe80::ff%4294967280") == 0);
+  EXPECT(ap_addr_to_sockaddr(&a, &ss) == sizeof(*sin6));
+  EXPECT(sin6->sin6_scope_id == 0xfffffff0u);
+  EXPECT(IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr));
+  ap_addr_parse("fe80::ff", &b);
+  ap_addr_to_bytes(&b, bytes);
+  EXPECT(memcmp(bytes, sin6->sin6_addr.s6_addr, 16) == 0);
+  EXPECT(ap_addr_from_sockaddr(&c, (struct sockaddr *) &ss) == 0);
+  EXPECT(ap_addr_cmp(&a, &c) == 0);
+  /* From the network, an address with the zone's bits set is refused. */
+  sin6->sin6_addr.s6_addr[7] = 1;
+  EXPECT(ap_addr_from_sockaddr(&c, (struct sockaddr *) &ss) == UV_EINVAL);
+  /* Not link-local: no zone, whatever the scope id says. */
+  ap_addr_parse("2001:db8::1", &a);
+  EXPECT(ap_addr_set_zone(&a, 3) == UV_EINVAL && ap_addr_zone(&a) == 0);
+  EXPECT(ap_addr_set_zone(&a, 0) == 0);
+  ap_addr_parse("192.0.2.1", &a);
+  EXPECT(ap_addr_zone(&a) == 0 && !ap_addr_is_linklocal(&a));
+}
+
+/* Two zones of one block are two intervals of the set. */
+static void test_set_zones(void) {
+  struct ap_tset s;
+  struct ap_addr lo, hi, a;
+  uint64_t i;
+  uint32_t z;
+
+  ap_tset_init(&s);
+  for (z = 2; z <= 3; z++) {
+    ap_target_parse("fe80::/120", 0, &lo, &hi, zone, err, sizeof(err));
+    ap_target_zone(&lo, &hi, z);
+    ap_tset_add(&s, &lo, &hi);
+  }
+  ap_target_parse("fe80::/120", 0, &lo, &hi, zone, err, sizeof(err));
+  ap_tset_add(&s, &lo, &hi);
+  EXPECT(ap_tset_finish(&s, NULL, 1000) == 0);
+  EXPECT(s.n == 3 && s.count == 3 * 256);
+  ap_tset_at(&s, 256 + 5, &a);
+  EXPECT(ap_addr_zone(&a) == 2 && (a.lo & 0xff) == 5);
+  ap_addr_parse("fe80::9", &a);
+  ap_addr_set_zone(&a, 3);
+  EXPECT(ap_tset_index(&s, &a, &i) == 0 && i == 2 * 256 + 9);
+  ap_addr_set_zone(&a, 4);
+  EXPECT(ap_tset_index(&s, &a, &i) == UV_ENOENT);
+  ap_tset_release(&s);
+}
+
 static void add(struct ap_tset *s, const char *spec) {
   struct ap_addr lo, hi;
 
-  if (ap_target_parse(spec, 0, &lo, &hi, err, sizeof(err)) == AP_TARGET_RANGE)
+  if (ap_target_parse(spec, 0, &lo, &hi, zone, err, sizeof(err)) == AP_TARGET_RANGE)
     ap_tset_add(s, &lo, &hi);
 }
 
@@ -235,6 +357,9 @@ int main(void) {
   RUN(test_ranges);
   RUN(test_v6_holding_v4);
   RUN(test_names);
+  RUN(test_zones);
+  RUN(test_zone_addresses);
+  RUN(test_set_zones);
   RUN(test_set_merge);
   RUN(test_set_exclude);
   RUN(test_set_large);

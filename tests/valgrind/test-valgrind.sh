@@ -89,6 +89,13 @@ out_has "... banners and Telnet read on both families" 2 \
 out_has "... the silent host's ports are filtered" 1 \
   '^198\.18\.2\.9 is down; 22/tcp filtered'
 scan 1 "-m exec: ping(8) children" -m exec -t 1000 198.18.1.1-3 198.18.2.1
+scan 1 "-d: reverse names, a verdict held for its name" -d -t 500 -r 0 \
+  198.18.1.5 198.18.1.9 198.18.2.7 --tcp 22 --banner
+out_has "... shown by their names" 2 '^lab-(host|silent) is '
+scan 1 "--all-addresses, a zone (fe80::1:1%to-net, %to-slow)" -t 500 -r 0 \
+  --all-addresses lab-multi lab-mixed fe80::1:0/126%to-net fe80::1:1%to-slow
+out_has "... every address of the names, the zoned ones alive" 6 \
+  '^(lab-m[a-z]* \(.*\)|fe80::1:[12]%to-net) is alive'
 scan 3 "bad target" 198.18.1.1 300.1.1.1
 scan 1 "--tcp-ping: an ICMP-silent host found by a refused connection" \
   -t 300 --tcp-ping 22 198.18.3.5 198.18.2.1
