@@ -18,6 +18,7 @@
 
 #include "format.h"
 #include "mstat.h"
+#include "pktopt.h"
 #include "ports.h"
 #include "scan.h"
 
@@ -78,6 +79,7 @@ struct ap_pinger_cfg {
   unsigned jobs;       /* -j, 0 when not given */
   int verbose;         /* -v: say what was chosen */
   int keep_sockets;    /* -l: a reload may bring the other family */
+  struct ap_pkt_cfg pkt; /* -S, -I, -b, --ttl, --tos, --df, --fwmark */
 };
 
 /* The service checks (svc.c, tcp.c, combine.c). */
@@ -102,6 +104,7 @@ struct ap_output_cfg {
   struct ap_nagios nagios;  /* --warn, --crit */
   int loop;                 /* a continuous run's records (-l) */
   int timestamps;           /* -D */
+  int print_ttl;            /* --print-ttl */
   uint64_t period_ms;       /* -p, for outage times */
 };
 

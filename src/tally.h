@@ -3,7 +3,7 @@
  * A typed ap_imap from target index to its record, holding only the
  * targets that have probes out: with -c 3 over a /8, the map holds what
  * is in flight, never sixteen million records.  Memory: see imap.h, with
- * records of 48 bytes (56 a slot).
+ * records of 56 bytes (64 a slot).
  *
  * The functions are inline wrappers, so that a probe costs the map's own
  * call and nothing more.
@@ -21,6 +21,7 @@ struct ap_tally_rec {
   uint64_t last_sent_ns; /* send time of the latest probe */
   uint64_t last_seen_ns; /* send time of the latest probe answered */
   struct ap_stats stats;
+  int ttl;               /* the TTL of the latest reply counted, -1: none */
 };
 
 _Static_assert(_Alignof(struct ap_tally_rec) <= AP_IMAP_ALIGN,
