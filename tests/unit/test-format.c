@@ -205,7 +205,7 @@ static void test_json_record(void) {
   EXPECT(strcmp(done(f),
     "{\"type\":\"target\",\"address\":\"192.0.2.7\",\"name\":\"db-1.example\","
     "\"status\":\"failed\",\"verdict\":\"alive\",\"ok\":false,"
-    "\"rtt_ms\":1.235,\"reason\":null,\"from\":null,"
+    "\"rtt_ms\":1.235,\"ttl\":null,\"reason\":null,\"from\":null,"
     "\"stats\":{\"sent\":4,\"received\":3,\"loss_pct\":25.0,"
     "\"rtt_min_ms\":1.000,\"rtt_avg_ms\":2.000,\"rtt_max_ms\":3.000},"
     "\"checks\":[{\"port\":22,\"service\":\"tcp\",\"state\":\"open\","
@@ -233,7 +233,7 @@ static void test_json_unreachable_record(void) {
   EXPECT(strcmp(done(f),
     "{\"type\":\"target\",\"address\":\"2001:db8::9\","
     "\"status\":\"unreachable\",\"verdict\":\"unreachable\",\"ok\":false,"
-    "\"rtt_ms\":null,\"reason\":\"host unreachable\","
+    "\"rtt_ms\":null,\"ttl\":null,\"reason\":\"host unreachable\","
     "\"from\":\"2001:db8::1\"}\n") == 0);
   r.verdict = AP_UNFINISHED;
   r.reason = NULL;
@@ -279,7 +279,7 @@ static void test_csv_record(void) {
   ap_csv_header(f);
   EXPECT(strcmp(done(f), "address,name,status,verdict,ok,rtt_ms,reason,"
                          "from,sent,received,rtt_min_ms,rtt_avg_ms,"
-                         "rtt_max_ms,checks,previous\r\n") == 0);
+                         "rtt_max_ms,checks,previous,ts,ttl\r\n") == 0);
   full_result();
   rec = rec_of(&res, "a,b");
   f = mem();
@@ -291,7 +291,7 @@ static void test_csv_record(void) {
     "\"\"SSH-2.0\\u0000\\\"\"x\\\"\"\\r\\n\\u00ff\"\"},{\"\"port\"\":23,"
     "\"\"service\"\":\"\"telnet\"\",\"\"state\"\":\"\"filtered\"\","
     "\"\"pass\"\":false,\"\"reason\"\":\"\"timeout\"\",\"\"banner\"\":"
-    "null}]\",\r\n") == 0);
+    "null}]\",,,\r\n") == 0);
   memset(&res, 0, sizeof(res));
   ap_addr_parse("192.0.2.8", &res.addr);
   res.verdict = AP_UNREACHABLE;
@@ -300,7 +300,26 @@ static void test_csv_record(void) {
   f = mem();
   ap_csv_result(f, &rec);
   EXPECT(strcmp(done(f),
-                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new\r\n") == 0);
+                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,,\r\n") ==
+         0);
+  /* When the verdict was known, and the reply's TTL. */
+  res.verdict = AP_ALIVE;
+  res.has_ttl = 1;
+  res.ttl = 255;
+  rec = rec_of(&res, NULL);
+  rec.ts = "2026-12-07T11:15:36.123Z";
+  f = mem();
+  ap_csv_result(f, &rec);
+  EXPECT(strcmp(done(f), "192.0.2.8,,failed,alive,0,0.000,,,,,,,,,,"
+                         "2026-12-07T11:15:36.123Z,255\r\n") == 0);
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strcmp(done(f), "{\"type\":\"target\","
+                         "\"ts\":\"2026-12-07T11:15:36.123Z\","
+                         "\"address\":\"192.0.2.8\",\"status\":\"failed\","
+                         "\"verdict\":\"alive\",\"ok\":false,"
+                         "\"rtt_ms\":0.000,\"ttl\":255,\"reason\":null,"
+                         "\"from\":null}\n") == 0);
 }
 
 static void test_prom_record(void) {
