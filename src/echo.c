@@ -53,11 +53,11 @@ void ap_echo_report(const struct ap_echo *e, uint64_t retries,
   fprintf(f, "  errors-matched %llu\n", (unsigned long long) c->errors);
   fprintf(f, "  rejected %llu\n", (unsigned long long) all);
   fprintf(f, "  rejected-late %llu\n", (unsigned long long) c->late);
-  fprintf(f, "  rtt-kernel-stamp %llu\n", (unsigned long long) c->stamped);
-  fprintf(f, "  rtt-read-time %llu\n", (unsigned long long) c->unstamped);
   for (i = 1; i < AP_ICMP_NWHY; i++)
     fprintf(f, "  rejected-%s %llu\n", why[i],
             (unsigned long long) c->rejected[i]);
+  fprintf(f, "  rtt-kernel-stamp %llu\n", (unsigned long long) c->stamped);
+  fprintf(f, "  rtt-read-time %llu\n", (unsigned long long) c->unstamped);
   fprintf(f, "  retries %llu\n", (unsigned long long) retries);
   fprintf(f, "  backoffs %llu\n", (unsigned long long) backoffs);
   for (i = 0; i < AP_ECHO_NERRNO && c->send_errs[i] > 0; i++)
