@@ -369,6 +369,8 @@ static void report(struct ap_exec_child *c) {
     r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
   if (!e->stats)
     r.stats.sent = 0;
+  r.has_ttl = c->po.have_ttl;
+  r.ttl = (uint8_t) c->po.ttl;
   if (!c->timed_out && c->signum == 0 &&
       (c->status == 0 || (c->status == 1 && r.stats.received > 0))) {
     r.ok = 1;

@@ -339,6 +339,9 @@ expect grep -qx "$LAB_SILENT4 is unreachable" <<<"$OUT"
 scan -a -e --print-ttl "$LAB_FAR4"
 what="-a -e --print-ttl"
 expect grep -qE "^$LAB_FAR4 \([0-9.]+ ms\) \(TTL 63\)$" <<<"$OUT"
+scan -m exec --print-ttl "$LAB_FAR4" "$LAB_FAR6"
+what="--print-ttl with ping(8): the TTL it printed"
+expect test "$(grep -cE ' is alive \([0-9.]+ ms\) \(TTL 63\)$' <<<"$OUT")" -eq 2
 t0=$(date +%s)
 scan -D -r 0 -t 200 "$LAB_UP4" "$LAB_SILENT4"
 t1=$(date +%s)
