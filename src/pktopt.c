@@ -216,8 +216,10 @@ void ap_pkt_error(const struct ap_pkt_cfg *c, int what, int family, int err,
 
   switch (what) {
   case AP_PKT_IFACE:
-    snprintf(buf, len, "cannot bind to interface '%s': %s", c->iface,
-             err == UV_ENODEV ? "no such interface" : why);
+    snprintf(buf, len, "cannot bind to interface '%s': %s%s", c->iface,
+             err == UV_ENODEV ? "no such interface" : why,
+             err == UV_EPERM ? " (before Linux 5.7 this needs CAP_NET_RAW)"
+                             : "");
     return;
   case AP_PKT_SRC:
     if (family == AF_INET)
