@@ -23,6 +23,7 @@ found() { [ "$1" -eq "$2" ] && echo "all" || echo "$1 of $2"; }
 
 # zmap is optional: not every distribution packages it.
 have_zmap=$(command -v zmap >/dev/null && echo 1 || echo 0)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 A=() F=() Z=() R=() AC=() RC=()
 AF="" FF="" ZF="" RF="" all=yes
 for i in $(seq "$RUNS"); do
@@ -93,3 +94,4 @@ for i in $(seq "$RUNS"); do
 done
 s=$(median "${S[@]}")
 echo "--shard 1/16 of 127.0.0.0/8 (1048576 targets): $s ms, $((1048576 * 1000 / s)) targets/s, peak RSS $rss KiB, $alive  [${S[*]}]"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
