@@ -86,7 +86,10 @@ expect test "$(counter rtt-kernel-stamp)" -eq 1278 -a \
   "$(counter rtt-read-time)" -eq 0 -a "$RC" -eq 0
 
 # Per-target round trips in JSON: none negative, none past the run.
-scan --format json -r 0 --rate 0 198.19.1.0/24 2001:db8:1::/120
+scan --format json -s -v -r 0 --rate 0 198.19.1.0/24 2001:db8:1::/120
+what="raw sockets, IPv4 and IPv6: every reply timed by the kernel's stamp"
+expect test "$(counter rtt-kernel-stamp)" -eq 510 -a \
+  "$(counter rtt-read-time)" -eq 0
 what="JSON: every rtt_ms between 0 and the run's elapsed time"
 py '
 import json, sys
