@@ -262,13 +262,13 @@ static void deliver(struct ap_echo_sock *k, int kind,
   }
 }
 
-/* Points msg's n headers at the receive buffers. */
+/* Points msg's n headers at the receive buffers (every field set: this
+ * runs for every batch). */
 static void rx_setup(struct ap_echo *e, struct mmsghdr *msg,
                      struct iovec *iov, struct sockaddr_storage *from,
                      uint8_t (*ctl)[AP_RXMETA_CTLLEN], unsigned n) {
   unsigned i;
 
-  memset(msg, 0, n * sizeof(*msg));
   for (i = 0; i < n; i++) {
     iov[i].iov_base = e->rbuf + (size_t) i * e->rlen;
     iov[i].iov_len = e->rlen;
@@ -278,6 +278,8 @@ static void rx_setup(struct ap_echo *e, struct mmsghdr *msg,
     msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
     msg[i].msg_hdr.msg_control = ctl[i];
     msg[i].msg_hdr.msg_controllen = AP_RXMETA_CTLLEN;
+    msg[i].msg_hdr.msg_flags = 0;
+    msg[i].msg_len = 0;
   }
 }
 
@@ -548,7 +550,6 @@ static void build(struct ap_echo_sock *k, struct ap_probe *p, size_t n,
   uint64_t now = uv_hrtime();
   size_t i;
 
-  memset(c->msg, 0, n * sizeof(c->msg[0]));
   for (i = 0; i < n; i++) {
     p[i].sent_ns = now;
     c->iov[i][0].iov_base = c->pkt[i];
@@ -561,6 +562,10 @@ static void build(struct ap_echo_sock *k, struct ap_probe *p, size_t n,
     c->msg[i].msg_hdr.msg_name = &c->to[i];
     c->msg[i].msg_hdr.msg_namelen = ap_addr_to_sockaddr(&p[i].addr,
                                                         &c->to[i]);
+    c->msg[i].msg_hdr.msg_control = NULL;
+    c->msg[i].msg_hdr.msg_controllen = 0;
+    c->msg[i].msg_hdr.msg_flags = 0;
+    c->msg[i].msg_len = 0;
   }
 }
 
