@@ -23,6 +23,7 @@ found() { [ "$1" -eq "$2" ] && echo "all" || echo "$1 of $2"; }
 
 # zmap is optional: not every distribution packages it.
 have_zmap=$(command -v zmap >/dev/null && echo 1 || echo 0)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 A=() F=() Z=() R=() AC=() RC=()
 AF="" FF="" ZF="" RF="" all=yes
 for i in $(seq "$RUNS"); do
@@ -72,14 +73,15 @@ echo "/16 half silent, -t 500: fping $t ms, peak RSS ${t_rss} KiB, found $(found
 
 # A /15 with a known answer: make 198.18.128.0/17 answer too (inside the
 # lab's own namespaces).  Alive then: 198.19.0.0/17 (32768), 198.18.128.0/17
-# (32768), 198.18.1.0/24 (256), the lab's 198.18.0.1, .0.2 and .5.1, and the
-# slow responder's 198.18.3.1 (300 ms) and 198.18.3.4: 65797 in all.  (The
+# (32768), 198.18.1.0/24 (256), FAR's 198.18.8.0/24 (256), the lab's
+# 198.18.0.1, .0.2, .5.1, .6.1, .6.2, .7.1, .7.2, .9.1 and .9.2, and the
+# slow responder's 198.18.3.1 (300 ms) and 198.18.3.4: 66059 in all.  (The
 # responder's lossy hosts, 198.18.3.3 and 198.18.3.64/27, drop the first
 # request of every flow, so one probe each never finds them.)
 ip netns exec "$LAB_NET" ip route add local 198.18.128.0/17 dev lo
 ip netns exec "$LAB_SCAN" ip route add 198.18.128.0/17 via 198.18.0.2
 timed t "$APING" -a -t 500 -r 0 --rate 0 198.18.0.0/15
-echo "/15 (131070 targets): aping $t ms, peak RSS ${t_rss} KiB, alive $(count) (expected 65797)"
+echo "/15 (131070 targets): aping $t ms, peak RSS ${t_rss} KiB, alive $(count) (expected 66059)"
 timed t fping -a -q -t 500 -r 0 -i 0 -g 198.18.0.0/15
 echo "/15: fping $t ms: $(tail -n 1 "$BENCH_TMP/err")"
 
@@ -92,3 +94,4 @@ for i in $(seq "$RUNS"); do
 done
 s=$(median "${S[@]}")
 echo "--shard 1/16 of 127.0.0.0/8 (1048576 targets): $s ms, $((1048576 * 1000 / s)) targets/s, peak RSS $rss KiB, $alive  [${S[*]}]"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

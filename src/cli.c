@@ -126,6 +126,35 @@ static int was_given(const uint8_t *given, const char *spec) {
   return 0;
 }
 
+/* The packet options that do not apply to what is asked for: the reason,
+ * written into buf, or NULL. */
+static const char *packet_conflicts(const struct ap_config *c, int checks,
+                                    char *buf, size_t len) {
+  const struct ap_pkt_cfg *p = &c->ping.pkt;
+  const char *name;
+
+  if (c->ping.method == AP_METHOD_NONE && ap_pkt_icmp_only(p, &name)) {
+    snprintf(buf, len, "%s applies to the echo requests: not with -m none",
+             name);
+    return buf;
+  }
+  if (p->have_mark && checks)
+    return "--fwmark marks only the echo requests (a mark needs "
+           "CAP_NET_ADMIN, which TCP connections made after the privilege "
+           "drop do not have): not with --tcp or --telnet";
+  if (p->have_mark && c->ping.method == AP_METHOD_EXEC)
+    return "--fwmark needs an ICMP socket: ping(8) cannot set a mark";
+  if (c->ping.method == AP_METHOD_EXEC && p->iface != NULL &&
+      (p->have_src[0] || p->have_src[1]))
+    return "-m exec takes -S or -I, not both: ping(8)'s -I is either the "
+           "source address or the interface";
+  if (c->intake.family == 4 && p->have_src[1])
+    return "-S: an IPv6 source address with -4";
+  if (c->intake.family == 6 && p->have_src[0])
+    return "-S: an IPv4 source address with -6";
+  return NULL;
+}
+
 /* Options that make no sense together, or only with others. */
 static int conflicts(const struct ap_config *c, const uint8_t *given,
                      struct ap_err *err) {
@@ -133,6 +162,7 @@ static int conflicts(const struct ap_config *c, const uint8_t *given,
   int checks = s->ports.n > 0 || s->telnet_port != 0 || s->tcp_ping.n > 0;
   int banners = (s->ports.n > 0 && s->banner) || s->telnet_port != 0;
   const char *why = NULL;
+  char buf[128];
 
   if (was_given(given, "-4") && was_given(given, "-6"))
     why = "-4 and -6 given together";
@@ -156,6 +186,8 @@ static int conflicts(const struct ap_config *c, const uint8_t *given,
     why = "--any needs --tcp, --telnet or --tcp-ping";
   else if (c->ping.method == AP_METHOD_NONE && !checks)
     why = "-m none needs --tcp, --telnet or --tcp-ping: nothing to check";
+  else
+    why = packet_conflicts(c, checks, buf, sizeof(buf));
   return why != NULL ? ap_err_set(err, AP_EXIT_USAGE, "%s", why) : 0;
 }
 
@@ -188,8 +220,6 @@ static const char *loop_conflicts(const struct ap_config *c,
       return "-p needs -c, -C, -l, -Q or --listen";
     if (was_given(given, "-p") && c->scan.timeout_ms > c->loop.period_ms)
       return "-t over -p: each probe must end before the next";
-    if (was_given(given, "-D"))
-      return "-D needs -l, -Q or --listen";
     return was_given(given, "--buckets") ? "--buckets needs --listen" : NULL;
   }
   if (was_given(given, "-c"))

@@ -202,7 +202,7 @@ int ap_combine_check(struct ap_combine *v, uint64_t idx,
   return 0;
 }
 
-static int gate_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int gate_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now_ns) {
   struct ap_cgate *g = (struct ap_cgate *) e;
   size_t waiting = g->v->ping_ahead + (size_t) ap_scan_inflight(g->scan);

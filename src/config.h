@@ -18,6 +18,7 @@
 
 #include "mstat.h"
 #include "nagios.h"
+#include "pktopt.h"
 #include "ports.h"
 #include "scan.h"
 
@@ -79,6 +80,7 @@ struct ap_pinger_cfg {
   unsigned jobs;       /* -j, 0 when not given */
   int verbose;         /* -v: say what was chosen */
   int keep_sockets;    /* -l: a reload may bring the other family */
+  struct ap_pkt_cfg pkt; /* -S, -I, -b, --ttl, --tos, --df, --fwmark */
 };
 
 /* The service checks (svc.c, tcp.c, combine.c). */
@@ -115,6 +117,7 @@ struct ap_output_cfg {
   int vcount;               /* -C: each target's round-trip times too */
   int loop;                 /* a continuous run's records (-l) */
   int timestamps;           /* -D */
+  int print_ttl;            /* --print-ttl */
   uint64_t period_ms;       /* -p, for outage times */
 };
 

@@ -6,11 +6,13 @@
 #include <linux/icmp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "loopwatch.h"
+#include "rxmeta.h"
 #include "siphash.h"
 
 static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
@@ -18,9 +20,13 @@ static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
 #define RCVBUF (4 << 20)
 #define SNDBUF (1 << 20)
 #define BATCH 64
-#define PKTMAX 2048
+#define PKTMAX 2048 /* a receive buffer at least: an ICMP error quotes at
+                       most 576 bytes (IPv4) or 1280 (IPv6) */
+#define RBUF_BYTES (BATCH * PKTMAX) /* the receive buffers, at most, unless
+                                       4 requests of -b need more */
+#define IP_HDRMAX 60
 
-static int echo_send(struct ap_engine *base, const struct ap_probe *p,
+static int echo_send(struct ap_engine *base, struct ap_probe *p,
                      size_t n, uint64_t now_ns);
 static void echo_close(struct ap_engine *base);
 static void echo_pump(struct ap_engine *base, int again);
@@ -50,6 +56,8 @@ void ap_echo_report(const struct ap_echo *e, uint64_t retries,
   for (i = 1; i < AP_ICMP_NWHY; i++)
     fprintf(f, "  rejected-%s %llu\n", why[i],
             (unsigned long long) c->rejected[i]);
+  fprintf(f, "  rtt-kernel-stamp %llu\n", (unsigned long long) c->stamped);
+  fprintf(f, "  rtt-read-time %llu\n", (unsigned long long) c->unstamped);
   fprintf(f, "  retries %llu\n", (unsigned long long) retries);
   fprintf(f, "  backoffs %llu\n", (unsigned long long) backoffs);
   for (i = 0; i < AP_ECHO_NERRNO && c->send_errs[i] > 0; i++)
@@ -101,10 +109,50 @@ static void set_filter(int fd, int family) {
   }
 }
 
-static void open_family(struct ap_echo_sock *k, int family,
-                        const uint8_t key[16]) {
+/* Asks for what replies should come with: the kernel's receive time, and
+ * their TTL where the socket gives no IPv4 header. */
+static void ask_meta(struct ap_echo_sock *k, int family) {
+  int one = 1;
+
+  (void) setsockopt(k->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+  if (family == AF_INET6)
+    (void) setsockopt(k->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
+                      sizeof(one));
+  else if (k->kind == AP_ECHO_DGRAM)
+    (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+}
+
+/* Opens k's socket: raw if it can, else datagram.  Returns 0 or the UV_E*
+ * code of the last try. */
+static int open_socket(struct ap_echo_sock *k, int family) {
   int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
   int flags = SOCK_NONBLOCK | SOCK_CLOEXEC, one = 1;
+
+  k->fd = socket(family, SOCK_RAW | flags, proto);
+  if (k->fd >= 0) {
+    k->kind = AP_ECHO_RAW;
+    k->key.check_ident = 1;
+    set_filter(k->fd, family);
+    return 0;
+  }
+  k->fd = socket(family, SOCK_DGRAM | flags, proto);
+  if (k->fd < 0)
+    return uv_translate_sys_error(errno);
+  k->kind = AP_ECHO_DGRAM;
+  /* The kernel sets the identifier of a datagram socket and routes
+   * replies by it; ICMP errors arrive on the error queue. */
+  k->key.check_ident = 0;
+  if (family == AF_INET)
+    (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+  else
+    (void) setsockopt(k->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+  return 0;
+}
+
+static void open_family(struct ap_echo_sock *k, int family,
+                        const uint8_t key[16]) {
+  struct ap_echo *e = k->echo;
+  int what, err;
 
   k->fd = -1;
   k->kind = AP_ECHO_NONE;
@@ -112,41 +160,47 @@ static void open_family(struct ap_echo_sock *k, int family,
   /* The identifier is derived from the key, never a copy of key bytes:
    * everyone on the path sees it. */
   k->key.ident = (uint16_t) ap_siphash(key, "ident", 5);
-  k->fd = socket(family, SOCK_RAW | flags, proto);
-  if (k->fd >= 0) {
-    k->kind = AP_ECHO_RAW;
-    k->key.check_ident = 1;
-    set_filter(k->fd, family);
-  } else {
-    k->fd = socket(family, SOCK_DGRAM | flags, proto);
-    if (k->fd < 0) {
-      k->err = uv_translate_sys_error(errno);
-      return;
-    }
-    k->kind = AP_ECHO_DGRAM;
-    /* The kernel sets the identifier of a datagram socket and routes
-     * replies by it; ICMP errors arrive on the error queue. */
-    k->key.check_ident = 0;
-    if (family == AF_INET)
-      (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
-    else
-      (void) setsockopt(k->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
-  }
+  k->err = open_socket(k, family);
+  if (k->err != 0)
+    return;
+  ask_meta(k, family);
   set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
   set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
+  err = ap_pkt_apply(k->fd, family, e->pkt, 1, &what);
+  if (err != 0) {
+    /* An option that cannot be had is an error, not a reason to probe
+     * without it: the socket goes, and the run will say why. */
+    close(k->fd);
+    k->fd = -1;
+    k->kind = AP_ECHO_NONE;
+    k->err = err;
+    if (e->opt_err == 0) {
+      e->opt_err = err;
+      e->opt_what = what;
+      e->opt_family = family;
+    }
+  }
 }
 
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
-                  const uint8_t key[16]) {
+                  const uint8_t key[16], const struct ap_pkt_cfg *pkt) {
   memset(e, 0, sizeof(*e));
   e->base.ops = &echo_ops;
+  e->pkt = pkt;
   e->sock[0].fd = e->sock[1].fd = -1;
   e->sock[0].err = e->sock[1].err = UV_EAFNOSUPPORT;
+  e->sock[0].echo = e->sock[1].echo = e;
   if (want_v4)
     open_family(&e->sock[0], AF_INET, key);
   if (want_v6)
     open_family(&e->sock[1], AF_INET6, key);
-  e->sock[0].echo = e->sock[1].echo = e;
+}
+
+int ap_echo_opt_error(const struct ap_echo *e, char *buf, size_t len) {
+  if (e->opt_err == 0)
+    return 0;
+  ap_pkt_error(e->pkt, e->opt_what, e->opt_family, e->opt_err, buf, len);
+  return 1;
 }
 
 void ap_echo_discard(struct ap_echo *e) {
@@ -157,6 +211,9 @@ void ap_echo_discard(struct ap_echo *e) {
       close(e->sock[i].fd);
     e->sock[i].fd = -1;
   }
+  free(e->rbuf);
+  free(e->padbuf);
+  e->rbuf = e->padbuf = NULL;
 }
 
 void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
@@ -172,17 +229,27 @@ void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
   }
 }
 
-/* Hands one message to the scheduler if it is valid, and counts it. */
+/* Hands one message to the scheduler if it is valid, and counts it.  For
+ * a reply, clk and rx give when it arrived and its TTL. */
 static void deliver(struct ap_echo_sock *k, int kind,
-                    const struct ap_icmp_msg *m, uint64_t now) {
+                    const struct ap_icmp_msg *m, const struct ap_clocks *clk,
+                    const struct ap_rxmeta *rx) {
   struct ap_echo_counts *c = &k->echo->counts;
   struct ap_sink *s = k->echo->base.sink;
+  struct ap_reply_meta meta;
+  uint64_t at;
+  int stamped;
 
   if (kind == AP_ICMP_REPLY) {
-    if (ap_sink_reply(s, &m->target, m->sent_ns, now - m->sent_ns))
+    stamped = ap_rxmeta_arrival(clk, rx, m->sent_ns, &at);
+    meta.ttl = m->ttl >= 0 ? m->ttl : rx->ttl;
+    if (ap_sink_reply(s, &m->target, m->sent_ns, at - m->sent_ns, &meta)) {
       c->replies++;
-    else
+      c->stamped += (uint64_t) stamped;
+      c->unstamped += (uint64_t) !stamped;
+    } else {
       c->late++;
+    }
   } else if (kind == AP_ICMP_ERROR) {
     if (ap_sink_fail(s, &m->target, m->sent_ns,
                      ap_icmp_reason(ap_addr_is_v4(&m->target), m->type,
@@ -195,42 +262,58 @@ static void deliver(struct ap_echo_sock *k, int kind,
   }
 }
 
+/* Points msg's n headers at the receive buffers (every field set: this
+ * runs for every batch). */
+static void rx_setup(struct ap_echo *e, struct mmsghdr *msg,
+                     struct iovec *iov, struct sockaddr_storage *from,
+                     uint8_t (*ctl)[AP_RXMETA_CTLLEN], unsigned n) {
+  unsigned i;
+
+  for (i = 0; i < n; i++) {
+    iov[i].iov_base = e->rbuf + (size_t) i * e->rlen;
+    iov[i].iov_len = e->rlen;
+    msg[i].msg_hdr.msg_iov = &iov[i];
+    msg[i].msg_hdr.msg_iovlen = 1;
+    msg[i].msg_hdr.msg_name = &from[i];
+    msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    msg[i].msg_hdr.msg_control = ctl[i];
+    msg[i].msg_hdr.msg_controllen = AP_RXMETA_CTLLEN;
+    msg[i].msg_hdr.msg_flags = 0;
+    msg[i].msg_len = 0;
+  }
+}
+
 /* Reads every queued packet, a batch at a time, until the socket is empty. */
 static void drain(struct ap_echo_sock *k) {
-  static uint8_t buf[BATCH][PKTMAX];
+  struct ap_echo *e = k->echo;
+  uint8_t ctl[BATCH][AP_RXMETA_CTLLEN];
   struct mmsghdr msg[BATCH];
   struct iovec iov[BATCH];
   struct sockaddr_storage from[BATCH];
+  struct ap_clocks clk;
+  struct ap_rxmeta rx;
   struct ap_icmp_msg m;
   struct ap_addr a;
-  uint64_t now;
-  int i, n, hdr = k->kind == AP_ECHO_RAW && k == &k->echo->sock[0];
+  int i, n, hdr = k->kind == AP_ECHO_RAW && k == &e->sock[0];
 
   do {
-    memset(msg, 0, sizeof(msg));
-    for (i = 0; i < BATCH; i++) {
-      iov[i].iov_base = buf[i];
-      iov[i].iov_len = PKTMAX;
-      msg[i].msg_hdr.msg_iov = &iov[i];
-      msg[i].msg_hdr.msg_iovlen = 1;
-      msg[i].msg_hdr.msg_name = &from[i];
-      msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
-    }
-    n = recvmmsg(k->fd, msg, BATCH, MSG_DONTWAIT, NULL);
+    rx_setup(e, msg, iov, from, ctl, e->rbatch);
+    n = recvmmsg(k->fd, msg, e->rbatch, MSG_DONTWAIT, NULL);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       return;
-    now = uv_hrtime();
+    ap_clocks_read(&clk);
     for (i = 0; i < n; i++) {
       if (ap_addr_from_sockaddr(&a, (struct sockaddr *) &from[i]) != 0) {
-        k->echo->counts.rejected[AP_ICMP_MALFORMED]++;
+        e->counts.rejected[AP_ICMP_MALFORMED]++;
         continue;
       }
-      deliver(k, ap_icmp_parse(buf[i], msg[i].msg_len, hdr, &a, &k->key,
-                               now, &m), &m, now);
+      ap_rxmeta_parse(&msg[i].msg_hdr, &rx);
+      deliver(k, ap_icmp_parse(iov[i].iov_base, msg[i].msg_len, hdr, &a,
+                               &k->key, clk.mono_ns, &m), &m, &clk, &rx);
     }
-  } while (n == BATCH);
+  } while ((unsigned) n == e->rbatch);
 }
 
 /* Finds the extended error of an error-queue message. */
@@ -293,14 +376,14 @@ static int drain_errors(struct ap_echo_sock *k) {
                                      uv_hrtime(), &m.sent_ns);
     }
     if (m.why != AP_ICMP_OK) {
-      deliver(k, AP_ICMP_IGNORE, &m, 0);
+      deliver(k, AP_ICMP_IGNORE, &m, NULL, NULL);
       continue;
     }
     if (ap_addr_from_sockaddr(&m.from, SO_EE_OFFENDER(ee)) != 0)
       m.from = m.target;
     m.type = ee->ee_type;
     m.code = ee->ee_code;
-    deliver(k, AP_ICMP_ERROR, &m, uv_hrtime());
+    deliver(k, AP_ICMP_ERROR, &m, NULL, NULL);
   }
 }
 
@@ -370,9 +453,32 @@ static void echo_pump(struct ap_engine *base, int again) {
   }
 }
 
+/* The buffers: the receive batch, as many packets of a reply's size
+ * (headers included) as fit in RBUF_BYTES, 4 at least; the pad. */
+static int buffers(struct ap_echo *e) {
+  size_t size = e->pkt->size > AP_ICMP_PAYLOAD ? e->pkt->size
+                                               : AP_ICMP_PAYLOAD;
+
+  e->pad = size - AP_ICMP_PAYLOAD;
+  e->rlen = IP_HDRMAX + AP_ICMP_HDRLEN + size;
+  e->rlen = e->rlen < PKTMAX ? PKTMAX : (e->rlen + 63) / 64 * 64;
+  e->rbatch = (unsigned) (RBUF_BYTES / e->rlen);
+  if (e->rbatch < 4)
+    e->rbatch = 4;
+  if (e->rbatch > BATCH)
+    e->rbatch = BATCH;
+  e->rbuf = malloc((size_t) e->rbatch * e->rlen);
+  e->padbuf = e->pad > 0 ? calloc(1, e->pad) : NULL;
+  return e->rbuf == NULL || (e->pad > 0 && e->padbuf == NULL) ? UV_ENOMEM
+                                                               : 0;
+}
+
 int ap_echo_start(struct ap_echo *e, uv_loop_t *loop) {
   int i, err;
 
+  err = buffers(e);
+  if (err != 0)
+    return err;
   for (i = 0; i < 2; i++) {
     struct ap_echo_sock *k = &e->sock[i];
     if (k->fd < 0)
@@ -426,28 +532,52 @@ static void count_send_error(struct ap_echo_counts *c, int sys_errno) {
   c->send_err_other++;
 }
 
-/* Sends m probes, all of one family, through k.  Returns how many it took;
- * a probe the kernel refused outright gets its verdict here. */
-static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
-                       size_t m, uint64_t now) {
-  static uint8_t pkt[BATCH][AP_ICMP_ECHOLEN];
-  struct sockaddr_storage to[BATCH];
-  struct mmsghdr msg[BATCH];
-  struct iovec iov[BATCH];
-  size_t i, off = 0;
+/* A chunk of requests on their way out: one sendmmsg(). */
+struct chunk {
+  uint8_t pkt[AP_ECHO_CHUNK][AP_ICMP_ECHOLEN];
+  struct sockaddr_storage to[AP_ECHO_CHUNK];
+  struct mmsghdr msg[AP_ECHO_CHUNK];
+  struct iovec iov[AP_ECHO_CHUNK][2];
+};
+
+/* Builds the n requests of p (n <= AP_ECHO_CHUNK) into c, stamped now,
+ * just before they are sent: each probe carries that stamp from here on,
+ * under its MAC and in its sent_ns.  The pad after the MAC is zeros, which
+ * the checksum need not see. */
+static void build(struct ap_echo_sock *k, struct ap_probe *p, size_t n,
+                  struct chunk *c) {
+  struct ap_echo *e = k->echo;
+  uint64_t now = uv_hrtime();
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    p[i].sent_ns = now;
+    c->iov[i][0].iov_base = c->pkt[i];
+    c->iov[i][0].iov_len = ap_icmp_build(c->pkt[i], &k->key, &p[i].addr,
+                                         now);
+    c->iov[i][1].iov_base = e->padbuf;
+    c->iov[i][1].iov_len = e->pad;
+    c->msg[i].msg_hdr.msg_iov = c->iov[i];
+    c->msg[i].msg_hdr.msg_iovlen = e->pad > 0 ? 2 : 1;
+    c->msg[i].msg_hdr.msg_name = &c->to[i];
+    c->msg[i].msg_hdr.msg_namelen = ap_addr_to_sockaddr(&p[i].addr,
+                                                        &c->to[i]);
+    c->msg[i].msg_hdr.msg_control = NULL;
+    c->msg[i].msg_hdr.msg_controllen = 0;
+    c->msg[i].msg_hdr.msg_flags = 0;
+    c->msg[i].msg_len = 0;
+  }
+}
+
+/* Sends the n requests of chunk c (for p) through k.  Returns how many it
+ * took; a probe the kernel refused outright gets its verdict here. */
+static size_t send_chunk(struct ap_echo_sock *k, const struct ap_probe *p,
+                         size_t n, struct chunk *c) {
+  size_t off = 0;
   int r, retried = 0;
 
-  memset(msg, 0, m * sizeof(msg[0]));
-  for (i = 0; i < m; i++) {
-    iov[i].iov_base = pkt[i];
-    iov[i].iov_len = ap_icmp_build(pkt[i], &k->key, &p[i].addr, now);
-    msg[i].msg_hdr.msg_iov = &iov[i];
-    msg[i].msg_hdr.msg_iovlen = 1;
-    msg[i].msg_hdr.msg_name = &to[i];
-    msg[i].msg_hdr.msg_namelen = ap_addr_to_sockaddr(&p[i].addr, &to[i]);
-  }
-  while (off < m) {
-    r = sendmmsg(k->fd, msg + off, (unsigned) (m - off), 0);
+  while (off < n) {
+    r = sendmmsg(k->fd, c->msg + off, (unsigned) (n - off), 0);
     if (r > 0) {
       off += (size_t) r;
       k->echo->counts.sent += (uint64_t) r;
@@ -466,9 +596,10 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
       (void) drain_errors(k);
       retried = 1;
     } else if (errno != EINTR) {
-      /* This destination is refused (no route, a firewall, broadcast):
-       * that is its verdict, and the rest of the batch goes on. */
-      ap_sink_fail(k->echo->base.sink, &p[off].addr, now,
+      /* This destination is refused (no route, a firewall, broadcast,
+       * a request too big for --df): that is its verdict, and the rest
+       * of the chunk goes on. */
+      ap_sink_fail(k->echo->base.sink, &p[off].addr, p[off].sent_ns,
                    uv_strerror(uv_translate_sys_error(errno)), NULL);
       off++;
       retried = 0;
@@ -477,12 +608,34 @@ static size_t send_run(struct ap_echo_sock *k, const struct ap_probe *p,
   return off;
 }
 
-static int echo_send(struct ap_engine *base, const struct ap_probe *p,
+/* Sends m probes, all of one family, through k, a chunk at a time.  A
+ * small run (a rate-limited turn) goes one request per chunk, each
+ * stamped as it leaves; a large one (a sweep at full speed) in chunks of
+ * AP_ECHO_CHUNK, which cost fewer system calls and stamp each request at
+ * most a chunk's sending time early.  Returns how many it took. */
+static size_t send_run(struct ap_echo_sock *k, struct ap_probe *p,
+                       size_t m) {
+  static struct chunk c;
+  size_t off = 0, n, done, most = m <= AP_ECHO_SINGLES ? 1 : AP_ECHO_CHUNK;
+
+  while (off < m) {
+    n = m - off < most ? m - off : most;
+    build(k, p + off, n, &c);
+    done = send_chunk(k, p + off, n, &c);
+    off += done;
+    if (done < n)
+      break;
+  }
+  return off;
+}
+
+static int echo_send(struct ap_engine *base, struct ap_probe *p,
                      size_t n, uint64_t now_ns) {
   struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
   size_t taken = 0, run, done;
   int f;
 
+  (void) now_ns; /* each chunk is stamped as it goes */
   base->refused = 0;
   while (taken < n) {
     f = ap_addr_is_v4(&p[taken].addr) ? 0 : 1;
@@ -490,12 +643,12 @@ static int echo_send(struct ap_engine *base, const struct ap_probe *p,
       if ((ap_addr_is_v4(&p[taken + run].addr) ? 0 : 1) != f)
         break;
     if (e->sock[f].kind == AP_ECHO_NONE) {
-      (void) ap_sink_fail(base->sink, &p[taken].addr, now_ns,
+      (void) ap_sink_fail(base->sink, &p[taken].addr, p[taken].sent_ns,
                           "no socket for this family", NULL);
       taken++;
       continue;
     }
-    done = send_run(&e->sock[f], p + taken, run, now_ns);
+    done = send_run(&e->sock[f], p + taken, run);
     taken += done;
     if (done < run)
       break;

@@ -2,12 +2,21 @@
  *
  * One socket and one uv_poll_t per address family.  Raw sockets need
  * CAP_NET_RAW; datagram ("ping") sockets need the user's group to be in
- * net.ipv4.ping_group_range.  Probes go out in batches with sendmmsg();
- * replies are drained with recvmmsg() on every wake-up and validated by
- * icmp.c, never trusted for their source address or identifier alone.
- * While the scheduler sends turn after turn without waiting, the sockets
- * are read after each turn instead of watched (see the pump hook in
- * engine.h).
+ * net.ipv4.ping_group_range.  Probes go out with sendmmsg(), a chunk of
+ * AP_ECHO_CHUNK at a time (one at a time in a turn of few), each chunk
+ * stamped with the time just before it is built and sent (the stamp each
+ * probe carries, under its MAC, and reports back to the scheduler in its
+ * sent_ns).  Replies are drained
+ * with recvmmsg() on every wake-up and validated by icmp.c, never trusted
+ * for their source address or identifier alone; their round trip ends at
+ * the kernel's receive timestamp (rxmeta.h), not when aping got round to
+ * reading them, and their TTL is passed on.  While the scheduler sends
+ * turn after turn without waiting, the sockets are read after each turn
+ * instead of watched (see the pump hook in engine.h).
+ *
+ * Memory: the receive buffers, at most 64 packets of 2 KiB (fewer, larger
+ * ones with a large -b), and one zeroed payload of -b bytes that every
+ * request shares.
  */
 #ifndef AP_ECHO_H
 #define AP_ECHO_H
@@ -18,6 +27,11 @@
 
 #include "engine.h"
 #include "icmp.h"
+#include "pktopt.h"
+
+#define AP_ECHO_CHUNK 16   /* requests per sendmmsg(), stamped together */
+#define AP_ECHO_SINGLES 16 /* a turn of at most this many requests of one
+                              family sends and stamps them one by one */
 
 enum ap_echo_kind {
   AP_ECHO_NONE = 0,
@@ -45,6 +59,9 @@ struct ap_echo_counts {
   uint64_t errors;    /* ICMP errors matched to a probe of ours */
   uint64_t late;      /* valid, for a target that already had its verdict
                          (a duplicate, or a reply after the timeout) */
+  uint64_t stamped;   /* replies timed by the kernel's receive stamp */
+  uint64_t unstamped; /* replies timed by when they were read: no stamp,
+                         or one a clock step put out of range */
   uint64_t rejected[AP_ICMP_NWHY]; /* packets ignored, by enum ap_icmp_why */
   /* Failed sends (sendmmsg), by error: the first AP_ECHO_NERRNO distinct
    * UV_E* codes, the rest together. */
@@ -58,15 +75,33 @@ struct ap_echo {
   struct ap_echo_sock sock[2]; /* [0] IPv4, [1] IPv6 */
   struct ap_echo_counts counts;
   unsigned hot; /* turns in a row the scheduler sent without a wait */
+  const struct ap_pkt_cfg *pkt; /* the packet options */
+  size_t pad;       /* request bytes beyond the MAC's (-b) */
+  uint8_t *padbuf;  /* pad zeroed bytes, shared by every request */
+  uint8_t *rbuf;    /* receive buffers: rbatch of rlen bytes */
+  size_t rlen;
+  unsigned rbatch;
+  /* A packet option that could not be applied: its UV_E* code, which
+   * (enum ap_pkt_what) and on which family's socket; 0 when all were. */
+  int opt_err;
+  int opt_what;
+  int opt_family;
 };
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
- * it can, else datagram.  key is the run's secret.  Never fails as a whole:
- * a family it could not open has kind AP_ECHO_NONE and err set.  A raw
- * socket needs CAP_NET_RAW effective: call it inside the privilege
+ * it can, else datagram, with the packet options pkt (kept; it must
+ * outlive the engine) applied.  key is the run's secret.  Never fails as
+ * a whole: a family it could not open has kind AP_ECHO_NONE and err set;
+ * an option that could not be applied sets opt_err (ap_echo_opt_error()),
+ * and that family has no socket either.  A raw socket needs CAP_NET_RAW
+ * effective, --fwmark CAP_NET_ADMIN: call it inside the privilege
  * sequence (priv.h). */
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
-                  const uint8_t key[16]);
+                  const uint8_t key[16], const struct ap_pkt_cfg *pkt);
+
+/* Whether a packet option could not be applied; buf then says which and
+ * why, in one line. */
+int ap_echo_opt_error(const struct ap_echo *e, char *buf, size_t len);
 
 /* Closes the socket of a family that has no targets (want_v4, want_v6
  * say which have), once the targets are known: a raw socket would
@@ -74,10 +109,12 @@ void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
  * before ap_echo_start(). */
 void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6);
 
-/* Starts watching the open sockets on loop.  Returns 0 or a UV_E* code. */
+/* Takes the buffers and starts watching the open sockets on loop.
+ * Returns 0 or a UV_E* code. */
 int ap_echo_start(struct ap_echo *e, uv_loop_t *loop);
 
-/* Closes the sockets of an engine that was opened but never started. */
+/* Closes the sockets of an engine that was opened but never started, and
+ * frees the buffers of one that was (once the loop has run out). */
 void ap_echo_discard(struct ap_echo *e);
 
 /* Writes the counters to f, one "  NAME VALUE" line each, after a

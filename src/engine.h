@@ -23,11 +23,18 @@
  * awaiting an answer: late, a duplicate). */
 struct ap_sink;
 
+/* What a reply tells beside its round trip, for the output. */
+struct ap_reply_meta {
+  int ttl; /* the reply's TTL (IPv4) or hop limit (IPv6), -1 if unknown */
+};
+
 struct ap_sink_ops {
   /* A valid echo reply from addr to the probe sent at sent_ns (the time
-   * the probe carries), rtt_ns after it was sent. */
+   * the probe carries), rtt_ns after it was sent; meta (NULL: nothing
+   * known) is valid during the call. */
   int (*reply)(struct ap_sink *k, const struct ap_addr *addr,
-               uint64_t sent_ns, uint64_t rtt_ns);
+               uint64_t sent_ns, uint64_t rtt_ns,
+               const struct ap_reply_meta *meta);
   /* The probe sent to addr at sent_ns failed: an ICMP error (from says
    * who sent it) or the local system's refusal (from NULL); reason is
    * valid during the call. */
@@ -50,8 +57,9 @@ struct ap_sink {
 };
 
 static inline int ap_sink_reply(struct ap_sink *k, const struct ap_addr *a,
-                                uint64_t sent_ns, uint64_t rtt_ns) {
-  return k->ops->reply(k, a, sent_ns, rtt_ns);
+                                uint64_t sent_ns, uint64_t rtt_ns,
+                                const struct ap_reply_meta *meta) {
+  return k->ops->reply(k, a, sent_ns, rtt_ns, meta);
 }
 
 static inline int ap_sink_fail(struct ap_sink *k, const struct ap_addr *a,
@@ -74,18 +82,25 @@ struct ap_probe {
   uint64_t idx;        /* target index in the target set */
   struct ap_addr addr; /* target address */
   unsigned attempt;    /* 0 for the first probe, then 1, 2, ... */
+  /* The send time the probe carries, on the uv_hrtime() clock.  The
+   * scheduler sets it to the turn's time before send(); an engine that
+   * stamps its probes later, as close to the actual send as it can,
+   * writes its stamp here before it reports anything about the probe, and
+   * the scheduler books what it finds here once send() returns.  Replies
+   * and errors are matched by it. */
+  uint64_t sent_ns;
 };
 
 struct ap_engine;
 
 struct ap_engine_ops {
   const char *name;
-  /* Starts up to n probes at now_ns.  Returns how many of them it took
-   * (always a prefix of p; a probe that failed at once is taken and reported
-   * through ap_sink_fail()), or a negative UV_E* code on a failure that
-   * ends the scheduler.  Taking fewer than n means "busy, try the rest
-   * later". */
-  int (*send)(struct ap_engine *e, const struct ap_probe *p, size_t n,
+  /* Starts up to n probes at now_ns (or later: each probe's sent_ns says
+   * when).  Returns how many of them it took (always a prefix of p; a
+   * probe that failed at once is taken and reported through
+   * ap_sink_fail()), or a negative UV_E* code on a failure that ends the
+   * scheduler.  Taking fewer than n means "busy, try the rest later". */
+  int (*send)(struct ap_engine *e, struct ap_probe *p, size_t n,
               uint64_t now_ns);
   /* Closes the engine's handles; the loop then runs out on its own. */
   void (*close)(struct ap_engine *e);

@@ -1,6 +1,7 @@
 /* exec.c - see exec.h. */
 #include "exec.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +55,7 @@ struct ap_exec_child {
   int errfull;
 };
 
-static int exec_send(struct ap_engine *base, const struct ap_probe *p,
+static int exec_send(struct ap_engine *base, struct ap_probe *p,
                      size_t n, uint64_t now_ns);
 static void exec_close(struct ap_engine *base);
 
@@ -202,6 +203,52 @@ static void cloexec_all(void) {
     cloexec((int) fd);
 }
 
+/* The packet options as iputils ping takes them, per family. */
+static void packet_args(struct ap_exec *e, const struct ap_pkt_cfg *pkt) {
+  const void *a;
+  size_t n;
+  int f;
+
+  snprintf(e->arg_size, sizeof(e->arg_size), "%zu", pkt->size);
+  snprintf(e->arg_ttl, sizeof(e->arg_ttl), "%d", pkt->ttl);
+  snprintf(e->arg_tos, sizeof(e->arg_tos), "%d", pkt->tos);
+  for (f = 0; f < 2; f++) {
+    char **x = e->extra[f];
+    n = 0;
+    if (pkt->have_src[f]) {
+      a = f == 0
+              ? (const void *) &((const struct sockaddr_in *) &pkt->src[0])
+                    ->sin_addr
+              : (const void *) &((const struct sockaddr_in6 *) &pkt->src[1])
+                    ->sin6_addr;
+      inet_ntop(f == 0 ? AF_INET : AF_INET6, a, e->arg_src[f],
+                sizeof(e->arg_src[f]));
+      x[n++] = (char *) "-I";
+      x[n++] = e->arg_src[f];
+    } else if (pkt->iface != NULL) {
+      x[n++] = (char *) "-I";
+      x[n++] = (char *) pkt->iface;
+    }
+    if (pkt->size > 0) {
+      x[n++] = (char *) "-s";
+      x[n++] = e->arg_size;
+    }
+    if (pkt->ttl > 0) {
+      x[n++] = (char *) "-t";
+      x[n++] = e->arg_ttl;
+    }
+    if (pkt->tos >= 0) {
+      x[n++] = (char *) "-Q";
+      x[n++] = e->arg_tos;
+    }
+    if (pkt->df) {
+      x[n++] = (char *) "-M";
+      x[n++] = (char *) "do";
+    }
+    x[n] = NULL;
+  }
+}
+
 int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
                  const struct ap_exec_cfg *cfg) {
   uint64_t wait;
@@ -231,6 +278,8 @@ int ap_exec_init(struct ap_exec *e, uv_loop_t *loop,
   snprintf(e->arg_count, sizeof(e->arg_count), "%u", e->count);
   snprintf(e->arg_wait, sizeof(e->arg_wait), "%u", e->wait_s);
   snprintf(e->arg_deadline, sizeof(e->arg_deadline), "%u", e->deadline_s);
+  if (cfg->pkt != NULL)
+    packet_args(e, cfg->pkt);
   err = find_command(cfg->command != NULL ? cfg->command : "ping", &e->path);
   if (err != 0)
     return err;
@@ -265,11 +314,17 @@ int ap_exec_failure(const struct ap_exec *e, const char **path) {
 }
 
 void ap_exec_describe(const struct ap_exec *e, char *buf, size_t len) {
-  char tail[128];
+  char tail[256];
+  size_t n, i;
 
-  snprintf(tail, sizeof(tail), "-n -c %s%s%s -W %s -w %s ADDR",
-           e->arg_count, e->arg_interval[0] ? " -i " : "", e->arg_interval,
-           e->arg_wait, e->arg_deadline);
+  n = (size_t) snprintf(tail, sizeof(tail), "-n -c %s%s%s -W %s -w %s",
+                        e->arg_count, e->arg_interval[0] ? " -i " : "",
+                        e->arg_interval, e->arg_wait, e->arg_deadline);
+  for (i = 0; e->extra[0][i] != NULL && n < sizeof(tail); i++)
+    n += (size_t) snprintf(tail + n, sizeof(tail) - n, " %s",
+                           e->extra[0][i]);
+  if (n < sizeof(tail))
+    snprintf(tail + n, sizeof(tail) - n, " ADDR");
   if (e->path6 != NULL)
     snprintf(buf, len, "%s %s (IPv6: %s %s), at most %u at once", e->path,
              tail, e->path6, tail, e->jobs);
@@ -323,6 +378,8 @@ static void report(struct ap_exec_child *c) {
     r.rtt_ns = r.stats.rtt_sum_ns / r.stats.received;
   if (!e->stats)
     r.stats.sent = 0;
+  r.has_ttl = c->po.have_ttl;
+  r.ttl = (uint8_t) c->po.ttl;
   if (!c->timed_out && c->signum == 0 &&
       (c->status == 0 || (c->status == 1 && r.stats.received > 0))) {
     r.ok = 1;
@@ -457,10 +514,11 @@ static void err_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 }
 
 static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
-  char addr[AP_ADDR_STRLEN], *argv[14];
+  /* 11 fixed words at most, 11 packet-option words, ADDR and NULL */
+  char addr[AP_ADDR_STRLEN], *argv[24];
   uv_stdio_container_t io[3];
   uv_process_options_t o;
-  int n = 0, v6 = !ap_addr_is_v4(&c->addr);
+  int n = 0, v6 = !ap_addr_is_v4(&c->addr), i;
 
   ap_addr_format(&c->addr, addr, sizeof(addr));
   argv[n++] = v6 && e->path6 != NULL ? e->path6 : e->path;
@@ -477,6 +535,8 @@ static int spawn(struct ap_exec *e, struct ap_exec_child *c) {
   argv[n++] = e->arg_wait;
   argv[n++] = (char *) "-w";
   argv[n++] = e->arg_deadline;
+  for (i = 0; e->extra[v6][i] != NULL; i++)
+    argv[n++] = e->extra[v6][i];
   argv[n++] = addr;
   argv[n] = NULL;
   io[0].flags = UV_IGNORE;
@@ -551,13 +611,13 @@ static int is_resource(int err) {
          err == UV_ENOMEM;
 }
 
-static int exec_send(struct ap_engine *base, const struct ap_probe *p,
+static int exec_send(struct ap_engine *base, struct ap_probe *p,
                      size_t n, uint64_t now_ns) {
   struct ap_exec *e = ap_container_of(base, struct ap_exec, base);
   size_t i = 0;
   int err;
 
-  (void) now_ns;
+  (void) now_ns; /* each probe carries its send time */
   while (i < n && e->nchildren < e->jobs && !e->closing) {
     err = start_child(e, &p[i].addr);
     if (err == 0) {
@@ -573,7 +633,7 @@ static int exec_send(struct ap_engine *base, const struct ap_probe *p,
       break;
     snprintf(e->reason, sizeof(e->reason), "cannot run ping: %s",
              uv_strerror(err));
-    ap_sink_fail(base->sink, &p[i].addr, now_ns, e->reason, NULL);
+    ap_sink_fail(base->sink, &p[i].addr, p[i].sent_ns, e->reason, NULL);
     i++;
   }
   return (int) i;

@@ -6,8 +6,11 @@
  * error are piped into the loop and read as they come (pingout.h); its exit
  * status decides the verdict.  Per target:
  *
- *   ping [-6] -n -c COUNT [-i INTERVAL] -W WAIT -w DEADLINE ADDR
+ *   ping [-6] -n -c COUNT [-i INTERVAL] -W WAIT -w DEADLINE [OPTIONS] ADDR
  *
+ * OPTIONS are the packet options in iputils ping's letters: -I SOURCE
+ * (-S) or -I IFACE (-I), -s SIZE (-b), -t TTL (--ttl), -Q TOS (--tos), -M
+ * do (--df).
  * WAIT is the timeout rounded up to whole seconds (BusyBox takes no
  * fractions), DEADLINE = COUNT - 1 + WAIT, as ping sends one request a
  * second; with -p (-c only), INTERVAL is -p in seconds and DEADLINE
@@ -30,6 +33,7 @@
 #include <uv.h>
 
 #include "engine.h"
+#include "pktopt.h"
 
 #define AP_EXEC_GRACE_MS 1000
 
@@ -44,6 +48,8 @@ struct ap_exec_cfg {
   uint64_t period_ms;  /* between the requests (ping -i), 0 for ping's
                           default of a second */
   unsigned jobs;       /* children at once, 1 or more */
+  const struct ap_pkt_cfg *pkt; /* the packet options, or NULL; no
+                                   --fwmark, and not -S with -I */
 };
 
 struct ap_exec_child;
@@ -70,6 +76,11 @@ struct ap_exec {
   char arg_wait[16];
   char arg_deadline[16];
   char arg_interval[24]; /* ping -i, or "" */
+  char *extra[2][12];  /* the packet options' arguments, IPv4 and IPv6 */
+  char arg_src[2][46];
+  char arg_size[16];
+  char arg_ttl[8];
+  char arg_tos[8];
   char reason[96];    /* a spawn failure's reason, while it is reported */
   char buf[4096];     /* what a read brings */
 };

@@ -205,7 +205,10 @@ void ap_json_result(FILE *f, const struct ap_rec *rec) {
   const struct ap_result *r = rec->r;
   char from[AP_ADDR_STRLEN];
 
-  fputs("{\"type\":\"target\",\"address\":", f);
+  fputs("{\"type\":\"target\"", f);
+  if (rec->ts != NULL)
+    fprintf(f, ",\"ts\":\"%s\"", rec->ts);
+  fputs(",\"address\":", f);
   ap_json_str(f, rec->addr);
   if (rec->name != NULL) {
     fputs(",\"name\":", f);
@@ -215,6 +218,10 @@ void ap_json_result(FILE *f, const struct ap_rec *rec) {
           rec->status, ap_verdict_name(r->verdict),
           r->ok ? "true" : "false");
   json_ms(f, "rtt_ms", r->verdict == AP_ALIVE, r->rtt_ns);
+  if (r->verdict == AP_ALIVE && r->has_ttl)
+    fprintf(f, ",\"ttl\":%u", (unsigned) r->ttl);
+  else
+    fputs(",\"ttl\":null", f);
   fputs(",\"reason\":", f);
   ap_json_str(f, r->reason);
   fputs(",\"from\":", f);
@@ -263,8 +270,8 @@ void ap_json_summary(FILE *f, const struct ap_totals *t) {
 
 void ap_csv_header(FILE *f) {
   fputs("address,name,status,verdict,ok,rtt_ms,reason,from,sent,received,"
-        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous,evidence,rtts_ms\r\n",
-        f);
+        "rtt_min_ms,rtt_avg_ms,rtt_max_ms,checks,previous,evidence,rtts_ms,"
+        "ts,ttl\r\n", f);
 }
 
 /* The checks as one CSV field holding their JSON array. */
@@ -386,6 +393,11 @@ void ap_csv_result(FILE *f, const struct ap_rec *rec) {
             ap_check_state_name(r->evidence->state));
   putc(',', f);
   csv_rtts(f, r);
+  putc(',', f);
+  ap_csv_field(f, rec->ts);
+  putc(',', f);
+  if (r->verdict == AP_ALIVE && r->has_ttl)
+    fprintf(f, "%u", (unsigned) r->ttl);
   fputs("\r\n", f);
 }
 

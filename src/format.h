@@ -40,7 +40,8 @@ const char *ap_check_state_name(int state);
 /* One target's record: its result, the name it was given by (or NULL),
  * what it is shown as (the name, else the address), its address as text,
  * its status (ap_status_name()), and with --state the status it had in the
- * previous run ("new" when it had none), else NULL. */
+ * previous run ("new" when it had none), else NULL; when the verdict was
+ * known (RFC 3339, UTC, milliseconds: ap_rfc3339()), or NULL. */
 struct ap_rec {
   const struct ap_result *r;
   const char *name;
@@ -48,6 +49,7 @@ struct ap_rec {
   const char *addr;
   const char *status;
   const char *prev;
+  const char *ts;
 };
 
 /* The target's status, as --state remembers it: "alive", "unreachable",

@@ -202,10 +202,12 @@ int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
 
   memset(msg, 0, sizeof(*msg));
   msg->from = *from;
+  msg->ttl = -1;
   if (ipv4_hdr) {
     if (!v4 || len < IP4_MINHDR || (pkt[0] >> 4) != 4 ||
         pkt[9] != PROTO_ICMP)
       return judged(msg, AP_ICMP_MALFORMED, AP_ICMP_IGNORE);
+    msg->ttl = pkt[8];
     ihl = (size_t) (pkt[0] & 0x0f) * 4;
     total = load16(pkt + 2);
     if (ihl < IP4_MINHDR || ihl > len)

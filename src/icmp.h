@@ -47,6 +47,8 @@ struct ap_icmp_msg {
   uint8_t type;          /* ICMP type and code of an error */
   uint8_t code;
   uint8_t why;           /* enum ap_icmp_why, for AP_ICMP_IGNORE */
+  int ttl;               /* the packet's TTL from its IPv4 header, -1 when
+                            the socket gave no header */
 };
 
 struct ap_icmp_key {
@@ -68,7 +70,7 @@ size_t ap_icmp_build(uint8_t *buf, const struct ap_icmp_key *k,
  * them: with the IPv4 header when ipv4_hdr is set (raw IPv4 sockets), else
  * starting at the ICMP header.  from is the packet's source address.  now_ns
  * bounds the send time.  Returns an ap_icmp_kind and fills msg for REPLY and
- * ERROR, msg->why for IGNORE. */
+ * ERROR, msg->why for IGNORE, and msg->ttl when the header is there. */
 int ap_icmp_parse(const uint8_t *pkt, size_t len, int ipv4_hdr,
                   const struct ap_addr *from, const struct ap_icmp_key *k,
                   uint64_t now_ns, struct ap_icmp_msg *msg);

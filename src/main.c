@@ -75,7 +75,8 @@ static int setup(struct ap_config *cfg, struct ap_pinger *ping,
   uint8_t key[16];
   struct open_ctx o = { .ping = ping, .cfg = &cfg->ping, .key = key };
   struct ap_priv_plan plan = { .open = open_cb, .may_spawn = may_spawn_cb,
-                               .ctx = &o };
+                               .ctx = &o,
+                               .admin = cfg->ping.pkt.have_mark };
   int r;
 
   if (getrandom(key, sizeof(key), 0) != sizeof(key))

@@ -67,6 +67,10 @@ void ap_json_lrec(FILE *f, const struct ap_lrec *r) {
       fprintf(f, ",\"rtt_ms\":%.3f", MS(r->rtt_ns));
     else
       fputs(",\"rtt_ms\":null", f);
+    if (r->has_ttl)
+      fprintf(f, ",\"ttl\":%u", (unsigned) r->ttl);
+    else
+      fputs(",\"ttl\":null", f);
   }
   if (r->check != NULL)
     json_check(f, r);
@@ -86,7 +90,7 @@ void ap_json_lrec(FILE *f, const struct ap_lrec *r) {
 void ap_csv_lheader(FILE *f) {
   fputs("type,ts,address,name,seq,result,rtt_ms,reason,from,port,service,"
         "state,pass,connect_ms,banner,sent,received,loss_pct,rtt_min_ms,"
-        "rtt_avg_ms,rtt_max_ms,outage_ms\r\n", f);
+        "rtt_avg_ms,rtt_max_ms,outage_ms,ttl\r\n", f);
 }
 
 /* The banner as one CSV field: escaped as the text output shows it. */
@@ -146,5 +150,8 @@ void ap_csv_lrec(FILE *f, const struct ap_lrec *r) {
   ap_csv_field(f, r->from);
   csv_check(f, r);
   csv_span(f, r);
+  putc(',', f);
+  if (r->has_ttl)
+    fprintf(f, "%u", (unsigned) r->ttl);
   fputs("\r\n", f);
 }

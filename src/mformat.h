@@ -25,6 +25,8 @@ struct ap_lrec {
   const char *result;  /* probe: "reply", "timeout" or "error" */
   int has_rtt;
   uint64_t rtt_ns;     /* probe: a reply's round trip */
+  int has_ttl;
+  uint8_t ttl;         /* probe: a reply's TTL or hop limit */
   const char *reason;  /* probe, check: why it failed, or NULL */
   const char *from;    /* probe: who said so, or NULL */
   const struct ap_check *check; /* check: its result */

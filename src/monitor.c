@@ -192,8 +192,9 @@ static void fill(struct ap_monitor *m, uint64_t upto) {
 
 /* Sends the batch at now.  Each probe counts as sent before the engine
  * sees it, so that one it refuses at once (ap_sink_fail() from inside
- * send()) finds its record waiting; probes the engine did not take are
- * taken back and stay in the batch.  Returns 0 or a UV_E* code. */
+ * send()) finds its record waiting; it is then awaited by the stamp the
+ * engine put in it, no earlier than now.  Probes the engine did not take
+ * are taken back and stay in the batch.  Returns 0 or a UV_E* code. */
 static int send_batch(struct ap_monitor *m, uint64_t now) {
   size_t i, n = m->nbatch;
   int taken, err = 0;
@@ -210,8 +211,11 @@ static int send_batch(struct ap_monitor *m, uint64_t now) {
     if (st->pending_ns != 0) /* its last probe is still out: lost now */
       lose(m, m->batch[i].idx);
     ap_mstat_sent(st, now);
+    m->batch[i].sent_ns = now;
   }
+  m->sending_ns = now;
   taken = m->engine->ops->send(m->engine, m->batch, n, now);
+  m->sending_ns = 0;
   if (taken < 0)
     return taken;
   for (i = 0; i < n; i++) {
@@ -221,7 +225,9 @@ static int send_batch(struct ap_monitor *m, uint64_t now) {
       st->seq--;
       st->pending_ns = 0;
     } else if (st->pending_ns == now && err == 0) {
-      err = flight_push(m, m->batch[i].idx, now);
+      /* Awaited by the stamp the engine put in it. */
+      st->pending_ns = m->batch[i].sent_ns;
+      err = flight_push(m, m->batch[i].idx, st->pending_ns);
     }
   }
   m->nbatch -= (size_t) taken;
@@ -317,27 +323,42 @@ static void tick_cb(uv_timer_t *t) {
 
 /* The record awaiting the reply from addr to the probe sent at sent_ns, as
  * its position; -1 when there is none. */
-static int64_t awaiting(const struct ap_monitor *m, const struct ap_addr *addr,
+static int64_t awaiting(struct ap_monitor *m, const struct ap_addr *addr,
                         uint64_t sent_ns) {
+  struct ap_mstat *st;
   uint64_t idx;
   int64_t pos;
 
   if (m->closing || ap_tset_index(m->set, addr, &idx) != 0)
     return -1;
   pos = position(m->slots, m->count, idx);
-  if (pos < 0 || !ap_mstat_awaits(&m->st[pos], sent_ns))
+  if (pos < 0)
+    return -1;
+  st = &m->st[pos];
+  /* A report from inside send() about a probe of the batch being sent:
+   * the engine's stamp is no earlier than the turn's time, which every
+   * earlier probe's is. */
+  if (m->sending_ns != 0 && st->pending_ns == m->sending_ns &&
+      sent_ns >= m->sending_ns)
+    st->pending_ns = sent_ns;
+  if (!ap_mstat_awaits(st, sent_ns))
     return -1;
   return pos;
 }
 
 static int sink_reply(struct ap_sink *k, const struct ap_addr *addr,
-                      uint64_t sent_ns, uint64_t rtt_ns) {
+                      uint64_t sent_ns, uint64_t rtt_ns,
+                      const struct ap_reply_meta *meta) {
   struct ap_monitor *m = ap_container_of(k, struct ap_monitor, sink);
   int64_t pos = awaiting(m, addr, sent_ns);
   struct ap_mevent ev = { .kind = AP_MEVENT_REPLY, .rtt_ns = rtt_ns };
 
   if (pos < 0)
     return 0;
+  if (meta != NULL && meta->ttl >= 0 && meta->ttl <= 255) {
+    ev.has_ttl = 1;
+    ev.ttl = (uint8_t) meta->ttl;
+  }
   ev.seq = m->st[pos].seq - 1;
   ap_mstat_reply(&m->st[pos], &m->cfg.buckets, rtt_ns);
   report(m, (uint64_t) pos, &ev);
@@ -381,7 +402,7 @@ static int sink_fail(struct ap_sink *k, const struct ap_addr *addr,
 static void sink_settle(struct ap_sink *k, const struct ap_addr *addr,
                         struct ap_result *r) {
   if (r->verdict == AP_ALIVE)
-    (void) sink_reply(k, addr, 0, r->rtt_ns);
+    (void) sink_reply(k, addr, 0, r->rtt_ns, NULL);
   else if (r->reason != NULL)
     (void) sink_fail(k, addr, 0, r->reason, r->from);
 }

@@ -52,6 +52,8 @@ struct ap_mevent {
   int kind;                   /* enum ap_mevent_kind */
   uint32_t seq;               /* the probe's sequence number, from 0 */
   uint64_t rtt_ns;            /* AP_MEVENT_REPLY */
+  int has_ttl;                /* AP_MEVENT_REPLY: ttl is known */
+  uint8_t ttl;                /* the reply's TTL or hop limit */
   const char *reason;         /* AP_MEVENT_ERROR */
   const struct ap_addr *from; /* AP_MEVENT_ERROR: who said so, or NULL */
 };
@@ -96,6 +98,8 @@ struct ap_monitor {
   struct ap_probe batch[AP_MONITOR_BATCH]; /* taken, not yet sent */
   size_t nbatch;
   size_t announced;       /* the first of them due_cb has been told of */
+  uint64_t sending_ns;    /* the engine is sending a batch of this turn's
+                             time, or 0 */
   uint64_t periods;       /* periods completed */
   uint64_t skipped;       /* probes not sent: the loop fell behind */
   const char *reasons[AP_MONITOR_NREASONS]; /* interned error reasons */

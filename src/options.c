@@ -44,6 +44,8 @@ static int opt_vcount(struct ap_config *c, const struct ap_opt *o,
                       const char *arg, char *err, size_t len);
 static int opt_hostlim(struct ap_config *c, const struct ap_opt *o,
                        const char *arg, char *err, size_t len);
+static int opt_pkt(struct ap_config *c, const struct ap_opt *o,
+                   const char *arg, char *err, size_t len);
 
 /* In the order of enum ap_method, enum ap_format and enum ap_when. */
 static const char *const methods[] = { "auto", "icmp", "exec", "none", NULL };
@@ -93,6 +95,35 @@ static const struct ap_opt options[] = {
     .help = "also connect to these ports: a target that accepts or refuses "
             "a connection is alive, even if it drops ICMP (the verdict "
             "says which port showed it)" },
+  /* Packets */
+  { .name = "src", .letter = 'S', .kind = AP_OPT_FN, .fn = opt_pkt,
+    .meta = "addr", .group = "Packets",
+    .help = "send from source address ADDR (once per family), also for "
+            "--tcp and --telnet" },
+  { .name = "iface", .letter = 'I', .kind = AP_OPT_FN, .fn = opt_pkt,
+    .meta = "iface", .once = 1,
+    .help = "send through interface IFACE only (SO_BINDTODEVICE), also for "
+            "--tcp and --telnet" },
+  { .name = "size", .letter = 'b', .kind = AP_OPT_UINT, .meta = "bytes",
+    .size = sizeof(size_t), .dest = CFG(ping.pkt.size), .min = 24,
+    .max = AP_PKT_SIZE_MAX,
+    .help = "echo request payload of BYTES bytes, from 24 (the MAC and send "
+            "time) to 65507 (default 24)" },
+  { .name = "ttl", .letter = 'H', .kind = AP_OPT_UINT, .meta = "n",
+    .size = sizeof(int), .dest = CFG(ping.pkt.ttl), .min = 1, .max = 255,
+    .help = "set the echo requests' TTL (IPv6: hop limit) to N; a router "
+            "that drops one says time exceeded" },
+  { .name = "tos", .letter = 'O', .kind = AP_OPT_FN, .fn = opt_pkt,
+    .meta = "n",
+    .help = "set the echo requests' type of service (IPv6: traffic class) "
+            "byte to N, 0 to 255 or 0x0 to 0xff (DSCP times 4)" },
+  { .name = "df", .letter = 'M', .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(ping.pkt.df),
+    .help = "don't fragment: a request over the path's MTU fails with "
+            "\"Message too long\"" },
+  { .name = "fwmark", .kind = AP_OPT_FN, .fn = opt_pkt, .meta = "n",
+    .help = "mark the echo requests with N (SO_MARK, for policy routing; "
+            "needs CAP_NET_ADMIN)" },
   /* Services */
   { .name = "tcp", .kind = AP_OPT_FN, .fn = opt_tcp, .meta = "ports",
     .group = "Services",
@@ -199,6 +230,9 @@ static const struct ap_opt options[] = {
     .dest = CFG(out.rdns),
     .help = "the same for targets given as addresses only: a name given "
             "stays" },
+  { .name = "print-ttl", .kind = AP_OPT_SET, .val = 1,
+    .dest = CFG(out.print_ttl),
+    .help = "show the TTL (IPv6: hop limit) of each reply: (TTL 64)" },
   { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
     .help = "say which probing method was chosen; with -s, the ICMP "
             "engine's counters too; given twice, also report each loop turn "
@@ -260,7 +294,8 @@ static const struct ap_opt options[] = {
             "at the end, each target's totals as with -c" },
   { .name = "timestamp", .letter = 'D', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.timestamps),
-    .help = "with -l, begin each line with the Unix time" },
+    .help = "begin each text verdict line (with -l, each line) with the "
+            "Unix time: [1765106136.12345]" },
   { .name = "squiet", .letter = 'Q', .kind = AP_OPT_FN, .fn = opt_squiet,
     .meta = "secs[,cumulative]",
     .help = "every SECS seconds, each target's statistics of the interval "
@@ -294,6 +329,7 @@ void ap_config_defaults(struct ap_config *c) {
   c->svc.banner_bytes = 1024;
   c->loop.period_ms = 1000;
   ap_buckets_default(&c->loop.buckets);
+  ap_pkt_defaults(&c->ping.pkt);
   c->run.start_ns = uv_hrtime();
 }
 
@@ -597,4 +633,17 @@ static int opt_hostlim(struct ap_config *c, const struct ap_opt *o,
   else
     l->rta = 1;
   return 0;
+}
+
+/* -S, -I, --tos, --fwmark: read by the packet options (pktopt.h). */
+static int opt_pkt(struct ap_config *c, const struct ap_opt *o,
+                   const char *arg, char *err, size_t len) {
+  struct ap_pkt_cfg *p = &c->ping.pkt;
+
+  switch (o->letter) {
+  case 'S': return ap_pkt_read_src(p, arg, err, len);
+  case 'I': return ap_pkt_read_iface(p, arg, err, len);
+  case 'O': return ap_pkt_read_tos(p, arg, err, len);
+  default: return ap_pkt_read_mark(p, arg, err, len);
+  }
 }

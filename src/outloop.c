@@ -12,14 +12,6 @@
 #define PLAIN "\033[0m"
 #define MS(ns) ((double) (ns) / 1e6)
 
-/* The time now: Unix nanoseconds. */
-static uint64_t wall_ns(void) {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000ULL + (uint64_t) ts.tv_nsec;
-}
-
 /* Who a target is shown as, and its address as text. */
 struct who {
   char addr[AP_ADDR_STRLEN];
@@ -39,7 +31,7 @@ static void who(const struct ap_out *o, const struct ap_addr *a,
 static void lrec(struct ap_lrec *r, const char *type, const struct who *w,
                  char *ts, size_t tslen) {
   memset(r, 0, sizeof(*r));
-  ap_rfc3339(ts, tslen, wall_ns() / 1000000);
+  ap_rfc3339(ts, tslen, ap_out_wall_ns() / 1000000);
   r->type = type;
   r->ts = ts;
   r->addr = w->addr;
@@ -51,15 +43,6 @@ static void emit_lrec(struct ap_out *o, const struct ap_lrec *r) {
     ap_json_lrec(o->f, r);
   else if (o->format == AP_FORMAT_CSV)
     ap_csv_lrec(o->f, r);
-}
-
-/* -D: "[1765106136.12345] " as fping writes it. */
-static void stamp(struct ap_out *o) {
-  uint64_t ns = wall_ns();
-
-  if (o->timestamps)
-    fprintf(o->f, "[%llu.%05llu] ", (unsigned long long) (ns / 1000000000),
-            (unsigned long long) (ns % 1000000000 / 10000));
 }
 
 /* The running average and the loss so far: "(0.049 avg, 0% loss)". */
@@ -79,7 +62,7 @@ static void text_probe(struct ap_out *o, const struct who *w,
 
   if (o->color)
     fputs(ev->kind == AP_MEVENT_REPLY ? GREEN : RED, o->f);
-  stamp(o);
+  ap_out_stamp(o);
   fprintf(o->f, "%s : [%u], ", w->shown, ev->seq);
   if (ev->kind == AP_MEVENT_REPLY)
     fprintf(o->f, "%.3f ms", MS(ev->rtt_ns));
@@ -91,6 +74,10 @@ static void text_probe(struct ap_out *o, const struct who *w,
   else
     fputs(ev->reason, o->f);
   running(o->f, st);
+  if (o->print_ttl && ev->kind == AP_MEVENT_REPLY && ev->has_ttl)
+    fprintf(o->f, " (TTL %u)", (unsigned) ev->ttl);
+  else if (o->print_ttl && ev->kind == AP_MEVENT_REPLY)
+    fputs(" (TTL unknown)", o->f);
   if (o->color)
     fputs(PLAIN, o->f);
   putc('\n', o->f);
@@ -116,6 +103,8 @@ void ap_out_probe(struct ap_out *o, const struct ap_addr *a,
   r.result = result[ev->kind];
   r.has_rtt = ev->kind == AP_MEVENT_REPLY;
   r.rtt_ns = ev->rtt_ns;
+  r.has_ttl = ev->kind == AP_MEVENT_REPLY && ev->has_ttl;
+  r.ttl = ev->ttl;
   r.reason = ev->reason;
   r.from = ev->from ? ap_addr_format(ev->from, from, sizeof(from)) : NULL;
   emit_lrec(o, &r);
@@ -129,7 +118,7 @@ static void text_check(struct ap_out *o, const struct who *w,
 
   if (o->color)
     fputs(c->pass ? GREEN : RED, o->f);
-  stamp(o);
+  ap_out_stamp(o);
   fprintf(o->f, "%s : [%llu], %u/tcp %s", w->shown, (unsigned long long) seq,
           c->port, ap_check_state_name(c->state));
   if (c->telnet)
@@ -201,7 +190,7 @@ void ap_out_interval(struct ap_out *o, const struct ap_addr *a,
     return;
   who(o, a, &w);
   if (o->format == AP_FORMAT_TEXT) {
-    stamp(o);
+    ap_out_stamp(o);
     fprintf(o->f, "%s : ", w.shown);
     text_span(o->f, s);
     fprintf(o->f, ", outage(ms) = %llu\n", (unsigned long long) outage);

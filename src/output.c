@@ -134,18 +134,31 @@ static void print_check(FILE *f, const struct ap_check *c) {
     fprintf(f, " (%s)", c->reason);
 }
 
+/* --print-ttl: " (TTL 64)" after an alive target's round trip. */
+static void print_ttl(const struct ap_out *o, const struct ap_result *r) {
+  if (!o->print_ttl || r->verdict != AP_ALIVE)
+    return;
+  if (r->has_ttl)
+    fprintf(o->f, " (TTL %u)", (unsigned) r->ttl);
+  else
+    fputs(" (TTL unknown)", o->f);
+}
+
 /* The ping's verdict: "ADDR is alive (0.12 ms)", "ADDR is unreachable
  * (reason from X)". */
-static void print_ping(FILE *f, const char *who, const struct ap_result *r) {
+static void print_ping(const struct ap_out *o, const char *who,
+                       const struct ap_result *r) {
   char fbuf[AP_ADDR_STRLEN];
+  FILE *f = o->f;
 
   if (r->verdict == AP_ALIVE && r->evidence != NULL)
     fprintf(f, "%s is alive (%u/tcp %s, %.2f ms)", who, r->evidence->port,
             r->evidence->state == AP_CHECK_OPEN ? "open" : "refused",
             (double) r->rtt_ns / 1e6);
-  else if (r->verdict == AP_ALIVE)
+  else if (r->verdict == AP_ALIVE) {
     fprintf(f, "%s is alive (%.2f ms)", who, (double) r->rtt_ns / 1e6);
-  else if (r->reason != NULL && r->from != NULL)
+    print_ttl(o, r);
+  } else if (r->reason != NULL && r->from != NULL)
     fprintf(f, "%s is unreachable (%s from %s)", who, r->reason,
             ap_addr_format(r->from, fbuf, sizeof(fbuf)));
   else if (r->reason != NULL)
@@ -157,25 +170,26 @@ static void print_ping(FILE *f, const char *who, const struct ap_result *r) {
 /* The line of a target with service checks, but its end: the ping's
  * verdict as for a ping alone ("is up" or "is down" over the checks with
  * -m none), then each check. */
-static void print_checks_line(FILE *f, const char *who,
+static void print_checks_line(const struct ap_out *o, const char *who,
                               const struct ap_result *r) {
   size_t i;
 
   if (r->verdict == AP_NOT_PINGED)
-    fprintf(f, "%s is %s", who, r->ok ? "up" : "down");
+    fprintf(o->f, "%s is %s", who, r->ok ? "up" : "down");
   else
-    print_ping(f, who, r);
+    print_ping(o, who, r);
   for (i = 0; i < r->nchecks; i++)
-    print_check(f, &r->checks[i]);
+    print_check(o->f, &r->checks[i]);
 }
 
 /* -c N, as fping -c prints its per-target summary, but the line end:
  * "ADDR : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.04/0.05/0.06". */
-static void print_stats_line(FILE *f, const char *who,
+static void print_stats_line(const struct ap_out *o, const char *who,
                              const struct ap_result *r) {
   const struct ap_stats *st = &r->stats;
   char fbuf[AP_ADDR_STRLEN];
   unsigned loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 100;
+  FILE *f = o->f;
 
   fprintf(f, "%s : xmt/rcv/%%loss = %u/%u/%u%%", who, st->sent, st->received,
           loss);
@@ -183,6 +197,8 @@ static void print_stats_line(FILE *f, const char *who,
     fprintf(f, ", min/avg/max = %.2f/%.2f/%.2f", st->rtt_min_ns / 1e6,
             (double) st->rtt_sum_ns / st->received / 1e6,
             st->rtt_max_ns / 1e6);
+  if (r->has_ttl)
+    print_ttl(o, r); /* the last reply's */
   if (r->evidence != NULL)
     fprintf(f, " (alive: %u/tcp %s)", r->evidence->port,
             r->evidence->state == AP_CHECK_OPEN ? "open" : "refused");
@@ -201,11 +217,11 @@ static void text_verdict(struct ap_out *o, const struct ap_rec *rec) {
   if (r->verdict == AP_UNFINISHED)
     fprintf(o->f, "%s is unfinished", rec->who);
   else if (r->nchecks > 0)
-    print_checks_line(o->f, rec->who, r);
+    print_checks_line(o, rec->who, r);
   else if (o->count)
-    print_stats_line(o->f, rec->who, r);
+    print_stats_line(o, rec->who, r);
   else
-    print_ping(o->f, rec->who, r);
+    print_ping(o, rec->who, r);
 }
 
 static void text_result(struct ap_out *o, const struct ap_rec *rec) {
@@ -223,12 +239,16 @@ static void text_result(struct ap_out *o, const struct ap_rec *rec) {
     return;
   if (o->color)
     fputs(r->verdict == AP_UNFINISHED ? YELLOW : ok ? GREEN : RED, o->f);
+  if (!o->loop) /* -l: the per-probe lines only, as fping -l -D */
+    ap_out_stamp(o);
   if (o->show != AP_SHOW_ALL)
     fputs(rec->who, o->f);
   else
     text_verdict(o, rec);
   if (o->show != AP_SHOW_ALL && o->elapsed && r->verdict == AP_ALIVE)
     fprintf(o->f, " (%.2f ms)", (double) r->rtt_ns / 1e6);
+  if (o->show != AP_SHOW_ALL)
+    print_ttl(o, r);
   if (rec->prev != NULL && strcmp(rec->prev, "new") == 0)
     fputs(" (new)", o->f);
   else if (rec->prev != NULL)
@@ -281,6 +301,32 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     ap_prom_result(o->spool, rec);
 }
 
+uint64_t ap_out_wall_ns(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000ULL + (uint64_t) ts.tv_nsec;
+}
+
+void ap_out_stamp(const struct ap_out *o) {
+  uint64_t ns;
+
+  if (!o->timestamps)
+    return;
+  ns = ap_out_wall_ns();
+  fprintf(o->f, "[%llu.%05llu] ", (unsigned long long) (ns / 1000000000),
+          (unsigned long long) (ns % 1000000000 / 10000));
+}
+
+/* The record's time, when the format has one: now, as the verdict is
+ * known. */
+static const char *rec_time(const struct ap_out *o, char *buf, size_t len) {
+  if (o->format != AP_FORMAT_JSON && o->format != AP_FORMAT_CSV)
+    return NULL;
+  ap_rfc3339(buf, len, ap_out_wall_ns() / 1000000);
+  return buf;
+}
+
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len) {
   if (name == NULL || (o->by_addr && !o->rdns))
@@ -293,10 +339,11 @@ const char *ap_out_who(const struct ap_out *o, const char *name,
 
 void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
                       const char *name) {
-  char abuf[AP_ADDR_STRLEN], wbuf[AP_WHO_MAX];
+  char abuf[AP_ADDR_STRLEN], wbuf[AP_WHO_MAX], ts[40];
   struct ap_rec rec;
 
   memset(&rec, 0, sizeof(rec));
+  rec.ts = rec_time(o, ts, sizeof(ts));
   rec.r = r;
   rec.name = name;
   rec.addr = ap_addr_format(&r->addr, abuf, sizeof(abuf));
@@ -311,10 +358,12 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   struct ap_result r;
   struct ap_rec rec;
+  char ts[40];
 
   memset(&r, 0, sizeof(r));
   r.verdict = AP_UNFINISHED;
   memset(&rec, 0, sizeof(rec));
+  rec.ts = rec_time(o, ts, sizeof(ts));
   rec.r = &r;
   rec.name = name;
   rec.who = name;
@@ -357,15 +406,6 @@ static int unspool(const struct ap_out *o, FILE *spool, int family) {
   return ferror(spool) ? UV_EIO : 0;
 }
 
-/* The wall-clock time, Unix time in ms. */
-static uint64_t now_unix_ms(void) {
-  struct timespec ts;
-
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-    return 0;
-  return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
 int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
                uint64_t elapsed_ns, const char *stopped) {
   struct ap_totals t;
@@ -375,7 +415,7 @@ int ap_out_end(struct ap_out *o, uint64_t targets, uint64_t unresolved,
   t.targets = targets;
   t.unresolved = unresolved;
   t.elapsed_ns = elapsed_ns;
-  t.end_unix_ms = now_unix_ms();
+  t.end_unix_ms = ap_out_wall_ns() / 1000000;
   t.stopped = stopped;
   switch (o->format) {
   case AP_FORMAT_JSON: ap_json_summary(o->f, &t); break;
@@ -467,6 +507,7 @@ int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
   o->nagios.services = services;
   o->loop = cfg->loop;
   o->timestamps = cfg->timestamps;
+  o->print_ttl = cfg->print_ttl;
   o->period_ms = cfg->period_ms;
   r = ap_out_begin(o);
   if (r != 0) {

@@ -78,6 +78,7 @@ struct ap_out {
 
   int loop;           /* a continuous run: its CSV records (outloop.h) */
   int timestamps;     /* -D */
+  int print_ttl;      /* --print-ttl */
   uint64_t period_ms; /* -p */
 
   /* What ap_out_open() opened. */
@@ -163,6 +164,13 @@ void ap_out_vcount(struct ap_out *o, FILE *f);
 
 /* The name table verdicts are shown with, from now on (a reload). */
 void ap_out_names(struct ap_out *o, const struct ap_names *names);
+
+/* The wall clock now, Unix nanoseconds. */
+uint64_t ap_out_wall_ns(void);
+
+/* -D: "[1765106136.12345] " (the Unix time as fping -D writes it) at the
+ * start of a text line; nothing without -D. */
+void ap_out_stamp(const struct ap_out *o);
 
 /* Prints the -s summary. */
 void ap_out_summary(const struct ap_out *o, FILE *f, uint64_t targets,

@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "priv.h"
 
@@ -24,11 +25,23 @@ void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
                     const uint8_t key[16], FILE *diag) {
   int ping = cfg->method != AP_METHOD_EXEC && cfg->method != AP_METHOD_NONE;
 
+  int fam[2] = { AF_INET, AF_INET6 }, i;
+
   memset(p, 0, sizeof(*p));
   p->cfg = cfg;
   p->diag = diag;
   ap_echo_open(&p->echo, ping && cfg->family != 6, ping && cfg->family != 4,
-               key);
+               key, &cfg->pkt);
+  /* -S and -I are for TCP connections and ping(8) too: where no ICMP
+   * socket tried them, a throwaway one does, so that a bad one stops the
+   * run before anything is sent. */
+  for (i = 0; i < 2 && p->chk_err == 0; i++) {
+    if (cfg->family == (i == 0 ? 6 : 4) ||
+        ap_echo_kind(&p->echo, i) != AP_ECHO_NONE)
+      continue;
+    p->chk_err = ap_pkt_check(fam[i], &cfg->pkt, &p->chk_what);
+    p->chk_family = fam[i];
+  }
 }
 
 int ap_pinger_may_spawn(const struct ap_pinger *p) {
@@ -85,10 +98,20 @@ static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
                              .count = scan->count,
                              .timeout_ms = scan->timeout_ms,
                              .period_ms = scan->period_ms,
-                             .jobs = p->cfg->jobs };
-  char desc[PATH_MAX * 2 + 200];
+                             .jobs = p->cfg->jobs, .pkt = &p->cfg->pkt };
+  const struct ap_pkt_cfg *pkt = &p->cfg->pkt;
+  char desc[PATH_MAX * 2 + 600];
   int r, i;
 
+  /* ping(8) takes one -I, and cannot set a mark without CAP_NET_ADMIN,
+   * which it never gets from aping. */
+  if (pkt->have_mark)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "--fwmark needs an ICMP socket: "
+                      "ping(8) cannot set a mark");
+  if (pkt->iface != NULL && (pkt->have_src[0] || pkt->have_src[1]))
+    return ap_err_set(err, AP_EXIT_SYSTEM, "ping(8) takes -S or -I, not "
+                      "both: its -I is either the source address or the "
+                      "interface");
   if (cfg.jobs == 0)
     cfg.jobs = ap_exec_default_jobs();
   r = ap_exec_init(&p->exec, loop, &cfg);
@@ -109,6 +132,20 @@ static int use_exec(struct ap_pinger *p, uv_loop_t *loop, const int need[2],
   return 0;
 }
 
+/* A packet option that cannot be had.  Returns 0, or the exit status
+ * with err set. */
+static int options_failed(const struct ap_pinger *p, struct ap_err *err) {
+  char why[512];
+
+  if (ap_echo_opt_error(&p->echo, why, sizeof(why)))
+    return ap_err_set(err, AP_EXIT_SYSTEM, "%s", why);
+  if (p->chk_err == 0)
+    return 0;
+  ap_pkt_error(&p->cfg->pkt, p->chk_what, p->chk_family, p->chk_err, why,
+               sizeof(why));
+  return ap_err_set(err, AP_EXIT_SYSTEM, "%s", why);
+}
+
 int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
                      const struct ap_scan_cfg *scan, struct ap_err *err) {
   int need[2] = { v4, v6 }, i, r;
@@ -117,6 +154,9 @@ int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
 
   p->need[0] = v4;
   p->need[1] = v6;
+  r = options_failed(p, err);
+  if (r != 0)
+    return r;
   p->choice = ap_pinger_decide(p->cfg->method, kind, need);
   if (p->choice == AP_PING_EXEC)
     return use_exec(p, loop, need, scan, err);

@@ -37,6 +37,12 @@ struct ap_pinger {
   int choice;          /* enum ap_ping_choice, once chosen */
   int need[2];         /* the families among the targets */
   int exec_ready;      /* exec was initialised: release it */
+  /* -S or -I that a throwaway socket found unusable, for a family the
+   * echo engine opened no socket of: its UV_E* code, which option (enum
+   * ap_pkt_what) and the family; 0 when none. */
+  int chk_err;
+  int chk_what;
+  int chk_family;
 };
 
 /* The choice for a method (enum ap_method), the kinds of the two sockets
@@ -45,8 +51,9 @@ struct ap_pinger {
 int ap_pinger_decide(int method, const int kind[2], const int need[2]);
 
 /* Opens the sockets the method and -4/-6 call for (none for exec and
- * none).  Call it inside the privilege sequence (priv.h), as its open
- * step; key is the run's secret. */
+ * none), with the packet options applied, and checks -S and -I for the
+ * families left without one.  Call it inside the privilege sequence
+ * (priv.h), as its open step; key is the run's secret. */
 void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
                     const uint8_t key[16], FILE *diag);
 
@@ -57,7 +64,8 @@ int ap_pinger_may_spawn(const struct ap_pinger *p);
 /* Chooses the engine for targets of the families v4, v6 (scan gives -c
  * and -t, which ping(8) is run with), prepares it on loop, and seals the
  * privileges when no child is to be spawned.  Returns 0, or an exit
- * status with err set. */
+ * status with err set: a packet option that cannot be applied is a
+ * system error (4) before anything is probed. */
 int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
                      const struct ap_scan_cfg *scan, struct ap_err *err);
 

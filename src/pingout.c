@@ -66,8 +66,8 @@ static int read_ms(const char **s, uint64_t *ns) {
 
 /* "64 bytes from ADDR: icmp_seq=1 ttl=64 time=0.042 ms [(DUP!)]" */
 static void reply_line(struct ap_pingout *p, const char *l) {
-  const char *t;
-  unsigned bytes;
+  const char *t, *h;
+  unsigned bytes, ttl = 256;
   uint64_t ns;
 
   if (read_uint(&l, &bytes) != 0 || !starts(l, " bytes from "))
@@ -75,6 +75,13 @@ static void reply_line(struct ap_pingout *p, const char *l) {
   t = strstr(l, " time=");
   if (t == NULL)
     return;
+  /* The TTL, when the line gives one before the time. */
+  h = strstr(l, " ttl=");
+  if (h != NULL && h < t) {
+    h += strlen(" ttl=");
+    if (read_uint(&h, &ttl) != 0 || *h != ' ')
+      ttl = 256;
+  }
   t += strlen(" time=");
   if (read_ms(&t, &ns) != 0)
     return;
@@ -90,6 +97,10 @@ static void reply_line(struct ap_pingout *p, const char *l) {
     p->first_ns = ns;
   p->line_sum_ns += ns;
   p->replies++;
+  if (ttl <= 255) {
+    p->have_ttl = 1;
+    p->ttl = ttl;
+  }
 }
 
 /* "3 packets transmitted, 3 received, +1 duplicates, +2 errors, ..." or

@@ -47,6 +47,8 @@ struct ap_pingout {
   uint64_t line_min_ns;
   uint64_t line_max_ns;
   uint64_t line_sum_ns;
+  int have_ttl;      /* a reply line gave its ttl= */
+  unsigned ttl;      /* the last such line's, 0 to 255 */
   /* The first ICMP error line ("From ADDR icmp_seq=N TEXT"). */
   int error;
   char error_from[AP_PINGOUT_TEXT]; /* ADDR as printed */

@@ -177,9 +177,12 @@ static int drop(int spawn) {
 }
 
 int ap_priv_setup(const struct ap_priv_plan *plan) {
-  /* Not being able to raise it is no error: without it the sockets are
-   * datagram sockets, or none, and the engine says so. */
+  /* Not being able to raise them is no error: without CAP_NET_RAW the
+   * sockets are datagram sockets, or none, and the engine says so;
+   * without CAP_NET_ADMIN, SO_MARK fails and the engine says that. */
   (void) effective(CAP_NET_RAW);
+  if (plan->admin)
+    (void) effective(CAP_NET_ADMIN);
   plan->open(plan->ctx);
   return drop(plan->may_spawn(plan->ctx));
 }

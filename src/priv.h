@@ -34,8 +34,12 @@
 /* The sequence, in the order it runs:
  *
  *   1. ap_priv_setup(), once, from main, before anything else is read:
- *      raise CAP_NET_RAW into the effective set (if it is permitted),
- *      plan->open() the probing sockets, then drop every capability from
+ *      raise CAP_NET_RAW into the effective set (if it is permitted), and
+ *      CAP_NET_ADMIN when plan->admin says the sockets need it (SO_MARK,
+ *      for --fwmark), plan->open() the probing sockets (which also sets
+ *      what needs a capability on them: SO_MARK, and SO_BINDTODEVICE,
+ *      which needed CAP_NET_RAW before Linux 5.7), then drop every
+ *      capability from
  *      the effective, permitted, inheritable and ambient sets and give up
  *      a setuid or setgid identity.  With CAP_SETPCAP it first empties the
  *      bounding set, but for CAP_NET_RAW when plan->may_spawn() says
@@ -51,6 +55,7 @@ struct ap_priv_plan {
                                    the engine's to report) */
   int (*may_spawn)(void *ctx);  /* after open: whether ping(8) may run */
   void *ctx;
+  int admin;                    /* also raise CAP_NET_ADMIN to open */
 };
 
 /* Step 1.  Returns 0 or a negative UV_E* code, which the caller must

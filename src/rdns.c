@@ -419,7 +419,7 @@ int ap_rdns_name_ok(const char *name) {
 
 /* ---- the engine in front ---- */
 
-static int gate_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int gate_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now_ns) {
   struct ap_rdns_gate *g = (struct ap_rdns_gate *) e;
   int taken = g->inner->ops->send(g->inner, p, n, now_ns);

@@ -62,6 +62,9 @@ struct ap_result {
   int ok;                     /* the target's verdict over all its checks */
   int verdict;                /* enum ap_verdict: the ping's verdict */
   uint64_t rtt_ns;            /* of the first valid reply, when alive */
+  int has_ttl;                /* ttl is known (an ICMP engine's reply) */
+  uint8_t ttl;                /* that reply's TTL or hop limit; with -c,
+                                 the last reply's */
   const char *reason;         /* why unreachable, or NULL for a timeout */
   const struct ap_addr *from; /* who gave the reason (ICMP error), or NULL */
   struct ap_stats stats;

@@ -240,7 +240,7 @@ static int start_monitor(struct ap_run *r) {
   };
   struct ap_svcloop_cfg sc = {
     .tcp = { .timeout_ms = c->scan.timeout_ms, .idle_ms = 300,
-             .cap = c->svc.banner_bytes },
+             .cap = c->svc.banner_bytes, .pkt = &c->ping.pkt },
     .expect = c->svc.have_expect ? &c->svc.expect : NULL,
     .max_conns = c->ping.jobs > 0 ? c->ping.jobs : 256,
   };

@@ -112,8 +112,9 @@ static int settle(struct ap_scan *s, struct ap_result *r) {
 }
 
 static int settle_one(struct ap_scan *s, uint64_t idx, int verdict,
-                       uint64_t rtt_ns, const char *reason,
-                       const struct ap_addr *from) {
+                      uint64_t rtt_ns, const char *reason,
+                      const struct ap_addr *from,
+                      const struct ap_reply_meta *meta) {
   struct ap_result r;
 
   memset(&r, 0, sizeof(r));
@@ -123,6 +124,10 @@ static int settle_one(struct ap_scan *s, uint64_t idx, int verdict,
   r.rtt_ns = rtt_ns;
   r.reason = reason;
   r.from = from;
+  if (meta != NULL && meta->ttl >= 0 && meta->ttl <= 255) {
+    r.has_ttl = 1;
+    r.ttl = (uint8_t) meta->ttl;
+  }
   if (verdict == AP_ALIVE) {
     r.stats.received = 1;
     r.stats.rtt_min_ns = r.stats.rtt_max_ns = r.stats.rtt_sum_ns = rtt_ns;
@@ -148,6 +153,8 @@ static void settle_count(struct ap_scan *s, uint64_t idx,
   r.from = t->reason != NULL && t->have_from ? &t->from : NULL;
   r.rtts = t->rtts;
   r.nrtts = t->rtts != NULL ? t->stats.sent : 0;
+  r.has_ttl = t->ttl >= 0;
+  r.ttl = (uint8_t) (t->ttl >= 0 ? t->ttl : 0);
   (void) settle(s, &r);
 }
 
@@ -155,7 +162,7 @@ static void settle_count(struct ap_scan *s, uint64_t idx,
  * new: duplicates carry the same send time.  The target is settled early
  * when its last probe is answered.  Returns 1 if the reply counted. */
 static int count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
-                        uint64_t rtt_ns) {
+                       uint64_t rtt_ns, const struct ap_reply_meta *meta) {
   struct ap_tally_rec *t = ap_tally_find(&s->tally, idx);
   struct ap_stats *st;
 
@@ -178,6 +185,8 @@ static int count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
     t->rtts[k] = rtt_ns;
   }
   t->last_seen_ns = sent_ns;
+  t->ttl = meta != NULL && meta->ttl >= 0 && meta->ttl <= 255 ? meta->ttl
+                                                             : -1;
   if (st->received == 0 || rtt_ns < st->rtt_min_ns)
     st->rtt_min_ns = rtt_ns;
   if (rtt_ns > st->rtt_max_ns)
@@ -190,14 +199,15 @@ static int count_reply(struct ap_scan *s, uint64_t idx, uint64_t sent_ns,
 }
 
 int ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                  uint64_t sent_ns, uint64_t rtt_ns) {
+                  uint64_t sent_ns, uint64_t rtt_ns,
+                  const struct ap_reply_meta *meta) {
   uint64_t idx;
 
   if (ap_tset_index(s->set, addr, &idx) != 0)
     return 0;
   if (s->cfg.count > 0)
-    return count_reply(s, idx, sent_ns, rtt_ns);
-  return settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL);
+    return count_reply(s, idx, sent_ns, rtt_ns, meta);
+  return settle_one(s, idx, AP_ALIVE, rtt_ns, NULL, NULL, meta);
 }
 
 /* Gives target idx its verdict now, after an error: unreachable, or with
@@ -282,7 +292,7 @@ static int expired(struct ap_scan *s, uint64_t idx, unsigned k) {
   set_aloft(s, idx, 0);
   if (k < s->cfg.retries)
     return ring_push(&s->retry, idx, k + 1);
-  (void) settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL);
+  (void) settle_one(s, idx, AP_UNREACHABLE, 0, NULL, NULL, NULL);
   return 0;
 }
 
@@ -348,10 +358,9 @@ static void fill(struct ap_scan *s, size_t want) {
   }
 }
 
-/* Books a probe the engine took: it waits in its attempt's queue, and with
- * -c its target's record counts it. */
-static int sent_one(struct ap_scan *s, const struct ap_probe *p,
-                    uint64_t now) {
+/* Books a probe the engine took, by the send time it carries: it waits in
+ * its attempt's queue, and with -c its target's record counts it. */
+static int sent_one(struct ap_scan *s, const struct ap_probe *p) {
   unsigned k = s->cfg.count > 0 ? 0 : p->attempt;
   struct ap_tally_rec *t;
 
@@ -367,13 +376,15 @@ static int sent_one(struct ap_scan *s, const struct ap_probe *p,
       return UV_ENOMEM;
     if (t->rtts != NULL)
       t->rtts[t->stats.sent] = AP_RTT_LOST;
+    if (t->stats.sent == 0)
+      t->ttl = -1;
     t->stats.sent++;
     t->prev_sent_ns = t->last_sent_ns;
-    t->last_sent_ns = now;
+    t->last_sent_ns = p->sent_ns;
     k = t->stats.sent == s->cfg.count; /* the last waits in queue 1 */
   }
   set_aloft(s, p->idx, 1);
-  return ring_push(&s->wait[k], p->idx, now + s->wait_ns[k]);
+  return ring_push(&s->wait[k], p->idx, p->sent_ns + s->wait_ns[k]);
 }
 
 /* After the engine took fewer probes than offered (the kernel's queue is
@@ -421,6 +432,8 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
   fill(s, want);
   if (s->nbatch == 0)
     return 0;
+  for (i = 0; i < s->nbatch; i++)
+    s->batch[i].sent_ns = now;
   sent = s->engine->ops->send(s->engine, s->batch,
                               s->nbatch < want ? s->nbatch : want, now);
   if (sent < 0)
@@ -434,7 +447,7 @@ static int send_batch(struct ap_scan *s, uint64_t now) {
     return 0;
   }
   for (i = 0; i < (size_t) sent; i++) {
-    err = sent_one(s, &s->batch[i], now);
+    err = sent_one(s, &s->batch[i]);
     if (err != 0)
       return err;
   }
@@ -514,9 +527,10 @@ static void idle_cb(uv_idle_t *h) {
 
 /* The sink the engine reports to (engine.h). */
 static int sink_reply(struct ap_sink *k, const struct ap_addr *addr,
-                      uint64_t sent_ns, uint64_t rtt_ns) {
+                      uint64_t sent_ns, uint64_t rtt_ns,
+                      const struct ap_reply_meta *meta) {
   return ap_scan_reply(ap_container_of(k, struct ap_scan, sink), addr,
-                       sent_ns, rtt_ns);
+                       sent_ns, rtt_ns, meta);
 }
 
 static int sink_fail(struct ap_sink *k, const struct ap_addr *addr,

@@ -136,10 +136,12 @@ void ap_scan_release(struct ap_scan *s);
 /* What the engine reports through the scan's sink (engine.h), also to
  * be called directly.  A reply from an address that is not a target, or
  * for a target that already has its verdict, is ignored.  sent_ns is the
- * send time the reply carries: with -c it tells duplicates apart.  Both
+ * send time the reply carries: with -c it tells duplicates apart; meta
+ * (NULL: nothing known) gives the reply's TTL for the result.  Both
  * return 1 when the report counted, 0 when it was ignored. */
 int ap_scan_reply(struct ap_scan *s, const struct ap_addr *addr,
-                  uint64_t sent_ns, uint64_t rtt_ns);
+                  uint64_t sent_ns, uint64_t rtt_ns,
+                  const struct ap_reply_meta *meta);
 int ap_scan_fail(struct ap_scan *s, const struct ap_addr *addr,
                  const char *reason, const struct ap_addr *from);
 

@@ -29,6 +29,7 @@ struct ap_tally_rec {
                             of its probes, or NULL */
   struct ap_addr from;   /* who reported it, when have_from */
   int have_from;
+  int ttl;               /* the TTL of the latest reply counted, -1: none */
   uint64_t *rtts;        /* -C: each probe's round-trip time (malloc) */
 };
 

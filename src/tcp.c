@@ -184,6 +184,31 @@ static void connect_cb(uv_connect_t *req, int status) {
     end(c);
 }
 
+/* Sets the handle up: with -S or -I its socket exists at once, bound to
+ * the interface and the source address, so that the connection leaves
+ * from there.  Returns 0 or a UV_E* code, the handle set up all the same
+ * (to be closed). */
+static int tcp_init(struct ap_tcp *c, uv_loop_t *loop, int family) {
+  const struct ap_pkt_cfg *pkt = c->cfg->pkt;
+  uv_os_fd_t fd;
+  int what, err;
+
+  if (pkt == NULL || (pkt->iface == NULL &&
+                      !pkt->have_src[family == AF_INET ? 0 : 1])) {
+    (void) uv_tcp_init(loop, &c->tcp); /* cannot fail: no socket yet */
+    return 0;
+  }
+  err = uv_tcp_init_ex(loop, &c->tcp, (unsigned) family);
+  if (err != 0) {
+    (void) uv_tcp_init(loop, &c->tcp);
+    return err;
+  }
+  err = uv_fileno((uv_handle_t *) &c->tcp, &fd);
+  if (err == 0)
+    err = ap_pkt_apply(fd, family, pkt, 0, &what);
+  return err;
+}
+
 void ap_tcp_start(struct ap_tcp *c, uv_loop_t *loop, const struct ap_addr *a,
                   uint16_t port, int mode, const struct ap_tcp_cfg *cfg,
                   ap_tcp_cb cb) {
@@ -196,12 +221,15 @@ void ap_tcp_start(struct ap_tcp *c, uv_loop_t *loop, const struct ap_addr *a,
   c->state = AP_CHECK_ERROR;
   c->handles = 2;
   c->start_ns = uv_hrtime();
-  /* Neither can fail: no socket exists before uv_tcp_connect(). */
-  (void) uv_tcp_init(loop, &c->tcp);
-  (void) uv_timer_init(loop, &c->timer);
-  c->tcp.data = c->timer.data = c;
-  c->deadline = uv_now(loop) + cfg->timeout_ms;
   ap_addr_to_sockaddr(a, &ss);
+  err = tcp_init(c, loop, ss.ss_family);
+  (void) uv_timer_init(loop, &c->timer); /* cannot fail */
+  c->tcp.data = c->timer.data = c;
+  if (err != 0) {
+    refused(c, err);
+    return;
+  }
+  c->deadline = uv_now(loop) + cfg->timeout_ms;
   if (ss.ss_family == AF_INET)
     ((struct sockaddr_in *) &ss)->sin_port = htons(port);
   else

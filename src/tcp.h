@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "addr.h"
+#include "pktopt.h"
 #include "telnet.h"
 
 enum ap_tcp_mode {
@@ -33,6 +34,7 @@ struct ap_tcp_cfg {
   uint64_t timeout_ms; /* the whole check */
   uint64_t idle_ms;    /* a banner ends after this much silence */
   size_t cap;          /* banner bytes at most (1 or more) */
+  const struct ap_pkt_cfg *pkt; /* -S and -I for the connection, or NULL */
 };
 
 struct ap_tcp;

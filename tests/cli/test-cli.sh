@@ -111,8 +111,8 @@ bad_input "bad --interval" "invalid --interval 'often'" --interval often \
   127.0.0.1
 bad_input "--quiet with a value" "'--quiet' does not take a value" \
   --quiet=yes 127.0.0.1
-bad_input "fping's --size is not aping's" "unknown option '--size'" \
-  --size 56 127.0.0.1
+bad_input "fping's --dontfrag is aping's --df" \
+  "unknown option '--dontfrag'" --dontfrag 127.0.0.1
 bad_input "fping's --reachable is not aping's -x" \
   "unknown option '--reachable'" --reachable 1 127.0.0.1
 bad_input "-p without -c, -C or -l" "-p needs -c, -C, -l, -Q or --listen" \

@@ -3,7 +3,7 @@
 # (contrib/bash-completion/aping), loaded into a plain bash: what it offers
 # after "--fo", "--format ", "--format=", "-m " and "-f ", that options
 # taking a number or an address (-t, -p, --listen, --buckets ...) get no
-# host names, and that the options it offers are exactly those of
+# host names, -I the interfaces, and that the options it offers are exactly those of
 # `aping -h`.  Nothing is probed.
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -52,8 +52,10 @@ check "-t offers nothing" test -z "$(complete_words aping -t '')"
 check "a target offers host names (localhost)" \
   sh -c 'printf "%s\n" "$1" | grep -qx localhost' \
   sh "$(complete_words aping local)"
+check "-I offers the interfaces (lo)" \
+  grep -qx lo <<<"$(complete_words aping -I l)"
 for opt in -p --period -Q --squiet --listen --buckets -C --vcount --count \
-  --timeout --rta --pl; do
+  --timeout --rta --pl -S --src -b --ttl --tos --fwmark; do
   check "$opt offers nothing" test -z "$(complete_words aping "$opt" '')"
 done
 

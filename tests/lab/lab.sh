@@ -39,6 +39,12 @@
 #                                        lost per 100 probes (lab_lossy_lost)
 #   198.19.0.0/17                        answer (benchmark block)    in NET
 #   198.19.128.0/17                      silent (benchmark block)    in NET
+#   198.18.8.0/24     2001:db8:8::/120   answer, one router (NET) further:
+#                                        FAR, behind 198.18.7.0/24 and
+#                                        2001:db8:7::/64; NET forwards, so
+#                                        a request with TTL 1 gets "time
+#                                        exceeded" from 198.18.0.2 or
+#                                        2001:db8::2 (LAB_FAR*)
 #   lab-host -> 198.18.1.5, lab-host6 -> 2001:db8:1::5,
 #   lab-silent -> 198.18.2.7; lab-multi -> 198.18.1.6, 198.18.1.7 and
 #   2001:db8:1::6 (all answer); lab-mixed -> 198.18.1.8 (answers) and
@@ -52,6 +58,17 @@
 #   fe80::1:0/126%to-net with .0 and .3 silent); the same addresses through
 #   to-slow (fe80::1:1%to-slow) reach nothing.  LAB_LL_PEER is NET's own
 #   automatic (EUI-64) link-local address on that link, zone included.
+#
+# The scanner's own addresses: 198.18.0.1 and 2001:db8::1 on to-net (its
+# link to NET, which is 198.18.0.2 and 2001:db8::2), 198.18.5.1 and
+# 2001:db8:5::1 on to-slow (SLOW: .5.2, 5::2); a second local address
+# 198.18.9.1 and 2001:db8:9::1 on to-net, and 198.18.9.2 and 2001:db8:9::2
+# whose replies NET drops (so that a test sees which source a probe had:
+# LAB_SRC*); a second interface to-alt, 198.18.6.1 and 2001:db8:6::1, to NET
+# (198.18.6.2, 2001:db8:6::2), with routes to the answering blocks
+# 198.18.1.0/24 and 2001:db8:1::/64 of lower priority than to-net's, for -I
+# (LAB_ALT_IF).  tests/lab/sniff.py records the echo requests arriving on
+# an interface of a lab namespace (lab_sniff_start/lab_sniff_stop).
 #
 # TCP services (only after lab_services_up; tests/lab/services.py in NET,
 # on every answering address of 198.18.1.0/24, 198.19.0.0/17 and
@@ -76,6 +93,7 @@ fi
 
 LAB_RESPONDER_PID=
 LAB_SERVICES_PID=
+LAB_SNIFF_PID=
 _LAB_NAMESPACES=()
 
 # ---------------------------------------------------------------- helpers
@@ -176,11 +194,63 @@ _lab_setup_scan() {
     for r in 2001:db8:1::/64 2001:db8:2::/64 2001:db8:4::/64; do
         _lab_in "$ns" ip -6 route add "$r" via 2001:db8::2 dev to-net || return 1
     done
+    _lab_setup_scan_more || return 1
     _lab_in "$ns" ip -6 route add 2001:db8:3::/64 via 2001:db8:5::2 \
         dev to-slow || return 1
     # Unprivileged ICMP datagram sockets allowed for everyone (per-netns;
     # lab_exec_nobody relies on it, lab_exec_nobody_nodgram turns it off).
     _lab_sysctl "$ns" "net.ipv4.ping_group_range=0 2147483647" || return 1
+}
+
+# The scanner's second addresses and second interface, and the way to FAR
+# through NET.
+_lab_setup_scan_more() {
+    local ns=$LAB_SCAN a
+    for a in 198.18.9.1/32 198.18.9.2/32; do
+        _lab_in "$ns" ip addr add "$a" dev to-net || return 1
+    done
+    # Deprecated (preferred_lft 0): usable when bound to, never chosen as
+    # a source on their own (their prefix is longer to 2001:db8:8::/64).
+    for a in 2001:db8:9::1/128 2001:db8:9::2/128; do
+        _lab_in "$ns" ip -6 addr add "$a" dev to-net nodad preferred_lft 0 ||
+            return 1
+    done
+    _lab_veth "$ns" to-alt 198.18.6.1/24 2001:db8:6::1/64 \
+        "$LAB_NET" to-alt 198.18.6.2/24 2001:db8:6::2/64 || return 1
+    _lab_in "$ns" ip route add 198.18.1.0/24 via 198.18.6.2 dev to-alt \
+        metric 100 || return 1
+    _lab_in "$ns" ip -6 route add 2001:db8:1::/64 via 2001:db8:6::2 \
+        dev to-alt metric 2048 || return 1
+    _lab_in "$ns" ip route add 198.18.7.0/24 via 198.18.0.2 dev to-net || return 1
+    _lab_in "$ns" ip route add 198.18.8.0/24 via 198.18.0.2 dev to-net || return 1
+    for a in 2001:db8:7::/64 2001:db8:8::/64; do
+        _lab_in "$ns" ip -6 route add "$a" via 2001:db8::2 dev to-net || return 1
+    done
+}
+
+# FAR: an answering block one router further, behind NET.
+_lab_setup_far() {
+    local ns=$LAB_FAR
+    _lab_veth "$LAB_NET" to-far 198.18.7.1/24 2001:db8:7::1/64 \
+        "$ns" to-net 198.18.7.2/24 2001:db8:7::2/64 || return 1
+    _lab_in "$ns" ip route add local 198.18.8.0/24 dev lo || return 1
+    _lab_in "$ns" ip -6 route add local 2001:db8:8::/120 dev lo || return 1
+    _lab_in "$ns" ip route add default via 198.18.7.1 dev to-net || return 1
+    _lab_in "$ns" ip -6 route add default via 2001:db8:7::1 dev to-net || return 1
+    _lab_sysctl_try "$ns" net.ipv4.icmp_ratelimit=0
+    _lab_sysctl_try "$ns" net.ipv6.icmp.ratelimit=0
+    _lab_in "$LAB_NET" ip route add 198.18.8.0/24 via 198.18.7.2 dev to-far ||
+        return 1
+    _lab_in "$LAB_NET" ip -6 route add 2001:db8:8::/64 via 2001:db8:7::2 \
+        dev to-far || return 1
+    # NET routes between the scanner and FAR (IPv4: per input interface;
+    # IPv6: for the whole namespace), and so says "time exceeded" for a
+    # request that arrives with TTL 1.  Replies to the scanner's second
+    # source addresses ending in 2 are dropped (LAB_SRC_DROP*).
+    _lab_sysctl "$LAB_NET" "net.ipv4.conf.to-far.forwarding=1" || return 1
+    _lab_sysctl "$LAB_NET" "net.ipv6.conf.all.forwarding=1" || return 1
+    _lab_in "$LAB_NET" ip route add blackhole 198.18.9.2/32 || return 1
+    _lab_in "$LAB_NET" ip -6 route add blackhole 2001:db8:9::2/128 || return 1
 }
 
 # Hosts: AnyIP blocks that the kernel answers, blackholes, and routes that
@@ -365,6 +435,7 @@ lab_up() {
     # subshells of one script, apart.
     local prefix="aping-$BASHPID"
     export LAB_SCAN="$prefix-scan" LAB_NET="$prefix-net" LAB_SLOW="$prefix-slow"
+    export LAB_FAR="$prefix-far"
     LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$prefix-lab.XXXXXX") ||
         { _lab_die "mktemp failed"; return 1; }
     export LAB_DIR
@@ -407,6 +478,14 @@ lab_up() {
     LAB_LL_PEER=$(_lab_in "$LAB_NET" ip -6 -o addr show dev to-scan scope link |
         awk '$4 !~ /^fe80::1:[12]\// {sub(/\/.*/, "", $4); print $4; exit}')
     export LAB_LL_PEER=${LAB_LL_PEER:+$LAB_LL_PEER%to-net}
+    # One router further (FAR), and who says "time exceeded" on the way.
+    export LAB_FAR4=198.18.8.5 LAB_FAR6=2001:db8:8::5
+    export LAB_FAR_NET4=198.18.8.0/24 LAB_FAR_NET6=2001:db8:8::/120
+    export LAB_ROUTER4=198.18.0.2 LAB_ROUTER6=2001:db8::2
+    # Source addresses of the scanner's: answered, and dropped by NET.
+    export LAB_SRC4=198.18.9.1 LAB_SRC6=2001:db8:9::1
+    export LAB_SRC_DROP4=198.18.9.2 LAB_SRC_DROP6=2001:db8:9::2
+    export LAB_ALT_IF=to-alt LAB_ALT4=198.18.6.1 LAB_ALT6=2001:db8:6::1
 }
 
 # The setup proper; any failing step makes it return non-zero, even when the
@@ -415,8 +494,10 @@ _lab_up_steps() {
     _lab_ns_add "$LAB_SCAN" &&
         _lab_ns_add "$LAB_NET" &&
         _lab_ns_add "$LAB_SLOW" &&
+        _lab_ns_add "$LAB_FAR" &&
         _lab_setup_scan &&
         _lab_setup_net &&
+        _lab_setup_far &&
         _lab_setup_slow &&
         _lab_setup_names &&
         _lab_verify_routes
@@ -456,12 +537,36 @@ lab_services_up() {
     _lab_wait_ready services "$LAB_SERVICES_PID"
 }
 
+# lab_sniff_start NS IFACE: records the echo requests that arrive on
+# interface IFACE of lab namespace NS (NET, FAR, ...), one JSON line each
+# (tests/lab/sniff.py), until lab_sniff_stop; the file is LAB_SNIFF_OUT.
+lab_sniff_start() {
+    local ns=$1 iface=$2 ready="$LAB_DIR/sniff.ready" owner=$BASHPID
+    _lab_ns_exists "$ns" || _lab_die "no namespace $ns" || return 1
+    rm -f "$ready"
+    LAB_SNIFF_OUT="$LAB_DIR/sniff.jsonl"
+    ip netns exec "$ns" "$LAB_PYTHON" "$LAB_LIB_DIR/sniff.py" \
+        --iface "$iface" --out "$LAB_SNIFF_OUT" --ready "$ready" \
+        --parent-pid "$owner" >"$LAB_DIR/sniff.log" 2>&1 </dev/null &
+    LAB_SNIFF_PID=$!
+    _lab_wait_ready sniff "$LAB_SNIFF_PID"
+}
+
+# lab_sniff_stop: ends the recording; LAB_SNIFF_OUT holds what it saw.
+lab_sniff_stop() {
+    if [ -n "${LAB_SNIFF_PID:-}" ]; then
+        _lab_stop "$LAB_SNIFF_PID" || true
+        LAB_SNIFF_PID=
+    fi
+}
+
 # Tear everything down.  Idempotent; always returns 0: under `set -e` a
 # failing EXIT trap would replace the script's own exit status.
 lab_down() {
     local ns
     local -
     set +e
+    lab_sniff_stop
     if [ -n "${LAB_SERVICES_PID:-}" ]; then
         _lab_stop "$LAB_SERVICES_PID"
         LAB_SERVICES_PID=

@@ -164,7 +164,7 @@ what="csv -l: one header, rows of the same width, probes then totals"
 py '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
-assert rows and all(None not in r and len(r) == 22 for r in rows), rows
+assert rows and all(None not in r and len(r) == 23 for r in rows), rows
 types = [r["type"] for r in rows]
 assert set(types) == {"probe", "total"} and types[-1] == "total", types
 tot = {r["address"]: r for r in rows if r["type"] == "total"}

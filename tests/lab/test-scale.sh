@@ -116,7 +116,8 @@ what="-s -v: the counters come after the summary, in their documented order"
 expect test "$(sed -n '/^ counters:$/,$p' <<<"$ERR" | awk 'NR > 1 {print $1}' |
   tr '\n' ' ')" = "probes-sent replies-valid errors-matched rejected \
 rejected-late rejected-malformed rejected-checksum rejected-unused-type \
-rejected-foreign rejected-truncated rejected-bad-mac retries backoffs "
+rejected-foreign rejected-truncated rejected-bad-mac rtt-kernel-stamp \
+rtt-read-time retries backoffs "
 # Another program's ping beside the scan: its replies reach aping's raw
 # socket too, and are counted as foreign.
 lab_exec ping -c 8 -i 0.25 "$LAB_UP4" >/dev/null 2>&1 &

@@ -5,13 +5,13 @@
 
 #include "scan.h"
 
-static int even_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int even_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now) {
   size_t i;
 
   for (i = 0; i < n; i++)
     if ((ap_addr_v4(&p[i].addr) & 1) == 0)
-      ap_sink_reply(e->sink, &p[i].addr, now, 1000);
+      ap_sink_reply(e->sink, &p[i].addr, now, 1000, NULL);
   return (int) n;
 }
 

@@ -39,6 +39,8 @@ static const char *good_value(const struct ap_opt *o, char *buf,
     { "--ping-command", "/bin/ping" }, { "--squiet", "5,cumulative" },
     { "--listen", "[::1]:9857" }, { "--buckets", "0.001,0.01,0.1" },
     { "-C", "3" }, { "--rta", "200,500" }, { "--pl", "40,80" },
+    { "--src", "192.0.2.9" }, { "--iface", "lo" }, { "--tos", "0x10" },
+    { "--fwmark", "7" },
   };
   char name[64];
   size_t i;
@@ -154,6 +156,33 @@ static void test_values_land(void) {
   ap_cli_release(&c);
 }
 
+static void test_packet_values_land(void) {
+  const char *w[] = { "aping", "-S", "192.0.2.3", "--src", "2001:db8::3",
+                      "-I", "eth0", "-b", "1000", "-H", "7", "-O", "0xb8",
+                      "-M", "--fwmark", "0x10", "-D", "--print-ttl",
+                      "192.0.2.1", NULL };
+  const struct ap_pkt_cfg *p;
+  struct ap_config c;
+  struct ap_err err;
+
+  EXPECT(parse(&c, &err, w) == AP_CLI_RUN);
+  p = &c.ping.pkt;
+  EXPECT(p->have_src[0] && p->have_src[1]);
+  EXPECT(p->src[0].ss_family == AF_INET && p->src[1].ss_family == AF_INET6);
+  EXPECT(strcmp(p->iface, "eth0") == 0 && p->size == 1000);
+  EXPECT(p->ttl == 7 && p->tos == 0xb8 && p->df);
+  EXPECT(p->have_mark && p->mark == 16);
+  EXPECT(c.out.timestamps && c.out.print_ttl);
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "x", NULL }) ==
+         AP_CLI_RUN);
+  p = &c.ping.pkt;
+  EXPECT(!p->have_src[0] && !p->have_src[1] && p->iface == NULL);
+  EXPECT(p->size == 0 && p->ttl == 0 && p->tos == -1 && !p->df &&
+         !p->have_mark);
+  ap_cli_release(&c);
+}
+
 static void test_defaults(void) {
   const char *w[] = { "aping", "192.0.2.1", NULL };
   struct ap_config c;
@@ -254,10 +283,40 @@ static void test_syntax(void) {
   REFUSED("option '--timeout' needs a value", "x", "--timeout");
   REFUSED("option '--quiet' does not take a value", "--quiet=yes", "x");
   REFUSED("unknown option '--reachable'", "--reachable", "2", "x");
-  REFUSED("unknown option '--size'", "--size", "56", "x");
+  REFUSED("unknown option '--dontfrag'", "--dontfrag", "x");
   REFUSED("option '--rate' needs a value", "x", "--rate");
   REFUSED("--expect given twice ('b')", "--telnet", "--expect", "a",
           "--expect", "b", "x");
+}
+
+/* The packet options: values, and what they do not apply to. */
+static void test_packet_conflicts(void) {
+  REFUSED("invalid -S 'nowhere': need an IPv4 or IPv6 address", "-S",
+          "nowhere", "x");
+  REFUSED("an IPv4 source address is given already", "-S", "192.0.2.1",
+          "--src", "192.0.2.2", "x");
+  REFUSED("invalid -I 'a/b'", "-I", "a/b", "x");
+  REFUSED("invalid -I 'abcdefghijklmnop'", "-I", "abcdefghijklmnop", "x");
+  REFUSED("invalid -I ''", "-I", "", "x");
+  REFUSED("-I given twice", "-I", "lo", "-I", "lo", "x");
+  REFUSED("invalid --tos '256'", "--tos", "256", "x");
+  REFUSED("invalid -O '0x100'", "-O", "0x100", "x");
+  REFUSED("invalid --tos '0x'", "--tos", "0x", "x");
+  REFUSED("invalid --fwmark '4294967296'", "--fwmark", "4294967296", "x");
+  REFUSED("--ttl applies to the echo requests: not with -m none", "-m",
+          "none", "--tcp", "22", "--ttl", "3", "x");
+  REFUSED("-b applies to the echo requests: not with -m none", "-m", "none",
+          "--tcp", "22", "-b", "100", "x");
+  REFUSED("--fwmark marks only the echo requests", "--fwmark", "1",
+          "--telnet", "x");
+  REFUSED("--fwmark needs an ICMP socket", "-m", "exec", "--fwmark", "1",
+          "x");
+  REFUSED("-m exec takes -S or -I, not both", "-m", "exec", "-S",
+          "192.0.2.1", "-I", "lo", "x");
+  REFUSED("-S: an IPv6 source address with -4", "-4", "-S", "2001:db8::1",
+          "x");
+  REFUSED("-S: an IPv4 source address with -6", "-6", "-S", "192.0.2.1",
+          "x");
 }
 
 static void test_conflicts(void) {
@@ -296,7 +355,6 @@ static void test_conflicts(void) {
           "nagios", "--rta", "1,2", "-m", "none", "--tcp", "22", "x");
   REFUSED("--format prom and nagios do not apply to -l", "-l", "--format",
           "nagios", "--rta", "1,2", "x");
-  REFUSED("-D needs -l", "-D", "x");
   REFUSED("--buckets needs --listen", "--buckets", "0.1", "x");
   REFUSED("--buckets needs --listen", "-l", "--buckets", "0.1", "x");
   REFUSED("-c does not apply to -l", "-l", "-c", "3", "x");
@@ -316,6 +374,7 @@ static void test_conflicts(void) {
   REFUSED("invalid --buckets '0.1,0.01'", "--listen", "1", "--buckets",
           "0.1,0.01", "x");
   REFUSED("invalid --buckets 'x'", "--listen", "1", "--buckets", "x", "x");
+  test_packet_conflicts();
   EXPECT(parse(&c, &err, (const char *[]){ "aping", "-v", NULL }) ==
          AP_CLI_USAGE);
   ap_cli_release(&c);
@@ -507,6 +566,7 @@ static void test_fping_names(void) {
 int main(void) {
   RUN(test_every_option_parses);
   RUN(test_values_land);
+  RUN(test_packet_values_land);
   RUN(test_defaults);
   RUN(test_ranges);
   RUN(test_syntax);

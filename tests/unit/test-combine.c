@@ -353,7 +353,7 @@ struct fake {
   int closed;
 };
 
-static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int fake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now) {
   (void) p;
   (void) now;

@@ -167,7 +167,7 @@ static void test_json_record(void) {
   EXPECT(strcmp(done(f),
     "{\"type\":\"target\",\"address\":\"192.0.2.7\",\"name\":\"db-1.example\","
     "\"status\":\"failed\",\"verdict\":\"alive\",\"ok\":false,"
-    "\"rtt_ms\":1.235,\"reason\":null,\"from\":null,"
+    "\"rtt_ms\":1.235,\"ttl\":null,\"reason\":null,\"from\":null,"
     "\"stats\":{\"sent\":4,\"received\":3,\"loss_pct\":25.0,"
     "\"rtt_min_ms\":1.000,\"rtt_avg_ms\":2.000,\"rtt_max_ms\":3.000},"
     "\"checks\":[{\"port\":22,\"service\":\"tcp\",\"state\":\"open\","
@@ -195,7 +195,7 @@ static void test_json_unreachable_record(void) {
   EXPECT(strcmp(done(f),
     "{\"type\":\"target\",\"address\":\"2001:db8::9\","
     "\"status\":\"unreachable\",\"verdict\":\"unreachable\",\"ok\":false,"
-    "\"rtt_ms\":null,\"reason\":\"host unreachable\","
+    "\"rtt_ms\":null,\"ttl\":null,\"reason\":\"host unreachable\","
     "\"from\":\"2001:db8::1\"}\n") == 0);
   r.verdict = AP_UNFINISHED;
   r.reason = NULL;
@@ -241,7 +241,8 @@ static void test_csv_record(void) {
   ap_csv_header(f);
   EXPECT(strcmp(done(f), "address,name,status,verdict,ok,rtt_ms,reason,"
                          "from,sent,received,rtt_min_ms,rtt_avg_ms,"
-                         "rtt_max_ms,checks,previous,evidence,rtts_ms\r\n") == 0);
+                         "rtt_max_ms,checks,previous,evidence,rtts_ms,ts,"
+                         "ttl\r\n") == 0);
   full_result();
   rec = rec_of(&res, "a,b");
   f = mem();
@@ -253,7 +254,7 @@ static void test_csv_record(void) {
     "\"\"SSH-2.0\\u0000\\\"\"x\\\"\"\\r\\n\\u00ff\"\"},{\"\"port\"\":23,"
     "\"\"service\"\":\"\"telnet\"\",\"\"state\"\":\"\"filtered\"\","
     "\"\"pass\"\":false,\"\"reason\"\":\"\"timeout\"\",\"\"banner\"\":"
-    "null}]\",,,\r\n") == 0);
+    "null}]\",,,,,\r\n") == 0);
   memset(&res, 0, sizeof(res));
   ap_addr_parse("192.0.2.8", &res.addr);
   res.verdict = AP_UNREACHABLE;
@@ -262,18 +263,38 @@ static void test_csv_record(void) {
   f = mem();
   ap_csv_result(f, &rec);
   EXPECT(strcmp(done(f),
-                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,,\r\n") == 0);
+                "192.0.2.8,,unreachable,unreachable,0,,,,,,,,,,new,,,,\r\n") ==
+         0);
+  /* When the verdict was known, and the reply's TTL. */
+  res.verdict = AP_ALIVE;
+  res.has_ttl = 1;
+  res.ttl = 255;
+  rec = rec_of(&res, NULL);
+  rec.ts = "2026-12-07T11:15:36.123Z";
+  f = mem();
+  ap_csv_result(f, &rec);
+  EXPECT(strcmp(done(f), "192.0.2.8,,failed,alive,0,0.000,,,,,,,,,,,,"
+                         "2026-12-07T11:15:36.123Z,255\r\n") == 0);
+  f = mem();
+  ap_json_result(f, &rec);
+  EXPECT(strcmp(done(f), "{\"type\":\"target\","
+                         "\"ts\":\"2026-12-07T11:15:36.123Z\","
+                         "\"address\":\"192.0.2.8\",\"status\":\"failed\","
+                         "\"verdict\":\"alive\",\"ok\":false,"
+                         "\"rtt_ms\":0.000,\"ttl\":255,\"reason\":null,"
+                         "\"from\":null}\n") == 0);
   /* --tcp-ping: the port that showed the target alive. */
   {
     struct ap_check port = { .port = 22, .state = AP_CHECK_CLOSED,
                              .rtt_ns = 210000 };
     res.verdict = AP_ALIVE;
     res.ok = 1;
+    res.has_ttl = 0; /* no echo reply: no TTL */
     res.evidence = &port;
     rec = rec_of(&res, NULL);
     f = mem();
     ap_csv_result(f, &rec);
-    EXPECT(strstr(done(f), ",22/tcp closed,\r\n") != NULL);
+    EXPECT(strstr(done(f), ",22/tcp closed,,,\r\n") != NULL);
     f = mem();
     ap_json_result(f, &rec);
     EXPECT(strstr(done(f), ",\"evidence\":{\"port\":22,\"state\":"
@@ -378,7 +399,7 @@ static void test_vcount_records(void) {
   f = mem();
   ap_csv_result(f, &rec);
   EXPECT(strcmp(done(f), "192.0.2.9,,alive,alive,1,0.638,,,3,2,0.041,0.638,"
-                "1.235,,,,\"[0.041,null,1.235]\"\r\n") == 0);
+                "1.235,,,,\"[0.041,null,1.235]\",,\r\n") == 0);
   f = mem();
   ap_fping_vcount(f, rec.who, &res);
   EXPECT(strcmp(done(f), "192.0.2.9 : 0.041 - 1.23\n") == 0);

@@ -10,14 +10,14 @@
 #include "tap.h"
 
 /* 192.0.2.1 never answers, .2 answers in 0.1 ms, .3 fails. */
-static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int fake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now) {
   size_t i;
 
   for (i = 0; i < n; i++) {
     unsigned last = ap_addr_v4(&p[i].addr) & 0xff;
     if (last == 2)
-      ap_sink_reply(e->sink, &p[i].addr, now, 100000);
+      ap_sink_reply(e->sink, &p[i].addr, now, 100000, NULL);
     else if (last == 3)
       ap_sink_fail(e->sink, &p[i].addr, now, "host unreachable", NULL);
   }

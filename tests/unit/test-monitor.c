@@ -13,7 +13,9 @@
 #define TIMEOUT_MS 20
 
 /* 192.0.2.N: even N answer at once, .22 twice; .21 answers 30 ms late;
- * .23 fails at once; the other odd ones never answer. */
+ * .23 fails at once; the other odd ones never answer.  As the ICMP engine
+ * does, the engine stamps each probe a little after the turn's time, and
+ * every report carries that stamp. */
 struct fake {
   struct ap_engine base;
   uv_loop_t *loop;
@@ -38,36 +40,43 @@ static void late_cb(uv_timer_t *t) {
   struct late *l = t->data;
 
   if (!l->f->base.sink->closing &&
-      ap_sink_reply(l->f->base.sink, &l->addr, l->sent, 30000000) == 0)
+      ap_sink_reply(l->f->base.sink, &l->addr, l->sent, 30000000,
+                    NULL) == 0)
     l->f->late_ignored++;
   l->f->late_pending--;
   uv_close((uv_handle_t *) t, late_closed);
 }
 
-static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int fake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now) {
   struct fake *f = (struct fake *) e;
   size_t i;
 
   for (i = 0; i < n; i++) {
     unsigned last = ap_addr_v4(&p[i].addr) & 0xff;
+    EXPECT(p[i].sent_ns == now);
+    p[i].sent_ns = now + 1 + i;
     if (f->first_sent[last] == 0)
       f->first_sent[last] = now;
     if (last == 21) {
       struct late *l = calloc(1, sizeof(*l));
       l->f = f;
       l->addr = p[i].addr;
-      l->sent = now;
+      l->sent = p[i].sent_ns;
       uv_timer_init(f->loop, &l->t);
       l->t.data = l;
       uv_timer_start(&l->t, late_cb, 30, 0);
       f->late_pending++;
     } else if (last == 23) {
-      ap_sink_fail(e->sink, &p[i].addr, now, "host unreachable", NULL);
+      EXPECT(ap_sink_fail(e->sink, &p[i].addr, p[i].sent_ns,
+                          "host unreachable", NULL) == 1);
     } else if (last % 2 == 0) {
-      EXPECT(ap_sink_reply(e->sink, &p[i].addr, now, 1000) == 1);
-      EXPECT(ap_sink_reply(e->sink, &p[i].addr, now - 1, 1000) == 0);
-      if (last == 22 && ap_sink_reply(e->sink, &p[i].addr, now, 1000) == 0)
+      /* Not the stamp of this probe (an earlier probe's): ignored. */
+      EXPECT(ap_sink_reply(e->sink, &p[i].addr, now - 1, 1000, NULL) == 0);
+      EXPECT(ap_sink_reply(e->sink, &p[i].addr, p[i].sent_ns, 1000, NULL) ==
+             1);
+      if (last == 22 &&
+          ap_sink_reply(e->sink, &p[i].addr, p[i].sent_ns, 1000, NULL) == 0)
         f->dup_ignored++;
     }
   }

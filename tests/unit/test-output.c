@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -66,6 +67,27 @@ static void feed(void) {
   ap_out_result(&out, &r);
 }
 
+/* How many lines of s hold a time stamp of now (this year, "...Z")
+ * after a first at and before the next comma or quote. */
+static int every_line_has_ts(const char *s, const char *at) {
+  char year[32];
+  time_t now = time(NULL);
+  struct tm tm;
+  const char *l, *p;
+  int n = 0;
+
+  gmtime_r(&now, &tm);
+  snprintf(year, sizeof(year), "%s%04d-", at, tm.tm_year + 1900);
+  for (l = s; l != NULL && *l; l = strchr(l, '\n') + 1) {
+    p = strstr(l, year);
+    if (p != NULL && p < strchr(l, '\n') &&
+        strspn(p + strlen(year), "0123456789-T:.") == 18 &&
+        p[strlen(year) + 18] == 'Z')
+      n++;
+  }
+  return n;
+}
+
 static void test_text(void) {
   start(AP_FORMAT_TEXT, AP_SHOW_ALL);
   feed();
@@ -95,6 +117,42 @@ static void test_text_lists(void) {
   start(AP_FORMAT_TEXT, AP_SHOW_NONE);
   feed();
   EXPECT(strcmp(finish(4, NULL), "") == 0);
+}
+
+/* --print-ttl after the round trip; -D before the line; the TTL and
+ * the time in JSON. */
+static void test_ttl_and_time(void) {
+  struct ap_result r;
+  const char *s;
+
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("192.0.2.9", &r.addr);
+  r.ok = 1;
+  r.verdict = AP_ALIVE;
+  r.rtt_ns = 50000;
+  r.has_ttl = 1;
+  r.ttl = 63;
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.print_ttl = 1;
+  ap_out_result(&out, &r);
+  r.has_ttl = 0;
+  ap_out_result(&out, &r);
+  EXPECT(strcmp(finish(2, NULL), "192.0.2.9 is alive (0.05 ms) (TTL 63)\n"
+                                 "192.0.2.9 is alive (0.05 ms) (TTL "
+                                 "unknown)\n") == 0);
+  r.has_ttl = 1;
+  start(AP_FORMAT_TEXT, AP_SHOW_ALIVE);
+  out.print_ttl = out.elapsed = out.timestamps = 1;
+  ap_out_result(&out, &r);
+  s = finish(1, NULL);
+  EXPECT(s[0] == '[' && strspn(s + 1, "0123456789") == 10 && s[11] == '.' &&
+         strspn(s + 12, "0123456789") == 5 &&
+         strcmp(s + 17, "] 192.0.2.9 (0.05 ms) (TTL 63)\n") == 0);
+  start(AP_FORMAT_JSON, AP_SHOW_ALL);
+  ap_out_result(&out, &r);
+  s = finish(1, NULL);
+  EXPECT(every_line_has_ts(s, "\"ts\":\"") == 1);
+  EXPECT(strstr(s, "\"rtt_ms\":0.050,\"ttl\":63,") != NULL);
 }
 
 static void test_text_colour(void) {
@@ -207,8 +265,10 @@ static void test_csv(void) {
   s = finish(4, NULL);
   EXPECT(count_lines(s, "address,name,status,") == 1);
   EXPECT(count_lines(s, "192.0.2.") == 4);
-  EXPECT(count_lines(s, "192.0.2.1,gw,alive,alive,1,1.250,,,,,,,,,,,\r") == 1);
+  EXPECT(count_lines(s, "192.0.2.1,gw,alive,alive,1,1.250,,,,,,,,,,,,2") ==
+         1);
   EXPECT(count_lines(s, "192.0.2.4,,unfinished,unfinished,0,") == 1);
+  EXPECT(every_line_has_ts(s, ",") == 4);
 }
 
 /* Every sample follows the TYPE line of its own family, and each family
@@ -333,9 +393,10 @@ static void test_unfinished_name(void) {
   start(AP_FORMAT_JSON, AP_SHOW_ALL);
   ap_out_unfinished_name(&out, "slow.test");
   s = finish(1, "SIGINT");
-  EXPECT(count_lines(s, "{\"type\":\"target\",\"address\":null,"
-                        "\"name\":\"slow.test\",\"status\":\"unfinished\","
-                        "\"verdict\":\"unfinished\",\"ok\":false,") == 1);
+  EXPECT(count_lines(s, "{\"type\":\"target\",\"ts\":\"") == 1);
+  EXPECT(strstr(s, "\",\"address\":null,\"name\":\"slow.test\","
+                   "\"status\":\"unfinished\",\"verdict\":\"unfinished\","
+                   "\"ok\":false,") != NULL);
   start(AP_FORMAT_CSV, AP_SHOW_ALL);
   ap_out_unfinished_name(&out, "slow,test");
   s = finish(1, NULL);
@@ -442,6 +503,7 @@ int main(void) {
   RUN(test_text);
   RUN(test_text_lists);
   RUN(test_text_colour);
+  RUN(test_ttl_and_time);
   RUN(test_text_checks_and_stats);
   RUN(test_json);
   RUN(test_csv);

@@ -374,6 +374,30 @@ static void test_clean(void) {
   EXPECT(strcmp(buf, "ab") == 0);
 }
 
+/* The TTL of the last reply line that gives one; none from a line whose
+ * ttl= is not a TTL, none from a duplicate. */
+static void test_ttl(void) {
+  struct ap_pingout p;
+
+  ap_pingout_init(&p);
+  ap_pingout_feed(&p, ipu_up, strlen(ipu_up));
+  EXPECT(p.have_ttl && p.ttl == 64);
+  ap_pingout_init(&p);
+  ap_pingout_feed(&p, "64 bytes from 198.18.8.5: icmp_seq=1 ttl=63 "
+                      "time=0.1 ms\n64 bytes from 198.18.8.5: icmp_seq=2 "
+                      "ttl=62 time=0.1 ms\n", 112);
+  EXPECT(p.have_ttl && p.ttl == 62);
+  ap_pingout_init(&p);
+  ap_pingout_feed(&p, "64 bytes from 198.18.8.5: seq=1 ttl=256 time=0.1 "
+                      "ms\n64 bytes from 198.18.8.5: seq=1 ttl=64x "
+                      "time=0.1 ms\n64 bytes from 198.18.8.5: seq=1 "
+                      "ttl=7 time=0.1 ms (DUP!)\n", 161);
+  EXPECT(!p.have_ttl && p.replies == 2);
+  ap_pingout_init(&p);
+  ap_pingout_feed(&p, ipu_silent, strlen(ipu_silent));
+  EXPECT(!p.have_ttl);
+}
+
 int main(void) {
   RUN(test_iputils_one_reply);
   RUN(test_iputils_three);
@@ -389,5 +413,6 @@ int main(void) {
   RUN(test_huge);
   RUN(test_garbage);
   RUN(test_clean);
+  RUN(test_ttl);
   return tap_done();
 }

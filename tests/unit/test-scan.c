@@ -16,6 +16,15 @@ struct fake {
   unsigned answer_at;
   size_t take;
   unsigned refuse; /* take nothing on the first `refuse` calls */
+  int restamp;     /* stamp each probe later than the turn, as the ICMP
+                      engine does, and answer by that stamp, on the next
+                      turn of the loop (with -c a reply inside send()
+                      finds no record yet) */
+  uv_loop_t *loop;
+  uv_timer_t timer;
+  int timer_up;
+  struct { struct ap_addr a; uint64_t sent; } pend[256];
+  size_t npend;
   unsigned calls;
   uint64_t sent;
   uint64_t counted, ignored; /* what ap_scan_reply() said of the replies */
@@ -31,7 +40,34 @@ struct result {
 static struct result res;
 static uint64_t retries, backoffs; /* of the last run() */
 
-static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+/* Answers the probes restamped on the last turn, each twice. */
+static void answer_cb(uv_timer_t *t) {
+  struct fake *f = t->data;
+  size_t i;
+
+  for (i = 0; i < f->npend; i++) {
+    f->counted += (uint64_t) ap_sink_reply(f->base.sink, &f->pend[i].a,
+                                           f->pend[i].sent, 1000, NULL);
+    f->ignored += (uint64_t) !ap_sink_reply(f->base.sink, &f->pend[i].a,
+                                            f->pend[i].sent, 1000, NULL);
+  }
+  f->npend = 0;
+}
+
+static void later(struct fake *f, const struct ap_probe *p) {
+  if (!f->timer_up) {
+    uv_timer_init(f->loop, &f->timer);
+    f->timer.data = f;
+    f->timer_up = 1;
+  }
+  if (f->npend < sizeof(f->pend) / sizeof(f->pend[0])) {
+    f->pend[f->npend].a = p->addr;
+    f->pend[f->npend++].sent = p->sent_ns;
+  }
+  uv_timer_start(&f->timer, answer_cb, 1, 0);
+}
+
+static int fake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                      uint64_t now) {
   struct fake *f = (struct fake *) e;
   size_t i;
@@ -43,18 +79,31 @@ static int fake_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
   for (i = 0; i < n; i++) {
     f->sent++;
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
+    EXPECT(p[i].sent_ns == now);
+    if (f->restamp) {
+      p[i].sent_ns = now + 777 + i;
+      later(f, &p[i]);
+      continue;
+    }
     if ((ap_addr_v4(&p[i].addr) & 0xff) < f->answer &&
         p[i].attempt >= f->answer_at) {
-      f->counted += (uint64_t) ap_sink_reply(e->sink, &p[i].addr, now, 1000);
+      f->counted += (uint64_t) ap_sink_reply(e->sink, &p[i].addr,
+                                             p[i].sent_ns, 1000, NULL);
       /* A duplicate: */
-      f->ignored += (uint64_t) !ap_sink_reply(e->sink, &p[i].addr, now, 1000);
+      f->ignored += (uint64_t) !ap_sink_reply(e->sink, &p[i].addr,
+                                              p[i].sent_ns, 1000, NULL);
     }
   }
   return (int) n;
 }
 
 static void fake_close(struct ap_engine *e) {
-  ((struct fake *) e)->closed++;
+  struct fake *f = (struct fake *) e;
+
+  f->closed++;
+  if (f->timer_up)
+    uv_close((uv_handle_t *) &f->timer, NULL);
+  f->timer_up = 0;
 }
 
 static const struct ap_engine_ops fake_ops = {
@@ -91,6 +140,7 @@ static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
   ap_tset_finish(&set, NULL, 1000);
   ap_order_init(&order, set.count, 1, 1, 1, 1);
   uv_loop_init(&loop);
+  f->loop = &loop;
   t0 = uv_hrtime();
   EXPECT(ap_scan_init(&s, &loop, &set, &order, &f->base, cfg, verdict_cb) ==
          0);
@@ -142,6 +192,24 @@ static void test_silent_retried(void) {
   EXPECT(retries == 254 + 155);
 }
 
+/* -c 2 with an engine that stamps its probes after the turn's time: the
+ * scan books the engine's stamp, so that the reply to the last probe
+ * (matched by it) settles the target at once, and its duplicate does not
+ * count. */
+static void test_engine_stamp(void) {
+  struct ap_scan_cfg cfg = { .timeout_ms = 3000, .retries = 0,
+                             .backoff = 1, .rate = 0, .count = 2 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  f.restamp = 1;
+  /* Two probes each, -t apart; no target waits out its last timeout. */
+  EXPECT(run(&f, &cfg) < 3000 + 2500);
+  EXPECT(res.alive == 254 && f.sent == 508);
+  EXPECT(f.counted == 508 && f.ignored == 508);
+}
+
 static void test_rate_limit(void) {
   struct ap_scan_cfg cfg = { .timeout_ms = 1000, .retries = 0,
                              .backoff = 1, .rate = 1000 };
@@ -190,7 +258,7 @@ static void test_refusing_engine(void) {
 /* An engine that never answers, to watch the in-flight bound. */
 static uint64_t peak;
 
-static int count_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int count_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                       uint64_t now) {
   const struct ap_scan *s = ap_container_of(e->sink, struct ap_scan, sink);
 
@@ -353,11 +421,11 @@ static void cfake_timer_cb(uv_timer_t *t) {
   f->ndue = 0;
   for (i = 0; i < n; i++)
     (void) ap_sink_reply(f->base.sink, &f->due[i].addr, f->due[i].sent,
-                         f->due[i].rtt);
+                         f->due[i].rtt, NULL);
 }
 
-static int cfake_send(struct ap_engine *e, const struct ap_probe *p,
-                      size_t n, uint64_t now) {
+static int cfake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
+                      uint64_t now) {
   struct cfake *f = (struct cfake *) e;
   unsigned x, k;
   size_t i;
@@ -493,6 +561,7 @@ static void test_count(void) {
 int main(void) {
   RUN(test_all_answer);
   RUN(test_silent_retried);
+  RUN(test_engine_stamp);
   RUN(test_rate_limit);
   RUN(test_busy_engine);
   RUN(test_refusing_engine);
