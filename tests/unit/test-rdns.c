@@ -193,7 +193,7 @@ static void test_end(void) {
  * probes only, of those the inner engine took. */
 static size_t inner_sent;
 
-static int inner_send(struct ap_engine *e, const struct ap_probe *p, size_t n,
+static int inner_send(struct ap_engine *e, struct ap_probe *p, size_t n,
                       uint64_t now_ns) {
   (void) e;
   (void) p;
