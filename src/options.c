@@ -89,7 +89,10 @@ static const struct ap_opt options[] = {
             "a socket can be opened, else exec\n-m none: no ping, only the "
             "service checks below" },
   { .name = "ping-command", .kind = AP_OPT_FN, .fn = opt_command,
-    .meta = "path", .help = "with exec, run PATH instead of ping from PATH" },
+    .meta = "path",
+    .help = "with exec (or auto without a socket), run PATH instead of ping "
+            "from PATH; an error with -m icmp, -m none, -l or -C, which "
+            "never run it" },
   { .name = "tcp-ping", .kind = AP_OPT_FN, .fn = opt_tcp_ping,
     .meta = "ports",
     .help = "also connect to these ports: a target that accepts or refuses "
@@ -152,7 +155,8 @@ static const struct ap_opt options[] = {
             "smaller of 500 and -p)" },
   { .letter = 'r', .alias = "retry", .kind = AP_OPT_UINT, .meta = "retries",
     .size = sizeof(unsigned), .dest = CFG(scan.retries), .max = 20,
-    .help = "probe a silent target RETRIES more times (default 1)" },
+    .help = "probe a silent target RETRIES more times (default 1); with "
+            "-c or -C a warning: ignored" },
   { .letter = 'c', .alias = "count", .kind = AP_OPT_UINT, .meta = "count",
     .size = sizeof(unsigned), .dest = CFG(scan.count), .min = 1,
     .max = 100000,
@@ -171,7 +175,8 @@ static const struct ap_opt options[] = {
             "1000), the targets' probes spread over the period" },
   { .letter = 'B', .alias = "backoff", .kind = AP_OPT_REAL, .meta = "factor",
     .dest = CFG(scan.backoff), .rmin = 1, .rmax = 10,
-    .help = "multiply the wait by FACTOR for each retry (default 2)" },
+    .help = "multiply the wait by FACTOR for each retry (default 2); with "
+            "-c, -C or -r 0 a warning: ignored" },
   { .name = "rate", .kind = AP_OPT_REAL, .meta = "pps", .once = 1,
     .dest = CFG(scan.rate), .rmin = 0, .rmax = 1e9,
     .help = "send at most PPS probes a second, 0 for no limit (default "
@@ -194,7 +199,8 @@ static const struct ap_opt options[] = {
     .help = "probe in a random permutation (default) or in address order" },
   { .name = "seed", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
     .dest = CFG(order.seed), .max = UINT64_MAX,
-    .help = "make the random order reproducible" },
+    .help = "make the random order reproducible (with --order sequential "
+            "a warning: ignored)" },
   { .name = "shard", .kind = AP_OPT_FN, .fn = opt_shard, .meta = "i/n",
     .help = "probe only slice I of N of the order (shards share one order: "
             "the --seed, by default 0)" },
@@ -216,7 +222,8 @@ static const struct ap_opt options[] = {
             "histogram" },
   { .letter = 'e', .alias = "elapsed", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.elapsed),
-    .help = "with -a, show each target's round-trip time" },
+    .help = "with -a, show each target's round-trip time (otherwise a "
+            "warning: ignored)" },
   { .name = "addr", .letter = 'A', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.by_addr),
     .help = "show targets by address, also those given by name (with -d or "
@@ -232,7 +239,8 @@ static const struct ap_opt options[] = {
             "stays" },
   { .name = "print-ttl", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.print_ttl),
-    .help = "show the TTL (IPv6: hop limit) of each reply: (TTL 64)" },
+    .help = "show the TTL (IPv6: hop limit) of each reply: (TTL 64); "
+            "text only (json and csv always have it; otherwise a warning)" },
   { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
     .help = "say which probing method was chosen; with -s, the ICMP "
             "engine's counters too; given twice, also report each loop turn "
@@ -295,7 +303,8 @@ static const struct ap_opt options[] = {
   { .name = "timestamp", .letter = 'D', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.timestamps),
     .help = "begin each text verdict line (with -l, each line) with the "
-            "Unix time: [1765106136.12345]" },
+            "Unix time: [1765106136.12345]; text only (otherwise a "
+            "warning)" },
   { .name = "squiet", .letter = 'Q', .kind = AP_OPT_FN, .fn = opt_squiet,
     .meta = "secs[,cumulative]",
     .help = "every SECS seconds, each target's statistics of the interval "
@@ -365,16 +374,22 @@ static int read_uint(const struct ap_opt *o, const char *s, uint64_t *v,
   return 0;
 }
 
-/* A decimal number in [min, max].  Returns 0, or -1 after saying why. */
+/* A decimal number in [min, max]: digits with at most one point, as the
+ * manual says, nothing else.  strtod() alone would also take a sign,
+ * leading blanks, an exponent, hexadecimal ("0x10", "0x1p-5"), "inf" and
+ * "nan".  Returns 0, or -1 after saying why (the bounds written out in
+ * decimal, never as 1e+09). */
 static int read_real(const char *s, double min, double max, double *v,
                      char *err, size_t len) {
+  size_t n = strlen(s);
   char *end;
 
   errno = 0;
   *v = strtod(s, &end);
-  if (((s[0] < '0' || s[0] > '9') && s[0] != '.') || *end != '\0' ||
-      errno != 0 || !isfinite(*v) || *v < min || *v > max) {
-    snprintf(err, len, "need a number from %g to %g", min, max);
+  if (n == 0 || strspn(s, "0123456789.") != n || *end != '\0' || errno != 0 || !isfinite(*v) || *v < min ||
+      *v > max) {
+    snprintf(err, len, "need a decimal number from %.15g to %.15g", min,
+             max);
     return -1;
   }
   return 0;
