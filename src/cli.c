@@ -234,6 +234,10 @@ static const char *count_conflicts(const struct ap_config *c,
     return "-c and -C given together";
   if (c->out.vcount && c->ping.method == AP_METHOD_EXEC)
     return "-C needs an ICMP socket: not with -m exec";
+  if ((was_given(given, "-c") || was_given(given, "-C")) &&
+      c->ping.method == AP_METHOD_NONE)
+    return "-c and -C count echo requests: not with -m none, which sends "
+           "none";
   if (!l->rta && !l->pl)
     return NULL;
   if (c->out.format != AP_FORMAT_NAGIOS)
@@ -301,31 +305,42 @@ static const char *command_conflicts(const struct ap_config *c) {
  * command lines carry some, such as SmokePing's -B1 -r1 with -C): each
  * is named in c->warn for main to print.  The harmful ones are refused
  * above instead. */
+static void warn(struct ap_config *c, const char *why) {
+  if (c->nwarn < AP_CLI_WARN_MAX)
+    c->warn[c->nwarn++] = why;
+}
+
 static void ignored(struct ap_config *c, const uint8_t *given) {
-  const char *w[AP_CLI_WARN_MAX];
-  size_t n = 0;
   int text = c->out.format == AP_FORMAT_TEXT;
 
+  c->nwarn = 0;
   if (c->out.elapsed && (c->out.show != AP_SHOW_ALIVE || !text))
-    w[n++] = "-e shows round-trip times only in -a's text list (the full "
-             "verdict lines have them anyway): ignored";
+    warn(c, "-e shows round-trip times only in -a's text list (the full "
+            "verdict lines have them anyway): ignored");
   if ((was_given(given, "-r") || was_given(given, "-B")) &&
       c->scan.count > 0)
-    w[n++] = "-r and -B do not apply to -c, -C, --rta and --pl, which send "
-             "each probe once: ignored";
+    warn(c, "-r and -B do not apply to -c, -C, --rta and --pl, which send "
+            "each probe once: ignored");
   else if (was_given(given, "-B") && c->scan.retries == 0)
-    w[n++] = "-B spaces out retries, and -r 0 makes none: ignored";
+    warn(c, "-B spaces out retries, and -r 0 makes none: ignored");
   if (c->order.have_seed && c->order.sequential)
-    w[n++] = "--seed keys the random order, and --order sequential has "
-             "none: ignored";
+    warn(c, "--seed keys the random order, and --order sequential has "
+            "none: ignored");
   if (c->out.timestamps && !text)
-    w[n++] = "-D stamps text lines, and the other formats have their own "
-             "time: ignored";
+    warn(c, "-D stamps text lines, and the other formats have their own "
+            "time: ignored");
   if (c->out.print_ttl && !text)
-    w[n++] = "--print-ttl shows the TTL in text lines, and json and csv "
-             "always have it: ignored";
-  memcpy(c->warn, w, n * sizeof(w[0]));
-  c->nwarn = n;
+    warn(c, "--print-ttl shows the TTL in text lines, and json and csv "
+            "always have it: ignored");
+  if (c->out.by_addr && (c->out.format == AP_FORMAT_JSON ||
+                         c->out.format == AP_FORMAT_CSV))
+    warn(c, "-A shows addresses in text, prom and nagios, and json and csv "
+            "always have both: ignored");
+  if (c->out.show != AP_SHOW_ALL && c->out.format == AP_FORMAT_NAGIOS)
+    warn(c, "-a, -u and -q choose what is listed, and the nagios line "
+            "covers every target: ignored");
+  if (c->out.color == AP_WHEN_ALWAYS && !text)
+    warn(c, "--color colours text lines only: ignored");
 }
 
 /* Reads one option (o, its value arg) into c.  Returns 0 or an exit

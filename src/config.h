@@ -145,8 +145,8 @@ struct ap_run_cfg {
   uint64_t start_ns;    /* when aping started: --deadline counts from it */
 };
 
-/* The most warnings the command line may give (cli.c). */
-#define AP_CLI_WARN_MAX 8
+/* The most warnings the command line may give (cli.c has 8 kinds). */
+#define AP_CLI_WARN_MAX 12
 
 struct ap_config {
   struct ap_intake_cfg intake;

@@ -162,7 +162,7 @@ static const struct ap_opt options[] = {
     .max = 100000,
     .help = "send COUNT probes to every target, -p ms apart (exec: ping -c "
             "COUNT), and print loss and min/avg/max round trip (no -r); "
-            "alive if any is answered" },
+            "alive if any is answered; not with -m none" },
   { .letter = 'C', .alias = "vcount", .kind = AP_OPT_FN, .fn = opt_vcount,
     .meta = "count", .min = 1, .max = 10000,
     .help = "as -c, and also print each target's round-trip times on "
@@ -207,15 +207,17 @@ static const struct ap_opt options[] = {
   /* Output */
   { .letter = 'a', .alias = "alive", .kind = AP_OPT_SET, .val = AP_SHOW_ALIVE,
     .dest = CFG(out.show), .group = "Output",
-    .help = "print only alive targets, one per line" },
+    .help = "print only alive targets, one per line (with --format nagios "
+            "a warning: ignored)" },
   { .letter = 'u', .alias = "unreach", .kind = AP_OPT_SET,
     .val = AP_SHOW_UNREACH,
     .dest = CFG(out.show),
-    .help = "print only unreachable targets, one per line" },
+    .help = "print only unreachable targets, one per line (with --format "
+            "nagios a warning: ignored)" },
   { .letter = 'q', .alias = "quiet", .kind = AP_OPT_SET, .val = AP_SHOW_NONE,
     .dest = CFG(out.show),
     .help = "print no verdicts, only set the exit status (-C still prints "
-            "its lines)" },
+            "its lines; with --format nagios a warning: ignored)" },
   { .letter = 's', .alias = "stats", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(run.summary),
     .help = "print a summary to standard error, with RTT percentiles and a "
@@ -227,7 +229,8 @@ static const struct ap_opt options[] = {
   { .name = "addr", .letter = 'A', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.by_addr),
     .help = "show targets by address, also those given by name (with -d or "
-            "-n: NAME (ADDRESS)); JSON and CSV keep both" },
+            "-n: NAME (ADDRESS)); JSON and CSV keep both (with them a "
+            "warning: ignored)" },
   { .name = "rdns", .letter = 'd', .kind = AP_OPT_SET, .val = AP_RDNS_ALL,
     .dest = CFG(out.rdns),
     .help = "show targets by the name their address resolves back to, also "
@@ -258,7 +261,7 @@ static const struct ap_opt options[] = {
   { .name = "color", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
     .dest = CFG(out.color),
     .help = "colour text verdicts (auto: on a terminal, unless NO_COLOR is "
-            "set)" },
+            "set; always with another format: a warning, ignored)" },
   { .name = "progress", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
     .dest = CFG(run.progress),
     .help = "show progress on standard error (auto: when it is a "

@@ -351,6 +351,18 @@ static const struct combo ignored_combos[] = {
     "--ping-command is for ping(8), which -l never runs" },
   { { "-C", "3", "--ping-command", "/bin/ping", "x" }, 1,
     "--ping-command is for ping(8), which -C never runs" },
+  { { "-m", "none", "--tcp", "22", "-c", "3", "x" }, 1,
+    "-c and -C count echo requests: not with -m none" },
+  { { "-m", "none", "--telnet", "--vcount=3", "x" }, 1,
+    "-c and -C count echo requests: not with -m none" },
+  { { "-A", "--format", "json", "x" }, 0, "-A shows addresses in text" },
+  { { "--addr", "--format", "csv", "x" }, 0, "-A shows addresses in text" },
+  { { "-u", "--format", "nagios", "x" }, 0,
+    "-a, -u and -q choose what is listed, and the nagios line" },
+  { { "-q", "--format", "nagios", "--warn", "2", "x" }, 0,
+    "-a, -u and -q choose what is listed" },
+  { { "--color", "always", "--format", "prom", "x" }, 0,
+    "--color colours text lines only" },
 };
 
 /* The same options where they do something: no warning, no error. */
@@ -366,6 +378,13 @@ static const char *const applying[][12] = {
   { "-m", "exec", "-c", "3", "--ping-command", "/bin/ping", "x" },
   { "-l", "-D", "--print-ttl", "x" },
   { "-c", "3", "x" },
+  { "-A", "--format", "prom", "x" },
+  { "-A", "--format", "nagios", "x" },
+  { "-u", "--format", "prom", "x" }, /* prom leaves the others out */
+  { "-q", "--format", "json", "x" },
+  { "--color", "always", "x" },
+  { "--color", "never", "--format", "json", "x" },
+  { "-m", "none", "--tcp", "22", "-r", "2", "-B", "3", "x" },
 };
 
 static void test_ignored_options(void) {
@@ -416,10 +435,35 @@ static void test_ignored_options(void) {
   }
 }
 
+/* Many warnings at once (every kind in one run or the other): each is
+ * given, none is lost. */
+static void test_every_warning(void) {
+  struct ap_config c;
+  struct ap_err err;
+
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-e", "-r", "2",
+                                          "--seed", "1", "--order",
+                                          "sequential", "-D", "--print-ttl",
+                                          "-u", "--color", "always", "-A",
+                                          "--format", "nagios", "x",
+                                          NULL }) == AP_CLI_RUN);
+  EXPECT(c.nwarn == 6); /* -A applies to nagios; -r without -c does too */
+  ap_cli_release(&c);
+  EXPECT(parse(&c, &err, (const char *[]){ "aping", "-e", "-c", "2", "-r",
+                                          "2", "--seed", "1", "--order",
+                                          "sequential", "-D", "--print-ttl",
+                                          "-a", "--color", "always", "-A",
+                                          "--format", "csv", "x",
+                                          NULL }) == AP_CLI_RUN);
+  EXPECT(c.nwarn == 7); /* -a applies to csv */
+  ap_cli_release(&c);
+}
+
 int main(void) {
   RUN(test_numbers_are_decimal);
   RUN(test_ambiguous);
   RUN(test_named_as_typed);
   RUN(test_ignored_options);
+  RUN(test_every_warning);
   return tap_done();
 }
