@@ -367,7 +367,9 @@ static void merge(struct ap_tset *s) {
   s->n = out + 1;
 }
 
-/* Removes the addresses of x (sorted, merged) from s (sorted, merged). */
+/* Removes the addresses of x (sorted, merged) from s (sorted, merged).
+ * The pieces are added as they are: a merged span may run from the last
+ * IPv6 address below the IPv4-mapped block into it. */
 static int subtract(struct ap_tset *s, const struct ap_tset *x) {
   struct ap_tset r;
   struct ap_addr lo, cut;
@@ -384,7 +386,7 @@ static int subtract(struct ap_tset *s, const struct ap_tset *x) {
       if (ap_addr_cmp(&x->span[j].lo, &lo) > 0) {
         cut = x->span[j].lo;
         ap_addr_dec(&cut);
-        err = ap_tset_add(&r, &lo, &cut);
+        err = add_span(&r, &lo, &cut);
         if (err != 0)
           goto fail;
       }
@@ -393,7 +395,7 @@ static int subtract(struct ap_tset *s, const struct ap_tset *x) {
       lo = x->span[j].hi;
       ap_addr_add(&lo, 1);
     }
-    err = ap_tset_add(&r, &lo, &s->span[i].hi);
+    err = add_span(&r, &lo, &s->span[i].hi);
     if (err != 0)
       goto fail;
   next_span:;

@@ -391,6 +391,16 @@ static void test_set_exclude_everything(void) {
   EXPECT(ap_tset_finish(&s, &x, 1000) == 0 && s.count == 0);
   ap_tset_release(&s);
   ap_tset_release(&x);
+  /* Targets on both sides of the edge of the IPv4 block merge into one
+   * span; an exclusion elsewhere keeps both. */
+  ap_tset_init(&s);
+  ap_tset_init(&x);
+  add(&s, "::fffe:ffff:ffff");
+  add(&s, "0.0.0.0");
+  EXPECT(add_excl(&x, "2001:db8::/32"));
+  EXPECT(ap_tset_finish(&s, &x, 1000) == 0 && s.count == 2);
+  ap_tset_release(&s);
+  ap_tset_release(&x);
 }
 
 static void test_set_large(void) {
