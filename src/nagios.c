@@ -153,9 +153,6 @@ static void host_text(const struct ap_nagios_host *h, char *buf,
     snprintf(buf + n, len - (size_t) n, " (%s)", h->why);
 }
 
-/* With --rta or --pl: the target's status, counted; the target kept for
- * the performance data while there is room, and listed when it is not
- * OK. */
 /* Copies who as shown (escaped as ap_utf8_escape() shows it) into buf of
  * len bytes, cut before the first character that does not fit whole.
  * Returns its length. */
@@ -164,6 +161,9 @@ static size_t shown_cut(char *buf, size_t len, const char *who) {
                         NULL);
 }
 
+/* With --rta or --pl: the target's status, counted; the target kept for
+ * the performance data while there is room, and listed when it is not
+ * OK. */
 static void note_host(struct ap_nagios *n, const struct ap_rec *rec) {
   const struct ap_result *r = rec->r;
   struct ap_nagios_host h;
