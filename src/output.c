@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "banner.h"
+#include "utf8.h"
 #include "mformat.h"
 #include "outloop.h"
 
@@ -112,9 +112,6 @@ static const char *const check_state[] = { "open", "closed", "filtered",
  * -x\"", "; 23/tcp open telnet \"login:\"", "; 80/tcp closed", "; 25/tcp
  * error (host unreachable)". */
 static void print_check(FILE *f, const struct ap_check *c) {
-  char text[4 * 256 + 1];
-  size_t shown;
-
   fprintf(f, "; %u/tcp %s", (unsigned) c->port,
           check_state[c->state >= 0 && c->state <= AP_CHECK_ERROR
                           ? c->state : AP_CHECK_ERROR]);
@@ -122,13 +119,10 @@ static void print_check(FILE *f, const struct ap_check *c) {
     fprintf(f, " telnet");
   if (c->banner != NULL && c->banner_len == 0)
     fprintf(f, " (no banner)");
-  /* The banner in pieces, escaped, so that no buffer limits its length. */
-  for (shown = 0; c->banner != NULL && shown < c->banner_len;
-       shown += 256) {
-    size_t n = c->banner_len - shown < 256 ? c->banner_len - shown : 256;
-    ap_banner_escape(c->banner + shown, n, text, sizeof(text));
-    fprintf(f, "%s%s%s", shown == 0 ? " \"" : "", text,
-            shown + n == c->banner_len ? "\"" : "");
+  if (c->banner != NULL && c->banner_len > 0) {
+    fputs(" \"", f);
+    ap_text_bytes(f, c->banner, c->banner_len, AP_ESC_QUOTE);
+    putc('"', f);
   }
   if (c->reason != NULL)
     fprintf(f, " (%s)", c->reason);
@@ -327,13 +321,25 @@ static const char *rec_time(const struct ap_out *o, char *buf, size_t len) {
   return buf;
 }
 
+/* name as text shows it: itself, or escaped into buf (len bytes). */
+static const char *shown_name(const char *name, char *buf, size_t len) {
+  if (ap_utf8_clean(name))
+    return name;
+  ap_utf8_escape((const uint8_t *) name, strlen(name), 0, buf, len, NULL);
+  return buf;
+}
+
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len) {
+  size_t n;
+
   if (name == NULL || (o->by_addr && !o->rdns))
     return addr;
   if (!o->by_addr && !o->all_addresses)
-    return name;
-  snprintf(buf, len, "%s (%s)", name, addr);
+    return shown_name(name, buf, len);
+  n = ap_utf8_escape((const uint8_t *) name, strlen(name), 0, buf, len,
+                     NULL);
+  snprintf(buf + n, len - n, " (%s)", addr);
   return buf;
 }
 
@@ -358,7 +364,7 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   struct ap_result r;
   struct ap_rec rec;
-  char ts[40];
+  char ts[40], wbuf[AP_WHO_MAX];
 
   memset(&r, 0, sizeof(r));
   r.verdict = AP_UNFINISHED;
@@ -366,7 +372,7 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   rec.ts = rec_time(o, ts, sizeof(ts));
   rec.r = &r;
   rec.name = name;
-  rec.who = name;
+  rec.who = shown_name(name, wbuf, sizeof(wbuf));
   emit(o, &rec);
 }
 

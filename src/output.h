@@ -121,15 +121,17 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r);
 void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
                       const char *name);
 
-/* The most a target's text name takes: a host name (NI_MAXHOST), " (",
- * an address, ")". */
-#define AP_WHO_MAX (1025 + AP_ADDR_STRLEN + 4)
+/* The most a target's text name takes: a host name (NI_MAXHOST), each
+ * byte escaped in at most 4, " (", an address, ")". */
+#define AP_WHO_MAX (4 * 1025 + AP_ADDR_STRLEN + 4)
 
 /* What a target with this name (NULL: none) and address is shown as in
  * text, in Prometheus' target label, in the Nagios line and in --state:
  * the name, else the address; with -A the address, or with -n or -d
  * "NAME (ADDRESS)"; with --all-addresses "NAME (ADDRESS)", as a name may
- * have several.  Returns addr, name or buf (len bytes, AP_WHO_MAX). */
+ * have several.  The name is escaped as ap_utf8_escape() without flags
+ * shows it (controls, format characters, invalid UTF-8).  Returns addr,
+ * name or buf (len bytes, AP_WHO_MAX). */
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len);
 

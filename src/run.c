@@ -17,6 +17,10 @@
 /* Targets whose ping verdict may wait for their service checks (and the
  * other way round) beyond those being checked. */
 #define CHECKS_AHEAD 4096
+/* Bytes the banners of targets whose checks wait for their ping verdict
+ * may hold before no new target's checks start: with the connections'
+ * own buffers (-j times --banner-bytes), what banners can cost at most. */
+#define CHECKS_AHEAD_BYTES (4u << 20)
 
 static struct ap_lw_kind lw_output = AP_LW_KIND("output");
 
@@ -365,6 +369,7 @@ static int init_checks(struct ap_run *r) {
     .fd_reserve = ap_pinger_fds(r->ping),
     .rate = c->scan.rate,
     .ahead_limit = r->pinging ? CHECKS_AHEAD + conns : 0,
+    .ahead_bytes = r->pinging ? CHECKS_AHEAD_BYTES : 0,
   };
   int err;
 
