@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "utf8.h"
 #include "tap.h"
 
 /* Parses the words (NULL-terminated, "aping" first) into *c; err keeps
@@ -95,7 +96,7 @@ static const struct { const char *s; int hex, exp; } bad_numbers[] = {
 /* Tries every bad number as option opt's value, formatted by fmt. */
 static void bad_numbers_for(const char *opt, const char *fmt,
                             const char *with, int hex_ok, int exp_ok) {
-  char value[64], joined[96], want[160];
+  char value[64], joined[96], shown[260], want[320];
   size_t i;
 
   for (i = 0; i < sizeof(bad_numbers) / sizeof(bad_numbers[0]); i++) {
@@ -116,7 +117,10 @@ static void bad_numbers_for(const char *opt, const char *fmt,
       w[k++] = value;
     }
     w[k++] = "192.0.2.1";
-    snprintf(want, sizeof(want), "invalid %s '%s'", opt, value);
+    /* Messages show a value's control characters escaped (src/utf8.h). */
+    ap_utf8_escape((const uint8_t *) value, strlen(value), 0, shown,
+                   sizeof(shown), NULL);
+    snprintf(want, sizeof(want), "invalid %s '%s'", opt, shown);
     if (!refused(want, w)) {
       printf("# %s %s\n", opt, value);
       EXPECT(0);
