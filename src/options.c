@@ -257,7 +257,9 @@ static const struct ap_opt options[] = {
     .help = "text (default), JSON lines, CSV, Prometheus text format, or a "
             "monitoring-plugin status line" },
   { .letter = 'o', .kind = AP_OPT_FN, .fn = opt_outfile, .meta = "file",
-    .help = "write the output to FILE, replaced atomically" },
+    .help = "write the output to FILE, replaced atomically (a link in a "
+            "sticky directory only if yours or the directory owner's; "
+            "/dev/stdout and a FIFO written as they are)" },
   { .name = "color", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
     .dest = CFG(out.color),
     .help = "colour text verdicts (auto: on a terminal, unless NO_COLOR is "
@@ -296,7 +298,8 @@ static const struct ap_opt options[] = {
     .help = "stop probing after S seconds; unfinished targets are listed as "
             "such, exit 7" },
   { .name = "lock", .kind = AP_OPT_STR, .meta = "file", .dest = CFG(run.lock),
-    .help = "hold an flock on FILE; exit 6 if another run holds it" },
+    .help = "hold an flock on FILE (your own regular file, created 0600, "
+            "no link); exit 6 if another run holds it" },
   /* Continuous monitoring */
   { .name = "loop", .letter = 'l', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.on), .group = "Continuous monitoring",
