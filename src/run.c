@@ -77,6 +77,7 @@ int ap_run_finish(struct ap_run *r, int rc) {
            : rc == AP_EXIT_USAGE  ? "bad usage"
            : rc == AP_EXIT_LOCKED ? "another run holds the lock"
            : rc > 128             ? "stopped at once by a second signal"
+           : rc == AP_EXIT_DEADLINE ? "the deadline came before any target"
                                   : "system error");
     fflush(stdout);
   }
@@ -204,8 +205,8 @@ static int stop_listing(void *ctx) {
  * again on the loop, a slice per turn: the targets the last stage (the
  * combiner, else the scan) did not finish; before probing began, every
  * target, and every name whose lookup was still unanswered.  When no
- * record of them would be seen (-q, -a, -u, nagios; ap_out_lists_unfinished())
- * they are only counted. */
+ * record of them would be seen (-q, -a, -u, nagios: see
+ * ap_out_lists_unfinished()) they are only counted. */
 static void list_unfinished(struct ap_run *r) {
   const struct ap_order_cfg *oc = &r->cfg->order;
 
@@ -218,15 +219,16 @@ static void list_unfinished(struct ap_run *r) {
     r->ldone = ap_scan_done(&r->scan);
     r->lmissing = ap_scan_missing(&r->scan);
   }
-  if (!ap_out_lists_unfinished(&r->out)) {
-    ap_out_unfinished(&r->out, r->lmissing);
-  } else if (r->lmissing > 0 && uv_idle_init(r->loop, &r->lister) == 0) {
+  if (r->lmissing > 0 && ap_out_lists_unfinished(&r->out) &&
+      uv_idle_init(r->loop, &r->lister) == 0) {
     ap_order_init(&r->again, targets(r)->count, !oc->sequential, r->seed,
                   oc->shard, oc->nshards);
     uv_idle_start(&r->lister, list_turn_cb);
     ap_guard_watch(&r->guard, stop_listing, r);
     ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
     ap_guard_watch(&r->guard, NULL, NULL);
+  } else {
+    ap_out_unfinished(&r->out, r->lmissing);
   }
   if (!r->pinging && !r->checking && !ap_guard_hurried(&r->guard))
     ap_intake_each_unanswered(r->in, unanswered_cb, r);
@@ -609,6 +611,23 @@ static int probe_all(struct ap_run *r, struct ap_err *err) {
   return probe(r, err);
 }
 
+/* The deadline came while target files were read: nothing is probed,
+ * and what was read is unfinished; when that is nothing, it is an error
+ * (the status is the deadline's, 7). */
+static int cut_short(struct ap_run *r, struct ap_err *err) {
+  int rc = ap_intake_finish(r->in, err);
+
+  if (rc != 0)
+    return rc;
+  if (targets(r)->count == 0 && ap_intake_pending(r->in) == 0)
+    return ap_err_set(err, AP_EXIT_DEADLINE, "the deadline came before any "
+                      "target was read");
+  fprintf(r->diag, "aping: the deadline came while target files were "
+          "read: nothing probed\n");
+  ap_guard_expire(&r->guard);
+  return stopped_early(r, err);
+}
+
 int ap_run_go(struct ap_run *r, struct ap_err *err) {
   int rc;
 
@@ -624,12 +643,7 @@ int ap_run_go(struct ap_run *r, struct ap_err *err) {
   ap_guard_start(&r->guard, r->loop, r->cfg->run.deadline_ms,
                  r->cfg->run.start_ns, r->cfg->loop.on);
   if (ap_intake_cut(r->in)) {
-    fprintf(r->diag, "aping: the deadline came while target files were "
-            "read: nothing probed\n");
-    ap_guard_expire(&r->guard);
-    rc = ap_intake_finish(r->in, err);
-    if (rc == 0)
-      rc = stopped_early(r, err);
+    rc = cut_short(r, err);
     ap_guard_close(&r->guard, r->loop, 0);
     return rc;
   }

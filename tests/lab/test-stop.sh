@@ -24,16 +24,16 @@ lab_test_up
 lab_services_up
 BIG=2001:db8:2::/92 # silent, 2^36 addresses
 BIG_N=68719476736
-MAX="--max-targets 100000000000"
+MAX=(--max-targets 100000000000)
 
 # -- closed standard descriptors
 
 # closed FDS ARGS...: aping ARGS in the lab with each descriptor of FDS
 # (digits among 012) closed; sets OUT, ERR, RC.
 closed() {
-  local fds=$1 redir="" fd
+  local fds=$1 redir="" i
   shift
-  for fd in $(grep -o . <<<"$fds"); do redir="$redir $fd<&-"; done
+  for ((i = 0; i < ${#fds}; i++)); do redir="$redir ${fds:i:1}<&-"; done
   lab_run sh -c "exec \"\$@\" $redir" sh "$APING" "$@"
 }
 
@@ -74,7 +74,7 @@ done
 quick() {
   local status=$1
   shift
-  scan --deadline 1 -t 500 -r 0 $MAX "$@" "$BIG"
+  scan --deadline 1 -t 500 -r 0 "${MAX[@]}" "$@" "$BIG"
   what="--deadline 1 $* over $BIG: ends in ${MS} ms (bound 20000), exit $status"
   expect test "$MS" -lt 20000 -a "$RC" -eq "$status"
 }
@@ -113,6 +113,9 @@ expect grep -qx 'end 2' "$tmp/st"
 
 # -- the listing streams, and a second signal ends it at once
 
+# temps: the temporary files left in $tmp (.NAME.XXXXXX).
+temps() { find "$tmp" -mindepth 1 -maxdepth 1 -name '.*' | wc -l; }
+
 # listed: the lines listed so far, on standard output or in -o's temporary
 # file.
 listed() { cat "$LAB_DIR/bg.out" "$tmp"/.o.* 2>/dev/null | wc -l; }
@@ -120,13 +123,14 @@ listed() { cat "$LAB_DIR/bg.out" "$tmp"/.o.* 2>/dev/null | wc -l; }
 # second SIG1 SIG2 ARGS...: aping ARGS over BIG with --deadline 1 in the
 # background (-o and --state, if ARGS name them, are $tmp/o, holding
 # "old", and $tmp/st); waits until the listing is under way, sends SIG1
-# (none: "-"), waits for more lines, sends SIG2; sets OUT, ERR, RC and MS (from SIG2 to the end).
+# (none: "-"), waits for more lines, sends SIG2; sets OUT, ERR, RC and MS
+# (from SIG2 to the end).
 second() {
   local s1=$1 s2=$2 n=0
   shift 2
   echo old >"$tmp/o"
   printf 'aping-state 1\nalive 2001:db8:2::5\nend 1\n' >"$tmp/st"
-  bg --deadline 1 -t 500 -r 0 $MAX "$@" "$BIG"
+  bg --deadline 1 -t 500 -r 0 "${MAX[@]}" "$@" "$BIG"
   for _ in $(seq 200); do
     n=$(listed)
     [ "$n" -gt 1000 ] && break
@@ -153,7 +157,7 @@ expect test "$MS" -lt 5000 -a "$RC" -eq 143
 what="... -o and --state left as they were, no temporary file"
 expect test "$(cat "$tmp/o")" = old
 expect grep -qx 'alive 2001:db8:2::5' "$tmp/st"
-expect test "$(ls -A "$tmp" | grep -c '^\.')" -eq 0
+expect test "$(temps)" -eq 0
 
 second INT TERM -s
 what="SIGINT (first stop, streaming the unfinished), then SIGTERM: 143"
@@ -166,7 +170,7 @@ for sig in HUP QUIT USR1 USR2 ALRM; do
   what="SIG$sig during the listing ends it at once: $MS ms, 128+n"
   expect test "$MS" -lt 5000 -a "$RC" -eq "$((128 + $(kill -l "$sig")))"
   what="... -o, --state as they were, no temporary file"
-  expect test "$(cat "$tmp/o")" = old -a "$(ls -A "$tmp" | grep -c '^\.')" \
+  expect test "$(cat "$tmp/o")" = old -a "$(temps)" \
     -eq 0
 done
 
@@ -176,6 +180,7 @@ mkfifo "$tmp/fifo"
 # A writer that gives one target and never closes.
 { echo 198.18.1.5; sleep 60; } >"$tmp/fifo" &
 writer=$!
+# shellcheck disable=SC2016 # for the inner shell
 lab_run sh -c 'exec "$@" <"$0"' "$tmp/fifo" "$APING" --deadline 1 -f -
 kill "$writer" 2>/dev/null || true
 what="-f - from a writer that never closes: ends at the deadline, exit 7"
@@ -188,6 +193,16 @@ scan --deadline 1 -f "$tmp/fifo" 198.18.1.6
 what="-f FIFO with no writer: ends at the deadline, exit 7"
 expect test "$RC" -eq 7 -a "$MS" -lt 10000
 expect grep -qx '198.18.1.6 is unfinished' <<<"$OUT"
+scan --deadline 1 -f "$tmp/fifo"
+what="-f FIFO with no writer, no other target: exit 7, one line on stderr"
+expect test "$RC" -eq 7 -a -z "$OUT" -a "$MS" -lt 10000
+expect test "$ERR" = \
+  "aping: the deadline came before any target was read (exit 7)"
+scan --deadline 1 --format nagios -f "$tmp/fifo"
+what="... with --format nagios: UNKNOWN"
+expect test "$RC" -eq 3
+expect test "$OUT" = \
+  "APING UNKNOWN - the deadline came before any target (see standard error)"
 scan --deadline 1 --exclude-file "$tmp/fifo" 198.18.1.7
 what="--exclude-file FIFO with no writer: ends at the deadline, nothing probed"
 expect test "$RC" -eq 7 -a "$MS" -lt 10000
@@ -207,8 +222,8 @@ during() {
       198.18.1.0/24 198.18.2.0/24 ;;
     probing) bg -t 5000 -o "$tmp/o" --state "$tmp/st" --format json \
       198.18.1.0/24 198.18.2.0/24; sleep 1 ;;
-    listing) bg --deadline 1 -t 500 $MAX -o "$tmp/o" --state "$tmp/st" \
-      --format json "$BIG"; sleep 2 ;;
+    listing) bg --deadline 1 -t 500 "${MAX[@]}" -o "$tmp/o" \
+      --state "$tmp/st" --format json "$BIG"; sleep 2 ;;
   esac
   kill -"$sig" "$BG" 2>/dev/null || true
   bg_wait
@@ -219,10 +234,12 @@ for sig in HUP QUIT USR1 USR2 ALRM INT TERM; do
     during "$moment" "$sig"
     what="SIG$sig at $moment: exit 128+n, no temporary file"
     expect test "$RC" -eq "$((128 + $(kill -l "$sig")))" -a \
-      "$(ls -A "$tmp" | grep -c '^\.')" -eq 0
+      "$(temps)" -eq 0
     what="... -o and --state whole: old, or new and complete"
+    # shellcheck disable=SC2016 # for the inner shell
     expect sh -c '[ "$(cat "$1")" = old ] ||
       tail -1 "$1" | grep -q "\"stopped\":\"SIG'"$sig"'\""' sh "$tmp/o"
+    # shellcheck disable=SC2016 # for the inner shell
     expect sh -c 'grep -qx "aping-state 1" "$1" && grep -q "^end " "$1"' \
       sh "$tmp/st"
   done
