@@ -16,14 +16,25 @@ static int stdout_gone(void) {
   return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
+static const int which[AP_GUARD_NSIGS] = { SIGINT, SIGTERM, SIGPIPE, SIGHUP,
+                                           SIGQUIT, SIGUSR1, SIGUSR2,
+                                           SIGALRM };
+static const char *const names[AP_GUARD_NSIGS] = {
+  "SIGINT", "SIGTERM", "SIGPIPE", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2",
+  "SIGALRM"
+};
+
 static void signal_cb(uv_signal_t *h, int signum) {
   struct ap_guard *g = h->data;
 
   ap_loopwatch_note(&lw_signal);
-  if (signum == SIGPIPE && !stdout_gone())
+  if ((signum == SIGPIPE && !stdout_gone()) ||
+      (signum == SIGHUP && g->hup_reloads))
     return;
   if (signum == SIGPIPE)
     g->stdout_broken = 1;
+  else if (ap_guard_stopped(g))
+    g->hurried = 1;
   /* A broken pipe after a stop (the unfinished targets written to a
    * reader gone meanwhile) does not hide what stopped the run. */
   if (signum != SIGPIPE || g->signum == 0)
@@ -35,13 +46,15 @@ static void signal_cb(uv_signal_t *h, int signum) {
 static void deadline_cb(uv_timer_t *h) {
   struct ap_guard *g = h->data;
 
+  if (ap_guard_stopped(g))
+    return; /* a signal came first: the deadline stops nothing more */
   if (g->stop != NULL && g->stop(g->ctx))
     g->deadline_hit = 1;
 }
 
 void ap_guard_start(struct ap_guard *g, uv_loop_t *loop,
-                    uint64_t deadline_ms, uint64_t start_ns) {
-  static const int which[AP_GUARD_NSIGS] = { SIGINT, SIGTERM, SIGPIPE };
+                    uint64_t deadline_ms, uint64_t start_ns,
+                    int hup_reloads) {
   uint64_t spent = (uv_hrtime() - start_ns) / 1000000;
   int i;
 
@@ -53,6 +66,7 @@ void ap_guard_start(struct ap_guard *g, uv_loop_t *loop,
     uv_unref((uv_handle_t *) &g->sig[i]);
   }
   g->started = 1;
+  g->hup_reloads = hup_reloads;
   if (deadline_ms > 0 && uv_timer_init(loop, &g->deadline) == 0) {
     g->deadline_on = 1;
     g->deadline.data = g;
@@ -67,17 +81,25 @@ void ap_guard_watch(struct ap_guard *g, ap_guard_stop_fn stop, void *ctx) {
   g->ctx = ctx;
 }
 
+void ap_guard_expire(struct ap_guard *g) {
+  g->deadline_hit = 1;
+}
+
 int ap_guard_stopped(const struct ap_guard *g) {
   return g->signum != 0 || g->deadline_hit;
 }
 
+int ap_guard_hurried(const struct ap_guard *g) {
+  return g->hurried;
+}
+
 const char *ap_guard_why(const struct ap_guard *g) {
-  switch (g->signum) {
-  case SIGINT: return "SIGINT";
-  case SIGTERM: return "SIGTERM";
-  case SIGPIPE: return "SIGPIPE";
-  default: return g->deadline_hit ? "deadline" : NULL;
-  }
+  int i;
+
+  for (i = 0; g->signum != 0 && i < AP_GUARD_NSIGS; i++)
+    if (which[i] == g->signum)
+      return names[i];
+  return g->deadline_hit ? "deadline" : NULL;
 }
 
 void ap_guard_close(struct ap_guard *g, uv_loop_t *loop, int abandoned) {

@@ -2,10 +2,14 @@
 #include "intake.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loopwatch.h"
 #include "tfile.h"
@@ -203,26 +207,70 @@ static int file_spec_cb(struct ap_tfile *f, const char *spec) {
   return add_spec(c->in, spec, where, c->exclude, c->err);
 }
 
+/* Opens path to be read, or standard input for "-": without waiting for
+ * a FIFO's writer (O_NONBLOCK, cleared once open, as poll() waits).
+ * Returns a descriptor, or -1 with errno set. */
+static int open_input(const char *path) {
+  int fd, e;
+
+  if (strcmp(path, "-") == 0)
+    return STDIN_FILENO;
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fcntl(fd, F_SETFL, 0) == 0)
+    return fd;
+  e = errno;
+  close(fd);
+  errno = e;
+  return -1;
+}
+
+/* Reads up to len bytes of fd once some are there, but not past until_ns
+ * (0: no limit).  Returns the count (0 at the end), -1 with errno set, or
+ * UV_ETIMEDOUT.  A signal (SIGINT) still ends aping by its default action
+ * here: nothing is written yet. */
+static ssize_t read_until(int fd, char *buf, size_t len, uint64_t until_ns) {
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  uint64_t now, left_ms;
+  int ms = -1, r;
+
+  for (;;) {
+    if (until_ns != 0) {
+      now = uv_hrtime();
+      if (now >= until_ns)
+        return UV_ETIMEDOUT;
+      left_ms = (until_ns - now + 999999) / 1000000;
+      ms = left_ms > INT_MAX ? INT_MAX : (int) left_ms;
+    }
+    r = poll(&p, 1, ms);
+    if (r > 0)
+      return read(fd, buf, len);
+    if (r < 0 && errno != EINTR)
+      return -1;
+  }
+}
+
 /* Reads the specifications of a file (tfile.h), in pieces: however long a
  * line is, no more of it than AP_TFILE_LINE_MAX bytes is held.  Returns 0
- * or an exit status. */
+ * or an exit status (0 too when in->until_ns cut it short: in->cut). */
 static int read_file(struct ap_intake *in, const char *path, int exclude,
                      struct ap_err *err) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+  int fd = open_input(path);
   struct file_ctx c = { .in = in, .path = path, .exclude = exclude,
                         .err = err };
   struct ap_tfile tf;
   char buf[4096];
-  size_t n;
+  ssize_t n = 0;
   int r = 0;
 
-  if (f == NULL)
+  if (fd < 0)
     return ap_err_set(err, AP_EXIT_USAGE, "cannot open '%s': %s", path,
                       strerror(errno));
   ap_tfile_init(&tf, file_spec_cb, &c);
-  while (r == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-    r = ap_tfile_feed(&tf, buf, n);
-  if (r == 0 && ferror(f))
+  while (r == 0 && (n = read_until(fd, buf, sizeof(buf), in->until_ns)) > 0)
+    r = ap_tfile_feed(&tf, buf, (size_t) n);
+  if (r == 0 && n == UV_ETIMEDOUT)
+    in->cut = 1; /* the line begun is not taken: it may go on */
+  else if (r == 0 && n < 0)
     r = ap_err_set(err, AP_EXIT_USAGE, "cannot read '%s': %s", path,
                    strerror(errno));
   else if (r == 0)
@@ -232,8 +280,8 @@ static int read_file(struct ap_intake *in, const char *path, int exclude,
                    tf.lineno, tf.why);
   else if (r == UV_ECANCELED)
     r = tf.cb_err;
-  if (f != stdin)
-    fclose(f);
+  if (fd != STDIN_FILENO)
+    close(fd);
   return r;
 }
 
@@ -244,13 +292,23 @@ int ap_intake_collect(struct ap_intake *in, struct ap_err *err) {
 
   for (i = 0; r == 0 && i < cfg->targets.n; i++)
     r = add_spec(in, cfg->targets.v[i], "", 0, err);
-  for (i = 0; r == 0 && i < cfg->files.n; i++)
+  for (i = 0; r == 0 && !in->cut && i < cfg->files.n; i++)
     r = read_file(in, cfg->files.v[i], 0, err);
   for (i = 0; r == 0 && i < cfg->excl.n; i++)
     r = add_spec(in, cfg->excl.v[i], "", 1, err);
-  for (i = 0; r == 0 && i < cfg->exfiles.n; i++)
+  for (i = 0; r == 0 && !in->cut && i < cfg->exfiles.n; i++)
     r = read_file(in, cfg->exfiles.v[i], 1, err);
+  if (in->cut)
+    in->pending = in->nnames; /* none will be looked up */
   return r;
+}
+
+void ap_intake_until(struct ap_intake *in, uint64_t until_ns) {
+  in->until_ns = until_ns;
+}
+
+int ap_intake_cut(const struct ap_intake *in) {
+  return in->cut;
 }
 
 /* ---- names ---- */

@@ -65,6 +65,9 @@ struct ap_intake {
   size_t answered;      /* names answered */
   int started;          /* res was started */
   int oom;
+  uint64_t until_ns;    /* when reading files must stop (uv_hrtime()), or
+                           0: --deadline */
+  int cut;              /* the deadline cut the reading short */
   /* Called, if set, once every name is answered (a resolution on a loop
    * that goes on running: a reload). */
   void (*done_cb)(struct ap_intake *in);
@@ -76,8 +79,18 @@ void ap_intake_init(struct ap_intake *in, const struct ap_intake_cfg *cfg,
 
 /* Reads the operands, the files and the exclusions.  Returns 0, or an
  * exit status with err set (a bad target names itself and where it was:
- * "hosts.txt:3: bad target '192.0.2.300': octet 300 over 255"). */
+ * "hosts.txt:3: bad target '192.0.2.300': octet 300 over 255").  A file
+ * is read as its data comes (a pipe, a FIFO: never blocked in open());
+ * when the time given to ap_intake_until() comes first, the reading
+ * stops there, with what was read so far: ap_intake_cut() says so. */
 int ap_intake_collect(struct ap_intake *in, struct ap_err *err);
+
+/* Reading files must end by until_ns (uv_hrtime()); 0: no limit. */
+void ap_intake_until(struct ap_intake *in, uint64_t until_ns);
+
+/* Whether the time ap_intake_until() gave cut the reading short (the
+ * rest of the file and every later one unread). */
+int ap_intake_cut(const struct ap_intake *in);
 
 /* Starts resolving the names collected, all at once on loop: the caller
  * runs the loop until it returns, or until done_cb is called.  Returns 0

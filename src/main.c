@@ -7,6 +7,7 @@
  * ends the process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,23 @@ static void open_cb(void *ctx) {
 
 static int may_spawn_cb(void *ctx) {
   return ap_pinger_may_spawn(((struct open_ctx *) ctx)->ping);
+}
+
+/* Opens /dev/null on each of descriptors 0, 1 and 2 that is closed (a
+ * cron wrapper's or a daemon's `<&- >&- 2>&-`), as glibc does for a
+ * program with file capabilities: else the next descriptor opened (libuv's
+ * epoll one, a socket, the -o file) would land there and be read, written
+ * or closed as a standard stream.  Runs before anything opens a file;
+ * without /dev/null aping cannot run safely and ends with status 4,
+ * quietly (its standard error may be what is missing). */
+static void std_fds(void) {
+  int fd;
+
+  /* The lowest free descriptor is the one closed: those below are open. */
+  for (fd = 0; fd <= 2; fd++)
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+        open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+      _exit(AP_EXIT_SYSTEM);
 }
 
 /* Ends aping after a command-line error: the message, and its status. */
@@ -106,6 +124,7 @@ int main(int argc, char **argv) {
   uv_loop_t loop;
   int rc, loop_up;
 
+  std_fds();
   ap_config_defaults(&cfg);
   parse(&cfg, argc, argv);
   memset(&ping, 0, sizeof(ping));

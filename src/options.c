@@ -295,8 +295,8 @@ static const struct ap_opt options[] = {
             "whose status changed since the last run, and exit 5 when any "
             "did, else 0" },
   { .name = "deadline", .kind = AP_OPT_FN, .fn = opt_deadline, .meta = "s",
-    .help = "stop probing after S seconds; unfinished targets are listed as "
-            "such, exit 7" },
+    .help = "stop after S seconds, reading target files included; "
+            "unfinished targets are listed as such, exit 7" },
   { .name = "lock", .kind = AP_OPT_STR, .meta = "file", .dest = CFG(run.lock),
     .help = "hold an flock on FILE (your own regular file, created 0600, "
             "no link); exit 6 if another run holds it" },

@@ -69,12 +69,21 @@ int ap_order_next(struct ap_order *o, uint64_t *idx) {
 void ap_order_each_missing(struct ap_order *o, const struct ap_bitmap *done,
                            uint64_t missing,
                            void (*cb)(uint64_t idx, void *ctx), void *ctx) {
+  (void) ap_order_missing_slice(o, done, &missing, UINT64_MAX, cb, ctx);
+}
+
+int ap_order_missing_slice(struct ap_order *o, const struct ap_bitmap *done,
+                           uint64_t *missing, uint64_t steps,
+                           void (*cb)(uint64_t idx, void *ctx), void *ctx) {
   uint64_t idx;
 
-  while (missing > 0 && ap_order_next(o, &idx)) {
-    if (done != NULL && ap_bitmap_get(done, idx))
-      continue;
-    missing--;
-    cb(idx, ctx);
+  for (; *missing > 0 && steps > 0; steps--) {
+    if (!ap_order_next(o, &idx))
+      *missing = 0;
+    else if (done == NULL || !ap_bitmap_get(done, idx)) {
+      --*missing;
+      cb(idx, ctx);
+    }
   }
+  return *missing > 0;
 }

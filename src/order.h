@@ -48,6 +48,13 @@ void ap_order_each_missing(struct ap_order *o, const struct ap_bitmap *done,
                            uint64_t missing,
                            void (*cb)(uint64_t idx, void *ctx), void *ctx);
 
+/* The same in slices: looks at no more than `steps` indices of o, counts
+ * those found off *missing (0 once the order ends), and returns whether
+ * any may be left, to be walked by the next call on the same o. */
+int ap_order_missing_slice(struct ap_order *o, const struct ap_bitmap *done,
+                           uint64_t *missing, uint64_t steps,
+                           void (*cb)(uint64_t idx, void *ctx), void *ctx);
+
 /* How many indices this shard gives in all. */
 uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards);
 

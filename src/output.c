@@ -361,6 +361,16 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
   ap_out_result_as(o, r, ap_names_find(o->names, &r->addr));
 }
 
+int ap_out_lists_unfinished(const struct ap_out *o) {
+  if (o->state != NULL && ap_state_count(o->state) > 0)
+    return 1;
+  return o->format != AP_FORMAT_NAGIOS && o->show == AP_SHOW_ALL;
+}
+
+void ap_out_unfinished(struct ap_out *o, uint64_t n) {
+  o->unfinished += n;
+}
+
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   struct ap_result r;
   struct ap_rec rec;

@@ -160,6 +160,17 @@ void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len);
 
+/* Whether an unfinished target's record would be written anywhere: in
+ * the full listing (not -a, -u, -q or --format nagios), or with --state,
+ * where it keeps the status the last run's file gave it.  When not, a
+ * stopped run counts its unfinished targets with ap_out_unfinished()
+ * rather than give each one's record. */
+int ap_out_lists_unfinished(const struct ap_out *o);
+
+/* Counts n unfinished targets whose records ap_out_lists_unfinished()
+ * says nobody would see. */
+void ap_out_unfinished(struct ap_out *o, uint64_t n);
+
 /* Prints a host name whose lookup a stopped run left unanswered: an
  * unfinished target with no address (null in JSON, empty in CSV). */
 void ap_out_unfinished_name(struct ap_out *o, const char *name);

@@ -10,6 +10,7 @@
 
 #include "atomic.h"
 #include "loopwatch.h"
+#include "nsec.h"
 
 #define LOOP_TURN_MS 100     /* -vv reports loop turns busy this long */
 #define DEFAULT_CONNS 256    /* service checks: connections at once */
@@ -21,6 +22,10 @@
  * may hold before no new target's checks start: with the connections'
  * own buffers (-j times --banner-bytes), what banners can cost at most. */
 #define CHECKS_AHEAD_BYTES (4u << 20)
+/* Positions of the order a stopped run walks per loop turn to list its
+ * unfinished targets: a turn stays short, and a second signal is seen
+ * between two turns. */
+#define UNFINISHED_SLICE 4096
 
 static struct ap_lw_kind lw_output = AP_LW_KIND("output");
 
@@ -75,6 +80,8 @@ int ap_run_finish(struct ap_run *r, int rc) {
            rc == AP_EXIT_NONAME   ? "no target name could be resolved"
            : rc == AP_EXIT_USAGE  ? "bad usage"
            : rc == AP_EXIT_LOCKED ? "another run holds the lock"
+           : rc > 128             ? "stopped at once by a second signal"
+           : rc == AP_EXIT_DEADLINE ? "the deadline came before any target"
                                   : "system error");
     fflush(stdout);
   }
@@ -175,27 +182,59 @@ static void unanswered_cb(const char *name, void *ctx) {
   ap_out_unfinished_name(&((struct ap_run *) ctx)->out, name);
 }
 
+static void list_turn_cb(uv_idle_t *h) {
+  struct ap_run *r = ap_container_of(h, struct ap_run, lister);
+
+  if (ap_order_missing_slice(&r->again, r->ldone, &r->lmissing,
+                             UNFINISHED_SLICE, unfinished_cb, r))
+    return;
+  uv_close((uv_handle_t *) h, NULL);
+  uv_stop(r->loop); /* lookups a stop abandoned may keep it alive */
+}
+
+/* The guard's stop while listing: only a second signal ends the listing
+ * (the deadline or a SIGPIPE that comes meanwhile does not). */
+static int stop_listing(void *ctx) {
+  struct ap_run *r = ctx;
+
+  if (!ap_guard_hurried(&r->guard) ||
+      uv_is_closing((uv_handle_t *) &r->lister))
+    return 0;
+  uv_close((uv_handle_t *) &r->lister, NULL);
+  uv_stop(r->loop);
+  return 1;
+}
+
 /* Lists what a stopped run left without a result, walking its order
- * again: the targets the last stage (the combiner, else the scan) did not
- * finish; before probing began, every target, and every name whose lookup
- * was still unanswered. */
+ * again on the loop, a slice per turn: the targets the last stage (the
+ * combiner, else the scan) did not finish; before probing began, every
+ * target, and every name whose lookup was still unanswered.  When no
+ * record of them would be seen (-q, -a, -u, nagios: see
+ * ap_out_lists_unfinished()) they are only counted. */
 static void list_unfinished(struct ap_run *r) {
   const struct ap_order_cfg *oc = &r->cfg->order;
-  const struct ap_bitmap *done = NULL;
-  uint64_t missing = r->total;
-  struct ap_order again;
 
-  ap_order_init(&again, targets(r)->count, !oc->sequential, r->seed,
-                oc->shard, oc->nshards);
+  r->ldone = NULL;
+  r->lmissing = r->total;
   if (r->checking) {
-    done = ap_combine_done(&r->comb);
-    missing = r->total - ap_combine_emitted(&r->comb);
+    r->ldone = ap_combine_done(&r->comb);
+    r->lmissing = r->total - ap_combine_emitted(&r->comb);
   } else if (r->pinging) {
-    done = ap_scan_done(&r->scan);
-    missing = ap_scan_missing(&r->scan);
+    r->ldone = ap_scan_done(&r->scan);
+    r->lmissing = ap_scan_missing(&r->scan);
   }
-  ap_order_each_missing(&again, done, missing, unfinished_cb, r);
-  if (!r->pinging && !r->checking)
+  if (r->lmissing > 0 && ap_out_lists_unfinished(&r->out) &&
+      uv_idle_init(r->loop, &r->lister) == 0) {
+    ap_order_init(&r->again, targets(r)->count, !oc->sequential, r->seed,
+                  oc->shard, oc->nshards);
+    uv_idle_start(&r->lister, list_turn_cb);
+    ap_guard_watch(&r->guard, stop_listing, r);
+    ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+    ap_guard_watch(&r->guard, NULL, NULL);
+  } else {
+    ap_out_unfinished(&r->out, r->lmissing);
+  }
+  if (!r->pinging && !r->checking && !ap_guard_hurried(&r->guard))
     ap_intake_each_unanswered(r->in, unanswered_cb, r);
 }
 
@@ -225,6 +264,19 @@ static void release_stages(struct ap_run *r) {
   r->pinging = r->checking = 0;
 }
 
+/* The end of a run that a second signal hurried: what is written stays
+ * written, but nothing more is, and no file is put in place (their
+ * temporary files are removed, the old ones left whole). */
+static int hurried_end(struct ap_run *r) {
+  fflush(stdout);
+  fprintf(r->diag, "aping: stopped at once by a second signal (%s): "
+          "output cut short, no file replaced\n", ap_guard_why(&r->guard));
+  release_stages(r);
+  ap_out_release(&r->out);
+  r->out_open = 0;
+  return 128 + r->guard.signum;
+}
+
 /* The one end of every run: what it left unfinished, the summary, the
  * counters, the files put in place, the exit status. */
 static int run_end(struct ap_run *r, int status, struct ap_err *err) {
@@ -236,8 +288,10 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
 
   if (r->naming)
     ap_rdns_end(&r->rdns); /* held verdicts out before the unfinished */
-  if (status == UV_ECANCELED)
+  if (status == UV_ECANCELED && !ap_guard_hurried(&r->guard))
     list_unfinished(r);
+  if (ap_guard_hurried(&r->guard))
+    return hurried_end(r);
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   elapsed = uv_hrtime() - r->start_ns;
   if (c->run.summary)
@@ -617,18 +671,43 @@ static int probe_all(struct ap_run *r, struct ap_err *err) {
   return probe(r, err);
 }
 
+/* The deadline came while target files were read: nothing is probed,
+ * and what was read is unfinished; when that is nothing, it is an error
+ * (the status is the deadline's, 7). */
+static int cut_short(struct ap_run *r, struct ap_err *err) {
+  int rc = ap_intake_finish(r->in, err);
+
+  if (rc != 0)
+    return rc;
+  if (targets(r)->count == 0 && ap_intake_pending(r->in) == 0)
+    return ap_err_set(err, AP_EXIT_DEADLINE, "the deadline came before any "
+                      "target was read");
+  fprintf(r->diag, "aping: the deadline came while target files were "
+          "read: nothing probed\n");
+  ap_guard_expire(&r->guard);
+  return stopped_early(r, err);
+}
+
 int ap_run_go(struct ap_run *r, struct ap_err *err) {
   int rc;
 
   err->code = 0;
+  if (r->cfg->run.deadline_ms > 0)
+    ap_intake_until(r->in, r->cfg->run.start_ns +
+                           r->cfg->run.deadline_ms * AP_NS_PER_MS);
   rc = take_lock(r->cfg->run.lock, err);
   if (rc == 0)
     rc = ap_intake_collect(r->in, err);
   if (rc != 0)
     return rc;
   ap_guard_start(&r->guard, r->loop, r->cfg->run.deadline_ms,
-                 r->cfg->run.start_ns);
+                 r->cfg->run.start_ns, r->cfg->loop.on);
   rc = open_files(r, err);
+  if (rc == 0 && ap_intake_cut(r->in)) {
+    rc = cut_short(r, err);
+    ap_guard_close(&r->guard, r->loop, 0);
+    return rc;
+  }
   if (rc == 0)
     rc = resolve(r, err);
   if (rc == 0 && ap_guard_stopped(&r->guard))

@@ -102,6 +102,11 @@ struct ap_run {
   struct ap_svc_check *checks;
   size_t nchecks;
   int oom;
+  /* The listing of the targets a stopped run left unfinished. */
+  uv_idle_t lister;         /* a slice of them per loop turn */
+  struct ap_order again;    /* the run's order, walked again */
+  const struct ap_bitmap *ldone; /* the targets with a verdict */
+  uint64_t lmissing;        /* those still to list */
   /* The continuous shape (-l, runloop.c). */
   struct ap_monitor mon;
   struct ap_svcloop svcl;

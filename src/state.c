@@ -275,6 +275,10 @@ const char *ap_state_find(const struct ap_state *s, const char *key) {
   return NULL;
 }
 
+size_t ap_state_count(const struct ap_state *s) {
+  return s->n;
+}
+
 int ap_state_begin(struct ap_state *s, const char *path) {
   int r = ap_atomic_open(&s->out, path);
 

@@ -64,6 +64,9 @@ int ap_state_load(struct ap_state *s, const char *path, char *err,
 /* The status key had in the loaded state, or NULL. */
 const char *ap_state_find(const struct ap_state *s, const char *key);
 
+/* How many targets the loaded state holds. */
+size_t ap_state_count(const struct ap_state *s);
+
 /* Starts the new file for path.  Returns 0 or a negative UV_E* code. */
 int ap_state_begin(struct ap_state *s, const char *path);
 

@@ -168,9 +168,59 @@ static void test_unfinished_in_order(void) {
   ap_tset_release(&set);
 }
 
+/* The walk in slices, as a stopped run lists its unfinished targets one
+ * loop turn at a time: the same indices in the same order as the whole
+ * walk, no slice looking at more positions than it is given, and the end
+ * said once nothing is left (or the order ends first). */
+static uint64_t got[64];
+static size_t ngot;
+
+static void collect_cb(uint64_t idx, void *ctx) {
+  (void) ctx;
+  if (ngot < 64)
+    got[ngot] = idx;
+  ngot++;
+}
+
+static void walk_sliced(uint64_t missing_given, uint64_t steps) {
+  struct ap_bitmap done;
+  struct ap_order whole, sliced;
+  uint64_t want[64], i, missing = missing_given, before, turns = 0;
+  size_t nwant;
+  int more;
+
+  EXPECT(ap_bitmap_init(&done, 100) == 0);
+  for (i = 0; i < 100; i += 3)
+    ap_bitmap_set(&done, i); /* 34 done, 66 missing */
+  ap_order_init(&whole, 100, 1, 11, 1, 1);
+  ngot = 0;
+  ap_order_each_missing(&whole, &done, missing_given, collect_cb, NULL);
+  nwant = ngot;
+  memcpy(want, got, sizeof(want));
+  ap_order_init(&sliced, 100, 1, 11, 1, 1);
+  ngot = 0;
+  do {
+    before = sliced.pos;
+    more = ap_order_missing_slice(&sliced, &done, &missing, steps,
+                                  collect_cb, NULL);
+    EXPECT((sliced.pos - before) / sliced.step <= steps);
+  } while (more && ++turns < 1000);
+  EXPECT(ngot == nwant && memcmp(got, want, sizeof(want)) == 0);
+  EXPECT(missing == 0 && !more);
+  ap_bitmap_release(&done);
+}
+
+static void test_unfinished_in_slices(void) {
+  walk_sliced(66, 7);  /* every missing one, 7 positions a turn */
+  walk_sliced(66, 1);
+  walk_sliced(10, 4);  /* the first 10 only */
+  walk_sliced(500, 9); /* more said missing than there are: the order ends */
+}
+
 int main(void) {
   RUN(test_unfinished_once_each);
   RUN(test_unfinished_only_own_shard);
   RUN(test_unfinished_in_order);
+  RUN(test_unfinished_in_slices);
   return tap_done();
 }
