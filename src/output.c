@@ -280,7 +280,10 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     ap_fping_vcount(o->vf, rec->who, r);
   if (o->format == AP_FORMAT_NAGIOS && ap_nagios_per_host(&o->nagios))
     ap_nagios_note(&o->nagios, rec);
-  if (o->state != NULL && !track(o, rec, &rec->prev))
+  /* A Prometheus file holds every target, changed or not: a series that
+   * vanished would clear an alert on a target that is still down. */
+  if (o->state != NULL && !track(o, rec, &rec->prev) &&
+      o->format != AP_FORMAT_PROM)
     return;
   switch (o->format) {
   case AP_FORMAT_TEXT: text_result(o, rec); return;
