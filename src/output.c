@@ -90,7 +90,7 @@ static int track(struct ap_out *o, const struct ap_rec *rec,
                  const char **prev) {
   char kbuf[AP_WHO_MAX];
   const char *key = state_key(rec->who, kbuf, sizeof(kbuf));
-  const char *old = ap_state_find(o->state, key);
+  const char *old = ap_state_take(o->state, key);
 
   *prev = old ? old : "new";
   if (rec->r->verdict == AP_UNFINISHED) {
@@ -355,7 +355,13 @@ void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
 }
 
 void ap_out_result(struct ap_out *o, const struct ap_result *r) {
-  ap_out_result_as(o, r, ap_names_find(o->names, &r->addr));
+  const struct ap_name *v;
+  size_t n = ap_names_all(o->names, &r->addr, &v), i;
+
+  if (n == 0)
+    ap_out_result_as(o, r, NULL);
+  for (i = 0; i < n; i++)
+    ap_out_result_as(o, r, v[i].name);
 }
 
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
@@ -371,6 +377,11 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   rec.name = name;
   rec.who = name;
   emit(o, &rec);
+}
+
+void ap_out_keep_name(struct ap_out *o, const char *name) {
+  if (o->state != NULL)
+    (void) ap_state_keep(o->state, name);
 }
 
 void ap_out_tally(const struct ap_out *o, struct ap_totals *t) {
