@@ -149,6 +149,37 @@ expect test "$(printf '%s\n' "$OUT" | sed 's/ is alive.*//' | sort |
   tr '\n' ';')" = \
   "m-both (198.18.1.22);m-both (198.18.1.23);n-one (198.18.1.20);n-two (198.18.1.20);"
 
+scan -l -p 200 --deadline 0.5 n-one n-two s-one
+what="-l: a line per probe for each name, and each name's total"
+expect test "$(grep -c '^n-one : \[0\], [0-9.]* ms' <<<"$OUT")/$(grep -c \
+  '^n-two : \[0\], [0-9.]* ms' <<<"$OUT")/$(grep -c \
+  '^s-one : \[0\], timed out' <<<"$OUT")" = 1/1/1
+expect test "$(grep -c '^n-[a-z]* : xmt/rcv/%loss = \([1-9][0-9]*\)/\1/0%' \
+  <<<"$OUT")" -eq 2
+scan -l -p 200 --deadline 0.5 --format json n-one n-two
+what="-l --format json: a probe record for each name"
+py '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin.read().splitlines()]
+seq0 = sorted(o["name"] for o in objs if o["type"] == "probe" and o["seq"] == 0)
+assert seq0 == ["n-one", "n-two"], seq0
+'
+if command -v curl >/dev/null; then
+  bg --listen 127.0.0.1:9862 -q -p 100 --deadline 20 n-one n-two s-one
+  for _ in $(seq 100); do
+    OUT=$(lab_exec curl -s --max-time 5 http://127.0.0.1:9862/metrics) || OUT=
+    grep -q '^aping_up{target="s-one"' <<<"$OUT" && break
+    sleep 0.1
+  done
+  what="--listen: an aping_up series for each name"
+  expect test "$(grep '^aping_up{' <<<"$OUT" | tr '\n' ' ')" = \
+    'aping_up{target="n-one",address="198.18.1.20"} 1 aping_up{target="n-two",address="198.18.1.20"} 1 aping_up{target="s-one",address="198.18.2.20"} 0 '
+  kill -TERM "$BG"
+  bg_wait
+else
+  tap_skip "--listen: an aping_up series for each name" "no curl"
+fi
+
 state=$tmp/state
 scan --state "$state" "${names[@]}"
 what="--state, run 1: every name new, exit 5"
