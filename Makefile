@@ -215,27 +215,11 @@ clean:
 	  $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
-# libmicrohttpd-dev: the /metrics server of --listen; curl: the tests
-# scrape it; systemd and prometheus: the tests check the unit with
-# systemd-analyze and the Prometheus files with promtool, and run a
-# Prometheus server against the exporter in the lab; fping and
-# monitoring-plugins-basic (check_icmp): the lab tests hold -C, --rta and
-# --pl to what they do.
-DEB_PACKAGES = build-essential pkg-config libuv1-dev libcap-dev libcap2-bin \
-  libmicrohttpd-dev \
-  iproute2 iputils-ping fping nmap zmap python3 procps util-linux time busybox \
-  python3-prometheus-client curl mandoc man-db bash-completion \
-  systemd prometheus prometheus-smokeping-prober monitoring-plugins-basic \
-  debhelper dpkg-dev fakeroot lintian rpm rpmlint \
-  clang libclang-rt-14-dev valgrind
-
+# What building and testing need, on Debian 12 (the list, and why each,
+# is in the script, which needs no make: README's first command runs it).
+# As root it runs apt-get, else through sudo.
 deps:
-	@if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES); \
-	else \
-	  echo "run as root: apt-get update && apt-get install -y $(DEB_PACKAGES)"; \
-	fi
+	@sh packaging/deps.sh
 
 # The header dependencies the compiler wrote (none before the first build).
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \

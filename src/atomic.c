@@ -11,10 +11,14 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "safepath.h"
+
+/* Frees what a holds, keeping why. */
 static void release(struct ap_atomic *a) {
   free(a->path);
   free(a->tmp);
-  memset(a, 0, sizeof(*a));
+  a->path = a->tmp = NULL;
+  a->f = NULL;
 }
 
 /* The temporary name for path: its directory, then ".BASE.XXXXXX". */
@@ -33,48 +37,115 @@ static char *tmp_name(const char *path) {
   return t;
 }
 
-/* Opens a path that is not a regular file (/dev/null, a FIFO, a terminal)
- * for writing in place: renaming over it would replace a device node. */
-static int open_direct(struct ap_atomic *a) {
-  int fd = open(a->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+/* Opens the file that is not a regular one (/dev/null, a FIFO, a
+ * terminal, a /proc link to an open file) for writing in place: renaming
+ * over it would replace a device node.  flags adds O_NOFOLLOW, or
+ * O_APPEND for a file opened elsewhere.  The open does not wait for a
+ * FIFO's reader: UV_EAGAIN says there is none yet. */
+static int open_direct(struct ap_atomic *a, int flags) {
+  int fd = open(a->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | flags);
+  int err = 0, fl;
+  struct stat st;
 
-  if (fd < 0 || (a->f = fdopen(fd, "w")) == NULL) {
-    int err = uv_translate_sys_error(errno);
+  if (fd < 0)
+    err = errno == ENXIO && stat(a->path, &st) == 0 && S_ISFIFO(st.st_mode)
+              ? UV_EAGAIN : uv_translate_sys_error(errno);
+  else if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+           fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
+           (a->f = fdopen(fd, "w")) == NULL)
+    err = uv_translate_sys_error(errno);
+  if (err != 0) {
     if (fd >= 0)
       close(fd);
+    release(a);
+  }
+  return err;
+}
+
+/* Whether path is the file standard output or standard error already
+ * writes to (/dev/stdout, /dev/fd/2, or that file by its name): the
+ * descriptor, or -1. */
+static int std_stream(const char *path) {
+  struct stat p, s;
+  int fd;
+
+  if (stat(path, &p) != 0)
+    return -1;
+  for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+    if (fstat(fd, &s) == 0 && s.st_dev == p.st_dev && s.st_ino == p.st_ino)
+      return fd;
+  return -1;
+}
+
+/* Writes to the open stream fd, through a descriptor of its own: where
+ * the stream is (appended after `>>`), never replacing its file. */
+static int open_stream(struct ap_atomic *a, const char *path, int fd) {
+  int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+
+  a->path = strdup(path);
+  if (a->path == NULL || dup_fd < 0 ||
+      (a->f = fdopen(dup_fd, "w")) == NULL) {
+    int err = a->path == NULL ? UV_ENOMEM : uv_translate_sys_error(errno);
+    if (dup_fd >= 0)
+      close(dup_fd);
     release(a);
     return err;
   }
   return 0;
 }
 
-/* Where the output goes: through a symbolic link to its target, so that
- * the link survives.  Sets *st and returns 1 when that path exists. */
-static int resolve_path(struct ap_atomic *a, struct stat *st) {
-  char *real;
+/* Where the output goes, through the symbolic links that may be followed
+ * (safepath.h), so that a link survives.  Sets *st when the file exists,
+ * and returns 1 for a file to write in place, 0 for one to replace, or a
+ * negative UV_E* code. */
+static int resolve_path(struct ap_atomic *a, const char *path,
+                        struct stat *st, int *exists) {
+  struct ap_safepath sp;
+  int err = ap_safepath_resolve(&sp, path, geteuid());
 
-  if (lstat(a->path, st) != 0)
-    return 0;
-  if (S_ISLNK(st->st_mode) && (real = realpath(a->path, NULL)) != NULL) {
-    free(a->path);
-    a->path = real;
-    return stat(a->path, st) == 0;
-  }
-  return 1;
+  if (err == UV_EPERM)
+    snprintf(a->why, sizeof(a->why), "%s", sp.why);
+  if (err != 0)
+    return err;
+  a->path = strdup(sp.path);
+  if (a->path == NULL)
+    return UV_ENOMEM;
+  *exists = sp.exists;
+  if (sp.magic)
+    return 2;
+  if (sp.exists && lstat(a->path, st) != 0)
+    return uv_translate_sys_error(errno);
+  return sp.exists && !S_ISREG(st->st_mode);
+}
+
+/* The temporary file's mode: a file of the caller's that is replaced
+ * keeps its permissions (not set-user-ID or set-group-ID); a new one, or
+ * another user's, gets 0666 less the umask, never a mode its owner
+ * chose for a file that is now the caller's. */
+static mode_t new_mode(int exists, const struct stat *st) {
+  mode_t mask = umask(0);
+
+  umask(mask);
+  if (exists && st->st_uid == geteuid())
+    return st->st_mode & 0777;
+  return 0666 & ~mask;
 }
 
 int ap_atomic_open(struct ap_atomic *a, const char *path) {
   struct stat st;
-  mode_t mode, mask;
-  int fd, err, exists;
+  int fd, err, exists = 0;
 
   memset(a, 0, sizeof(*a));
-  a->path = strdup(path);
-  if (a->path == NULL)
-    return UV_ENOMEM;
-  exists = resolve_path(a, &st);
-  if (exists && !S_ISREG(st.st_mode))
-    return open_direct(a);
+  fd = std_stream(path);
+  if (fd >= 0)
+    return open_stream(a, path, fd);
+  err = resolve_path(a, path, &st, &exists);
+  if (err < 0) {
+    release(a);
+    return err;
+  }
+  if (err > 0)
+    return open_direct(a, err == 2 ? O_APPEND : O_NOFOLLOW);
   a->tmp = tmp_name(a->path);
   if (a->tmp == NULL) {
     release(a);
@@ -86,12 +157,8 @@ int ap_atomic_open(struct ap_atomic *a, const char *path) {
     release(a);
     return err;
   }
-  mask = umask(0);
-  umask(mask);
-  /* A file that is replaced keeps its mode; a new one gets the umask's. */
-  mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
   a->f = fdopen(fd, "w");
-  if (a->f == NULL || fchmod(fd, mode) != 0) {
+  if (a->f == NULL || fchmod(fd, new_mode(exists, &st)) != 0) {
     err = uv_translate_sys_error(errno);
     if (a->f == NULL)
       close(fd);
@@ -149,16 +216,29 @@ void ap_atomic_abort(struct ap_atomic *a) {
   release(a);
 }
 
-int ap_lock_take(const char *path) {
-  int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+int ap_lock_take(const char *path, unsigned *owner) {
+  int fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+                          O_CLOEXEC, 0600);
+  struct stat st = { 0 };
+  int err = 0;
 
   if (fd < 0)
     return uv_translate_sys_error(errno);
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno == EWOULDBLOCK ? UV_EBUSY : uv_translate_sys_error(errno);
+  if (fstat(fd, &st) != 0)
+    err = uv_translate_sys_error(errno);
+  else if (!S_ISREG(st.st_mode))
+    err = UV_EINVAL;
+  else if (st.st_uid != geteuid())
+    err = UV_EPERM;
+  /* A lock file others may open, they may also flock: one left readable
+   * by an older aping is closed to them now. */
+  else if ((st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 0700) != 0)
+    err = uv_translate_sys_error(errno);
+  else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+    err = errno == EWOULDBLOCK ? UV_EBUSY : uv_translate_sys_error(errno);
+  *owner = (unsigned) st.st_uid;
+  if (err != 0)
     close(fd);
-    return err;
-  }
-  /* The descriptor stays open, and the lock held, until exit. */
-  return 0;
+  /* Else the descriptor stays open, and the lock held, until exit. */
+  return err;
 }

@@ -1,6 +1,8 @@
 /* banner.c - see banner.h. */
 #include "banner.h"
 
+#include "utf8.h"
+
 static int is_blank(uint8_t c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0' ||
          c == '\v' || c == '\f';
@@ -45,34 +47,5 @@ int ap_banner_prompt(const uint8_t *b, size_t len) {
 
 size_t ap_banner_escape(const uint8_t *b, size_t len, char *out,
                         size_t outlen) {
-  static const char hex[] = "0123456789abcdef";
-  char e[4];
-  size_t i, n = 0, k, m;
-
-  if (outlen == 0)
-    return 0;
-  for (i = 0; i < len; i++) {
-    m = 0;
-    switch (b[i]) {
-    case '"': case '\\': e[m++] = '\\'; e[m++] = (char) b[i]; break;
-    case '\r': e[m++] = '\\'; e[m++] = 'r'; break;
-    case '\n': e[m++] = '\\'; e[m++] = 'n'; break;
-    case '\t': e[m++] = '\\'; e[m++] = 't'; break;
-    default:
-      if (b[i] >= 0x20 && b[i] < 0x7f) {
-        e[m++] = (char) b[i];
-      } else {
-        e[m++] = '\\';
-        e[m++] = 'x';
-        e[m++] = hex[b[i] >> 4];
-        e[m++] = hex[b[i] & 15];
-      }
-    }
-    if (n + m >= outlen)
-      break;
-    for (k = 0; k < m; k++)
-      out[n++] = e[k];
-  }
-  out[n] = '\0';
-  return n;
+  return ap_utf8_escape(b, len, AP_ESC_QUOTE, out, outlen, NULL);
 }

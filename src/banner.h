@@ -20,12 +20,13 @@ int ap_banner_line_done(const uint8_t *b, size_t len);
  * ("host login: ", "Password:", "switch>", "root# "). */
 int ap_banner_prompt(const uint8_t *b, size_t len);
 
-/* Writes b as text for a double-quoted string: printable ASCII as is, '"'
- * and '\\' escaped with a backslash, CR, LF and TAB as \r \n \t, every
- * other byte as \xNN.  Each byte takes at most 4 characters, so outlen =
- * 4 * len + 1 always holds it all; with less, it stops before the first
- * escape that does not fit.  Always NUL-terminates when outlen > 0.
- * Returns the number of characters written, without the NUL. */
+/* Writes b as text for a double-quoted string: ap_utf8_escape() with
+ * AP_ESC_QUOTE (printable UTF-8 as it is, '"' and '\\' after a
+ * backslash, CR, LF and TAB as \r \n \t, every byte of other controls,
+ * of format characters and of invalid UTF-8 as \xNN).  outlen = 4 * len
+ * + 1 always holds it all; with less, it stops before the first character
+ * that does not fit.  Always NUL-terminates when outlen > 0.  Returns the
+ * number of characters written, without the NUL. */
 size_t ap_banner_escape(const uint8_t *b, size_t len, char *out,
                         size_t outlen);
 

@@ -88,26 +88,60 @@ static const struct ap_opt *entry(int c) {
   return NULL;
 }
 
-/* What getopt_long() refused: an unknown option, a missing value, a value
- * for an option that takes none. */
-static int bad_option(char **argv, int c, struct ap_err *err) {
-  const struct ap_opt *o = optopt != 0 ? entry(optopt) : NULL;
-  const char *tok = optind >= 1 ? argv[optind - 1] : "";
-  char name[64];
+/* The long names (and aliases) that begin with the len bytes at prefix,
+ * listed into buf ("--exclude, --expect"; the first AMBIG_LIST, then
+ * "..."); returns how many options they belong to. */
+#define AMBIG_LIST 8
+static size_t long_matches(const char *prefix, size_t len, char *buf,
+                           size_t buflen) {
+  size_t nopt, i, j, opts = 0, listed = 0, n = 0;
+  const struct ap_opt *options = ap_cli_options(&nopt);
 
-  if (o != NULL && strncmp(tok, "--", 2) == 0 && tok[2] != '\0')
-    snprintf(name, sizeof(name), "%.*s", (int) strcspn(tok, "="), tok);
-  else if (o != NULL)
-    ap_opt_name(o, name, sizeof(name));
-  else if (optopt != 0)
+  buf[0] = '\0';
+  for (i = 0; i < nopt; i++) {
+    const char *names[2] = { options[i].name, options[i].alias };
+    int hit = 0;
+    for (j = 0; j < 2; j++) {
+      if (names[j] == NULL || strncmp(names[j], prefix, len) != 0)
+        continue;
+      hit = 1;
+      if (listed++ < AMBIG_LIST && n < buflen)
+        n += (size_t) snprintf(buf + n, buflen - n, "%s--%s",
+                               n ? ", " : "", names[j]);
+      else if (listed == AMBIG_LIST + 1 && n < buflen)
+        n += (size_t) snprintf(buf + n, buflen - n, ", ...");
+    }
+    opts += (size_t) hit;
+  }
+  return opts;
+}
+
+/* What getopt_long() refused: an unknown or ambiguous option, a missing
+ * value, a value for an option that takes none.  The option is named as
+ * it was typed: "-p", "--peri", "--help" (never what the table calls it,
+ * which may be another spelling). */
+static int bad_option(char **argv, int c, struct ap_err *err) {
+  const char *tok = optind >= 1 ? argv[optind - 1] : "";
+  int is_long = strncmp(tok, "--", 2) == 0 && tok[2] != '\0';
+  size_t len = is_long ? strcspn(tok, "=") : 0;
+  char name[64], could[512];
+
+  if (is_long)
+    snprintf(name, sizeof(name), "%.*s", (int) len, tok);
+  else if (optopt > 0 && optopt < 256)
     snprintf(name, sizeof(name), "-%c", optopt);
   else
-    snprintf(name, sizeof(name), "%s", argv[optind - 1]);
+    snprintf(name, sizeof(name), "%s", tok);
   if (c == ':')
     return ap_err_set(err, AP_EXIT_USAGE, "option '%s' needs a value", name);
-  if (o != NULL && (optopt >= 256 || strncmp(tok, "--", 2) == 0))
+  if (optopt != 0 && (optopt >= 256 || is_long))
     return ap_err_set(err, AP_EXIT_USAGE, "option '%s' does not take a value",
                       name);
+  /* getopt_long() says '?' for both an unknown long option and one that
+   * begins several: tell them apart. */
+  if (is_long && long_matches(tok + 2, len - 2, could, sizeof(could)) > 1)
+    return ap_err_set(err, AP_EXIT_USAGE, "ambiguous option '%s' (could be "
+                      "%s)", name, could);
   return ap_err_set(err, AP_EXIT_USAGE, "unknown option '%s'", name);
 }
 
@@ -200,6 +234,10 @@ static const char *count_conflicts(const struct ap_config *c,
     return "-c and -C given together";
   if (c->out.vcount && c->ping.method == AP_METHOD_EXEC)
     return "-C needs an ICMP socket: not with -m exec";
+  if ((was_given(given, "-c") || was_given(given, "-C")) &&
+      c->ping.method == AP_METHOD_NONE)
+    return "-c and -C count echo requests: not with -m none, which sends "
+           "none";
   if (!l->rta && !l->pl)
     return NULL;
   if (c->out.format != AP_FORMAT_NAGIOS)
@@ -243,6 +281,66 @@ static const char *loop_conflicts(const struct ap_config *c,
   if (c->scan.timeout_ms > c->loop.period_ms)
     return "-t over -p: each probe must end before the next";
   return NULL;
+}
+
+/* --ping-command where ping(8) is never run: refused, since the run
+ * would not do what it asks. */
+static const char *command_conflicts(const struct ap_config *c) {
+  if (c->ping.command == NULL)
+    return NULL;
+  if (c->ping.method == AP_METHOD_ICMP || c->ping.method == AP_METHOD_NONE)
+    return c->ping.method == AP_METHOD_ICMP
+               ? "--ping-command is for ping(8), which -m icmp never runs"
+               : "--ping-command is for ping(8), which -m none never runs";
+  if (c->loop.on)
+    return "--ping-command is for ping(8), which -l never runs (it needs "
+           "an ICMP socket)";
+  if (c->out.vcount)
+    return "--ping-command is for ping(8), which -C never runs (it needs "
+           "an ICMP socket)";
+  return NULL;
+}
+
+/* Options given that change nothing with the others, harmlessly (fping's
+ * command lines carry some, such as SmokePing's -B1 -r1 with -C): each
+ * is named in c->warn for main to print.  The harmful ones are refused
+ * above instead. */
+static void warn(struct ap_config *c, const char *why) {
+  if (c->nwarn < AP_CLI_WARN_MAX)
+    c->warn[c->nwarn++] = why;
+}
+
+static void ignored(struct ap_config *c, const uint8_t *given) {
+  int text = c->out.format == AP_FORMAT_TEXT;
+
+  c->nwarn = 0;
+  if (c->out.elapsed && (c->out.show != AP_SHOW_ALIVE || !text))
+    warn(c, "-e shows round-trip times only in -a's text list (the full "
+            "verdict lines have them anyway): ignored");
+  if ((was_given(given, "-r") || was_given(given, "-B")) &&
+      c->scan.count > 0)
+    warn(c, "-r and -B do not apply to -c, -C, --rta and --pl, which send "
+            "each probe once: ignored");
+  else if (was_given(given, "-B") && c->scan.retries == 0)
+    warn(c, "-B spaces out retries, and -r 0 makes none: ignored");
+  if (c->order.have_seed && c->order.sequential)
+    warn(c, "--seed keys the random order, and --order sequential has "
+            "none: ignored");
+  if (c->out.timestamps && !text)
+    warn(c, "-D stamps text lines, and the other formats have their own "
+            "time: ignored");
+  if (c->out.print_ttl && !text)
+    warn(c, "--print-ttl shows the TTL in text lines, and json and csv "
+            "always have it: ignored");
+  if (c->out.by_addr && (c->out.format == AP_FORMAT_JSON ||
+                         c->out.format == AP_FORMAT_CSV))
+    warn(c, "-A shows addresses in text, prom and nagios, and json and csv "
+            "always have both: ignored");
+  if (c->out.show != AP_SHOW_ALL && c->out.format == AP_FORMAT_NAGIOS)
+    warn(c, "-a, -u and -q choose what is listed, and the nagios line "
+            "covers every target: ignored");
+  if (c->out.color == AP_WHEN_ALWAYS && !text)
+    warn(c, "--color colours text lines only: ignored");
 }
 
 /* Reads one option (o, its value arg) into c.  Returns 0 or an exit
@@ -334,10 +432,13 @@ int ap_cli_parse(struct ap_config *c, int argc, char **argv,
   why = count_conflicts(c, given);
   if (why == NULL)
     why = loop_conflicts(c, given);
+  if (why == NULL)
+    why = command_conflicts(c);
   if (why != NULL) {
     ap_err_set(err, AP_EXIT_USAGE, "%s", why);
     return AP_CLI_ERROR;
   }
+  ignored(c, given);
   c->intake.targets.v = (const char **) argv + optind;
   c->intake.targets.n = (size_t) (argc - optind);
   if (c->intake.targets.n == 0 && c->intake.files.n == 0)

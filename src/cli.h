@@ -26,8 +26,11 @@ enum ap_cli_action {
 };
 
 /* Parses argv into c (after ap_config_defaults()).  Returns an enum
- * ap_cli_action; for AP_CLI_ERROR err is set.  Call ap_cli_release()
- * whatever it returned.  Uses getopt_long(), so argv may be permuted. */
+ * ap_cli_action; for AP_CLI_ERROR err is set; for AP_CLI_RUN c->warn
+ * holds the options given that change nothing with the others (harmless
+ * ones: the others are errors), for the caller to print as warnings.
+ * Call ap_cli_release() whatever it returned.  Uses getopt_long(), so
+ * argv may be permuted. */
 int ap_cli_parse(struct ap_config *c, int argc, char **argv,
                  struct ap_err *err);
 

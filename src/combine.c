@@ -36,11 +36,14 @@ void ap_combine_init(struct ap_combine *v, size_t nchecks, int ping, int any,
 
 /* Frees what the record owns: its banners, and the ping's round-trip
  * times (-C). */
-static void free_banners(const struct ap_combine *v, struct ap_crec *r) {
+static void free_banners(struct ap_combine *v, struct ap_crec *r) {
   size_t i;
 
-  for (i = 0; i < v->nchecks; i++)
+  for (i = 0; i < v->nchecks; i++) {
+    if (r->checks[i].banner != NULL)
+      v->held -= r->checks[i].banner_len + 1;
     free((void *) r->checks[i].banner);
+  }
   free((void *) r->ping.rtts);
 }
 
@@ -191,6 +194,8 @@ int ap_combine_check(struct ap_combine *v, uint64_t idx,
     return r == NULL && i < v->nchecks ? UV_ENOMEM : UV_EINVAL;
   }
   r->checks[i] = *c;
+  if (c->banner != NULL)
+    v->held += c->banner_len + 1;
   r->ndone++;
   if (r->ndone == v->nchecks && v->ping) {
     if (r->have_ping)

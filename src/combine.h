@@ -13,7 +13,9 @@
  * service checks take targets in the same order; so that neither runs far
  * ahead of the other and leaves a record per target behind, the gate below
  * holds back new pings, and the service scheduler new targets, while too
- * many records wait for the other side.
+ * many records wait for the other side, and the service scheduler also
+ * while their banners hold too many bytes (held, below), so that peers
+ * that send all they may cannot make the records big.
  */
 #ifndef AP_COMBINE_H
 #define AP_COMBINE_H
@@ -45,6 +47,8 @@ struct ap_combine {
   struct ap_imap recs;  /* target index -> its record so far */
   size_t ping_ahead;    /* records with the ping verdict, checks missing */
   size_t checks_ahead;  /* records with every check, the ping missing */
+  size_t held;          /* bytes of the banners in records: each one's
+                           length plus its NUL */
   uint64_t emitted;
   struct ap_bitmap shown; /* bit per target index: emitted; or no bits */
 };
@@ -86,7 +90,8 @@ size_t ap_combine_pending(const struct ap_combine *v);
 int ap_combine_ping(struct ap_combine *v, const struct ap_result *r);
 
 /* The result of service check i (0 <= i < nchecks) of target idx at addr.
- * c is copied; c->banner, when not NULL, must come from malloc() and
+ * c is copied; c->banner, when not NULL, must come from malloc() (held
+ * counts banner_len + 1 bytes for it until it is freed) and
  * becomes the combiner's, which frees it, also on failure.  Returns 0,
  * UV_ENOMEM, or UV_EINVAL for a bad i, port 0, or a check already in. */
 int ap_combine_check(struct ap_combine *v, uint64_t idx,

@@ -145,6 +145,9 @@ struct ap_run_cfg {
   uint64_t start_ns;    /* when aping started: --deadline counts from it */
 };
 
+/* The most warnings the command line may give (cli.c has 8 kinds). */
+#define AP_CLI_WARN_MAX 12
+
 struct ap_config {
   struct ap_intake_cfg intake;
   struct ap_order_cfg order;
@@ -154,6 +157,10 @@ struct ap_config {
   struct ap_output_cfg out;
   struct ap_loop_cfg loop;
   struct ap_run_cfg run;
+  /* Options given that change nothing with the others, harmlessly: what
+   * main names in a warning each ("-e shows ..."), static strings. */
+  const char *warn[AP_CLI_WARN_MAX];
+  size_t nwarn;
 };
 
 #endif

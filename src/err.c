@@ -6,18 +6,22 @@
 #include <string.h>
 #include <uv.h>
 
+#include "utf8.h"
+
 int ap_err_set(struct ap_err *e, int code, const char *fmt, ...) {
+  char raw[AP_ERR_LEN];
   va_list ap;
-  int n;
+  size_t n;
 
   va_start(ap, fmt);
-  n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+  if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+    raw[0] = '\0';
   va_end(ap);
-  if (n < 0)
-    n = 0;
-  if ((size_t) n >= sizeof(e->msg))
-    n = (int) sizeof(e->msg) - 16; /* room for the status: cut the rest */
-  snprintf(e->msg + n, sizeof(e->msg) - (size_t) n, " (exit %d)", code);
+  /* What the user or a file gave (a bad target, a path) is shown escaped,
+   * as every output shows such strings; room is kept for the status. */
+  n = ap_utf8_escape((const uint8_t *) raw, strlen(raw), 0, e->msg,
+                     sizeof(e->msg) - 16, NULL);
+  snprintf(e->msg + n, sizeof(e->msg) - n, " (exit %d)", code);
   e->code = code;
   return code;
 }

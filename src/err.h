@@ -17,8 +17,11 @@ struct ap_err {
   char msg[AP_ERR_LEN];  /* the message, " (exit CODE)" included */
 };
 
-/* Sets e to the message fmt formats, followed by " (exit CODE)".  Returns
- * code, so that a caller can `return ap_err_set(e, 3, ...)`. */
+/* Sets e to the message fmt formats, escaped as ap_utf8_escape() without
+ * flags shows it (control and format characters, invalid UTF-8: a bad
+ * target or a path cannot act on the terminal) and cut to fit, followed
+ * by " (exit CODE)".  Returns code, so that a caller can `return
+ * ap_err_set(e, 3, ...)`. */
 int ap_err_set(struct ap_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

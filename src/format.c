@@ -7,71 +7,38 @@
 #include <string.h>
 #include <uv.h>
 
+#include "utf8.h"
 #include "version.h"
 
 #define MS(ns) ((double) (ns) / 1e6)
 #define SEC(ns) ((double) (ns) / 1e9)
 
-/* The length of the valid UTF-8 sequence at p (at most n bytes long), or 0
- * when p does not start one: no overlong forms, no surrogates, nothing
- * over U+10FFFF. */
-static size_t utf8_len(const uint8_t *p, size_t n) {
-  uint8_t c = p[0], lo = 0x80, hi = 0xbf;
-  size_t len, i;
-
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf)
-    len = 2;
-  else if (c >= 0xe0 && c <= 0xef)
-    len = 3;
-  else if (c >= 0xf0 && c <= 0xf4)
-    len = 4;
-  else
-    return 0;
-  if (c == 0xe0)
-    lo = 0xa0;
-  else if (c == 0xed)
-    hi = 0x9f;
-  else if (c == 0xf0)
-    lo = 0x90;
-  else if (c == 0xf4)
-    hi = 0x8f;
-  if (n < len || p[1] < lo || p[1] > hi)
-    return 0;
-  for (i = 2; i < len; i++)
-    if (p[i] < 0x80 || p[i] > 0xbf)
-      return 0;
-  return len;
-}
-
 void ap_json_bytes(FILE *f, const void *s, size_t len) {
   const uint8_t *p = s;
   size_t i = 0, k;
+  uint32_t cp;
+  int cls;
 
   putc('"', f);
   while (i < len) {
-    k = utf8_len(p + i, len - i);
-    if (k > 1) {
+    cls = ap_utf8_class(p + i, len - i, &k, &cp);
+    if (cls == AP_U_PRINT && (cp == '"' || cp == '\\'))
+      fprintf(f, "\\%c", (int) cp);
+    else if (cls == AP_U_PRINT)
       fwrite(p + i, 1, k, f);
-      i += k;
-      continue;
-    }
-    switch (p[i]) {
-    case '"': fputs("\\\"", f); break;
-    case '\\': fputs("\\\\", f); break;
-    case '\n': fputs("\\n", f); break;
-    case '\r': fputs("\\r", f); break;
-    case '\t': fputs("\\t", f); break;
-    case '\b': fputs("\\b", f); break;
-    case '\f': fputs("\\f", f); break;
-    default:
-      if (k == 1 && p[i] >= 0x20 && p[i] != 0x7f)
-        putc(p[i], f);
-      else
-        fprintf(f, "\\u%04x", p[i]);
-    }
-    i++;
+    else if (cp == '\n')
+      fputs("\\n", f);
+    else if (cp == '\r')
+      fputs("\\r", f);
+    else if (cp == '\t')
+      fputs("\\t", f);
+    else if (cp == '\b')
+      fputs("\\b", f);
+    else if (cp == '\f')
+      fputs("\\f", f);
+    else /* a control, a format character, a byte of invalid UTF-8 */
+      fprintf(f, "\\u%04x", (unsigned) cp);
+    i += k;
   }
   putc('"', f);
 }
@@ -83,33 +50,65 @@ void ap_json_str(FILE *f, const char *s) {
     ap_json_bytes(f, s, strlen(s));
 }
 
+/* The text of ap_text_bytes() in pieces: calls put(f, piece) for each,
+ * so that no buffer limits the length. */
+static void escaped_pieces(FILE *f, const void *s, size_t len, int flags,
+                           void (*put)(FILE *f, const char *piece)) {
+  const uint8_t *p = s;
+  char buf[4 * 256 + 1];
+  size_t used;
+
+  while (len > 0) {
+    ap_utf8_escape(p, len, flags, buf, sizeof(buf), &used);
+    put(f, buf);
+    p += used;
+    len -= used;
+  }
+}
+
+static void put_plain(FILE *f, const char *piece) {
+  fputs(piece, f);
+}
+
+void ap_text_bytes(FILE *f, const void *s, size_t len, int flags) {
+  escaped_pieces(f, s, len, flags, put_plain);
+}
+
+static void put_csv_quoted(FILE *f, const char *piece) {
+  for (; *piece != '\0'; piece++) {
+    if (*piece == '"')
+      putc('"', f);
+    putc(*piece, f);
+  }
+}
+
 void ap_csv_field(FILE *f, const char *s) {
   if (s == NULL)
     return;
-  if (strpbrk(s, ",\"\r\n") == NULL) {
-    fputs(s, f);
+  if (strpbrk(s, ",\"") == NULL) {
+    ap_text_bytes(f, s, strlen(s), 0);
     return;
   }
   putc('"', f);
-  for (; *s != '\0'; s++) {
-    if (*s == '"')
-      putc('"', f);
-    putc(*s, f);
-  }
+  escaped_pieces(f, s, strlen(s), 0, put_csv_quoted);
   putc('"', f);
 }
 
-void ap_prom_label(FILE *f, const char *s) {
-  for (; *s != '\0'; s++) {
-    if (*s == '\\')
+static void put_prom(FILE *f, const char *piece) {
+  for (; *piece != '\0'; piece++) {
+    if (*piece == '\\')
       fputs("\\\\", f);
-    else if (*s == '"')
+    else if (*piece == '"')
       fputs("\\\"", f);
-    else if (*s == '\n')
+    else if (*piece == '\n')
       fputs("\\n", f);
     else
-      putc(*s, f);
+      putc(*piece, f);
   }
+}
+
+void ap_prom_label(FILE *f, const char *s) {
+  escaped_pieces(f, s, strlen(s), 0, put_prom);
 }
 
 const char *ap_verdict_name(int verdict) {

@@ -14,23 +14,32 @@
 
 #include "result.h"
 
-/* Writes len bytes as a JSON string, quotes included.  Valid UTF-8 goes
- * through as it is; `"` and `\` are escaped; control characters, DEL, and
- * every byte that is not part of valid UTF-8 (including NUL) become
- * \u00XX, so any bytes give valid JSON and a byte of an invalid sequence
- * reads back as the code point of the same number. */
+/* Writes len bytes as a JSON string, quotes included.  Printable UTF-8
+ * goes through as it is; `"` and `\` are escaped; control characters (C0,
+ * DEL, C1) and the format characters of utf8.h become \n, \r, \t, \b, \f
+ * or \uXXXX (their code point: NEL is \u0085, U+202E \u202e), and every
+ * byte that is not part of valid UTF-8 (including NUL) \u00XX, so any
+ * bytes give valid JSON and a byte of an invalid sequence reads back as
+ * the code point of the same number. */
 void ap_json_bytes(FILE *f, const void *s, size_t len);
 
 /* Writes s as a JSON string, or null when s is NULL. */
 void ap_json_str(FILE *f, const char *s);
 
-/* Writes s as one CSV field (RFC 4180): as it is, or in double quotes with
- * inner quotes doubled when it holds a comma, a quote, CR or LF.  NULL is
- * an empty field. */
+/* Writes len bytes as text, as ap_utf8_escape() with flags shows them
+ * (controls, format characters and invalid bytes escaped), however
+ * long. */
+void ap_text_bytes(FILE *f, const void *s, size_t len, int flags);
+
+/* Writes s as one CSV field (RFC 4180), escaped as ap_text_bytes()
+ * without flags shows it (so never a CR or LF), in double quotes with
+ * inner quotes doubled when it holds a comma or a quote.  NULL is an
+ * empty field. */
 void ap_csv_field(FILE *f, const char *s);
 
-/* Writes s as the inside of a Prometheus label value: `\`, `"` and line
- * feed escaped as the text exposition format wants. */
+/* Writes s as the inside of a Prometheus label value: escaped as
+ * ap_text_bytes() without flags shows it, then `\`, `"` and line feed
+ * escaped as the text exposition format wants. */
 void ap_prom_label(FILE *f, const char *s);
 
 /* Words for a verdict (enum ap_verdict) and a check state. */

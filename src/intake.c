@@ -159,6 +159,21 @@ static uint32_t zone_index(const char *zone) {
   return (uint32_t) v;
 }
 
+/* A target of size addresses (saturated at UINT64_MAX) over max: raising
+ * --max-targets helps unless it is at its own maximum, or the target is
+ * larger still (a run numbers its targets in 64 bits). */
+static int too_big(const char *spec, const char *where, uint64_t size,
+                   uint64_t max, struct ap_err *err) {
+  if (size == UINT64_MAX || max == UINT64_MAX)
+    return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' has more than %"
+                      PRIu64 " addresses, the most one run can probe: split "
+                      "it into smaller blocks, one run each", where, spec,
+                      UINT64_MAX - 1);
+  return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' has more than %"
+                    PRIu64 " addresses: raise --max-targets to probe it",
+                    where, spec, max);
+}
+
 /* Adds one target (or exclusion) specification.  where names its origin
  * ("hosts.txt:3: ") or is "" for the command line.  Returns 0 or an exit
  * status. */
@@ -167,6 +182,7 @@ static int add_spec(struct ap_intake *in, const char *spec, const char *where,
   const struct ap_intake_cfg *cfg = in->cfg;
   char why[128], zone[AP_ZONE_MAX];
   struct ap_addr lo, hi;
+  uint64_t size;
   uint32_t index;
   int kind, v4;
 
@@ -193,10 +209,9 @@ static int add_spec(struct ap_intake *in, const char *spec, const char *where,
   if (!exclude && ((cfg->family == 4 && !v4) || (cfg->family == 6 && v4)))
     return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' is not IPv%d, as "
                       "-%d asks", where, spec, cfg->family, cfg->family);
-  if (!exclude && ap_span_size(&lo, &hi) > cfg->max_targets)
-    return ap_err_set(err, AP_EXIT_USAGE, "%starget '%s' has more than %"
-                      PRIu64 " addresses: raise --max-targets to probe it",
-                      where, spec, cfg->max_targets);
+  size = ap_span_size(&lo, &hi);
+  if (!exclude && (size > cfg->max_targets || size == UINT64_MAX))
+    return too_big(spec, where, size, cfg->max_targets, err);
   if (ap_tset_add(exclude ? &in->excl : &in->set, &lo, &hi) != 0)
     return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
   return 0;
@@ -350,10 +365,16 @@ int ap_intake_finish(struct ap_intake *in, struct ap_err *err) {
   if (in->oom)
     return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
   r = ap_tset_finish(&in->set, &in->excl, in->cfg->max_targets);
+  /* Raising --max-targets helps only if the set fits its maximum. */
+  if (r == UV_E2BIG && in->cfg->max_targets < UINT64_MAX &&
+      ap_tset_finish(&in->set, NULL, UINT64_MAX) == 0)
+    return ap_err_set(err, AP_EXIT_USAGE, "more than %" PRIu64 " targets "
+                      "(%" PRIu64 "): raise --max-targets to probe them all",
+                      in->cfg->max_targets, in->set.count);
   if (r == UV_E2BIG)
-    return ap_err_set(err, AP_EXIT_USAGE, "more than %" PRIu64 " targets: "
-                      "raise --max-targets to probe them all",
-                      in->cfg->max_targets);
+    return ap_err_set(err, AP_EXIT_USAGE, "more than %" PRIu64 " targets, "
+                      "the most one run can probe: split them into smaller "
+                      "sets, one run each", UINT64_MAX);
   if (r != 0)
     return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
   count_extra(in);

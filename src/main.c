@@ -50,9 +50,12 @@ static _Noreturn void fatal(const struct ap_err *err) {
 /* Parses the command line; returns only when there is something to run. */
 static void parse(struct ap_config *cfg, int argc, char **argv) {
   struct ap_err err;
+  size_t i;
 
   switch (ap_cli_parse(cfg, argc, argv, &err)) {
   case AP_CLI_RUN:
+    for (i = 0; i < cfg->nwarn; i++)
+      fprintf(stderr, "aping: warning: %s\n", cfg->warn[i]);
     return;
   case AP_CLI_HELP:
     ap_cli_help(stdout);

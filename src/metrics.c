@@ -6,6 +6,11 @@
 
 #include "format.h"
 #include "tfile.h"
+#include "utf8.h"
+
+/* A target label's value at most: a name of a target file's line, each
+ * byte escaped (\xNN) and its backslash escaped again. */
+#define TARGET_LABEL_MAX (5 * AP_TFILE_LINE_MAX + 1)
 
 /* The families in the order they are rendered.  A scrape reads the
  * records as it goes, not all at one instant: the probes sent come after
@@ -36,7 +41,7 @@ struct ap_scrape {
   int done;
   /* The current target's labels, {target="NAME",address="ADDR" without
    * the brace that closes them, escaped, made once per unit. */
-  char lab[2 * AP_TFILE_LINE_MAX + AP_ADDR_STRLEN + 64];
+  char lab[TARGET_LABEL_MAX + AP_ADDR_STRLEN + 64];
   /* The bucket bounds as "le" values, made once per scrape. */
   char le[AP_MSTAT_MAXBUCKETS + 1][24];
 };
@@ -66,17 +71,29 @@ static const struct {
     "How long the last connection to the open service took.", 0, 1 },
 };
 
-/* Appends s to dst (at n of cap bytes), escaped as a label value wants:
- * backslash, quote and line feed.  Returns the new length (at most
- * cap - 1: what does not fit is cut). */
+/* Appends s to dst (at n of cap bytes) as ap_utf8_escape() without
+ * flags shows it (controls, format characters, invalid UTF-8), then
+ * escaped as a label value wants: backslash, quote and line feed.
+ * Returns the new length (at most cap - 1: the characters that do not fit
+ * whole are cut). */
 static size_t escape(char *dst, size_t n, size_t cap, const char *s) {
-  for (; *s != '\0' && n + 2 < cap; s++) {
-    if (*s == '\\' || *s == '"' || *s == '\n') {
-      dst[n++] = '\\';
-      dst[n++] = *s == '\n' ? 'n' : *s;
-    } else {
-      dst[n++] = *s;
+  size_t len = strlen(s), i = 0, k, m, j, need;
+  char e[17];
+  uint32_t cp;
+
+  while (i < len) {
+    (void) ap_utf8_class((const uint8_t *) s + i, len - i, &k, &cp);
+    m = ap_utf8_escape((const uint8_t *) s + i, k, 0, e, sizeof(e), NULL);
+    for (j = 0, need = m; j < m; j++)
+      need += e[j] == '\\' || e[j] == '"';
+    if (n + need >= cap)
+      break;
+    for (j = 0; j < m; j++) {
+      if (e[j] == '\\' || e[j] == '"')
+        dst[n++] = '\\';
+      dst[n++] = e[j];
     }
+    i += k;
   }
   dst[n] = '\0';
   return n;
@@ -86,7 +103,7 @@ static size_t escape(char *dst, size_t n, size_t cap, const char *s) {
  * in s->lab. */
 static void make_labels(struct ap_scrape *s, const struct ap_addr *a,
                         const char *name) {
-  char abuf[AP_ADDR_STRLEN], target[2 * AP_TFILE_LINE_MAX + 1];
+  char abuf[AP_ADDR_STRLEN], target[TARGET_LABEL_MAX];
 
   ap_addr_format(a, abuf, sizeof(abuf));
   escape(target, 0, sizeof(target), name != NULL ? name : abuf);

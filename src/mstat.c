@@ -21,7 +21,11 @@ static int bound(const char *s, size_t len, uint64_t *ns) {
   char buf[32], *end;
   double v;
 
+  /* Decimal, with an exponent as Prometheus and smokeping_prober write
+   * bounds (5e-05), but no sign, blank, hexadecimal, "inf" or "nan",
+   * which strtod() alone would take. */
   if (len == 0 || len >= sizeof(buf) ||
+      (s[0] != '.' && (s[0] < '0' || s[0] > '9')) ||
       strspn(s, "0123456789.eE-+") < len)
     return -1;
   memcpy(buf, s, len);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "utf8.h"
+
 #define MS(ns) ((double) (ns) / 1e6)
 #define SEC(ns) ((double) (ns) / 1e9)
 
@@ -151,6 +153,14 @@ static void host_text(const struct ap_nagios_host *h, char *buf,
     snprintf(buf + n, len - (size_t) n, " (%s)", h->why);
 }
 
+/* Copies who as shown (escaped as ap_utf8_escape() shows it) into buf of
+ * len bytes, cut before the first character that does not fit whole.
+ * Returns its length. */
+static size_t shown_cut(char *buf, size_t len, const char *who) {
+  return ap_utf8_escape((const uint8_t *) who, strlen(who), 0, buf, len,
+                        NULL);
+}
+
 /* With --rta or --pl: the target's status, counted; the target kept for
  * the performance data while there is room, and listed when it is not
  * OK. */
@@ -159,7 +169,7 @@ static void note_host(struct ap_nagios *n, const struct ap_rec *rec) {
   struct ap_nagios_host h;
 
   memset(&h, 0, sizeof(h));
-  snprintf(h.who, sizeof(h.who), "%s", rec->who);
+  shown_cut(h.who, sizeof(h.who), rec->who);
   host_why(r, h.why, sizeof(h.why));
   h.status = ap_nagios_host_status(&n->lim, r);
   h.sent = r->stats.sent;
@@ -189,11 +199,12 @@ void ap_nagios_note(struct ap_nagios *n, const struct ap_rec *rec) {
   if (rec->prev == NULL && rec->r->ok)
     return;
   if (n->nlist < AP_NAGIOS_LIST) {
+    char *e = n->list[n->nlist];
+    size_t k = shown_cut(e, sizeof(n->list[0]) - 64, rec->who);
+
     if (rec->prev != NULL)
-      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s %s (was %s)",
-               rec->who, rec->status, rec->prev);
-    else
-      snprintf(n->list[n->nlist], sizeof(n->list[0]), "%s", rec->who);
+      snprintf(e + k, sizeof(n->list[0]) - k, " %s (was %s)", rec->status,
+               rec->prev);
     n->nlist++;
   }
   n->nlisted++;

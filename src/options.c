@@ -89,7 +89,10 @@ static const struct ap_opt options[] = {
             "a socket can be opened, else exec\n-m none: no ping, only the "
             "service checks below" },
   { .name = "ping-command", .kind = AP_OPT_FN, .fn = opt_command,
-    .meta = "path", .help = "with exec, run PATH instead of ping from PATH" },
+    .meta = "path",
+    .help = "with exec (or auto without a socket), run PATH instead of ping "
+            "from PATH; an error with -m icmp, -m none, -l or -C, which "
+            "never run it" },
   { .name = "tcp-ping", .kind = AP_OPT_FN, .fn = opt_tcp_ping,
     .meta = "ports",
     .help = "also connect to these ports: a target that accepts or refuses "
@@ -152,13 +155,14 @@ static const struct ap_opt options[] = {
             "smaller of 500 and -p)" },
   { .letter = 'r', .alias = "retry", .kind = AP_OPT_UINT, .meta = "retries",
     .size = sizeof(unsigned), .dest = CFG(scan.retries), .max = 20,
-    .help = "probe a silent target RETRIES more times (default 1)" },
+    .help = "probe a silent target RETRIES more times (default 1); with "
+            "-c or -C a warning: ignored" },
   { .letter = 'c', .alias = "count", .kind = AP_OPT_UINT, .meta = "count",
     .size = sizeof(unsigned), .dest = CFG(scan.count), .min = 1,
     .max = 100000,
     .help = "send COUNT probes to every target, -p ms apart (exec: ping -c "
             "COUNT), and print loss and min/avg/max round trip (no -r); "
-            "alive if any is answered" },
+            "alive if any is answered; not with -m none" },
   { .letter = 'C', .alias = "vcount", .kind = AP_OPT_FN, .fn = opt_vcount,
     .meta = "count", .min = 1, .max = 10000,
     .help = "as -c, and also print each target's round-trip times on "
@@ -171,7 +175,8 @@ static const struct ap_opt options[] = {
             "1000), the targets' probes spread over the period" },
   { .letter = 'B', .alias = "backoff", .kind = AP_OPT_REAL, .meta = "factor",
     .dest = CFG(scan.backoff), .rmin = 1, .rmax = 10,
-    .help = "multiply the wait by FACTOR for each retry (default 2)" },
+    .help = "multiply the wait by FACTOR for each retry (default 2); with "
+            "-c, -C or -r 0 a warning: ignored" },
   { .name = "rate", .kind = AP_OPT_REAL, .meta = "pps", .once = 1,
     .dest = CFG(scan.rate), .rmin = 0, .rmax = 1e9,
     .help = "send at most PPS probes a second, 0 for no limit (default "
@@ -194,33 +199,38 @@ static const struct ap_opt options[] = {
     .help = "probe in a random permutation (default) or in address order" },
   { .name = "seed", .kind = AP_OPT_UINT, .meta = "n", .size = 8,
     .dest = CFG(order.seed), .max = UINT64_MAX,
-    .help = "make the random order reproducible" },
+    .help = "make the random order reproducible (with --order sequential "
+            "a warning: ignored)" },
   { .name = "shard", .kind = AP_OPT_FN, .fn = opt_shard, .meta = "i/n",
     .help = "probe only slice I of N of the order (shards share one order: "
             "the --seed, by default 0)" },
   /* Output */
   { .letter = 'a', .alias = "alive", .kind = AP_OPT_SET, .val = AP_SHOW_ALIVE,
     .dest = CFG(out.show), .group = "Output",
-    .help = "print only alive targets, one per line" },
+    .help = "print only alive targets, one per line (with --format nagios "
+            "a warning: ignored)" },
   { .letter = 'u', .alias = "unreach", .kind = AP_OPT_SET,
     .val = AP_SHOW_UNREACH,
     .dest = CFG(out.show),
-    .help = "print only unreachable targets, one per line" },
+    .help = "print only unreachable targets, one per line (with --format "
+            "nagios a warning: ignored)" },
   { .letter = 'q', .alias = "quiet", .kind = AP_OPT_SET, .val = AP_SHOW_NONE,
     .dest = CFG(out.show),
     .help = "print no verdicts, only set the exit status (-C still prints "
-            "its lines)" },
+            "its lines; with --format nagios a warning: ignored)" },
   { .letter = 's', .alias = "stats", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(run.summary),
     .help = "print a summary to standard error, with RTT percentiles and a "
             "histogram" },
   { .letter = 'e', .alias = "elapsed", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.elapsed),
-    .help = "with -a, show each target's round-trip time" },
+    .help = "with -a, show each target's round-trip time (otherwise a "
+            "warning: ignored)" },
   { .name = "addr", .letter = 'A', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.by_addr),
     .help = "show targets by address, also those given by name (with -d or "
-            "-n: NAME (ADDRESS)); JSON and CSV keep both" },
+            "-n: NAME (ADDRESS)); JSON and CSV keep both (with them a "
+            "warning: ignored)" },
   { .name = "rdns", .letter = 'd', .kind = AP_OPT_SET, .val = AP_RDNS_ALL,
     .dest = CFG(out.rdns),
     .help = "show targets by the name their address resolves back to, also "
@@ -232,7 +242,8 @@ static const struct ap_opt options[] = {
             "stays" },
   { .name = "print-ttl", .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(out.print_ttl),
-    .help = "show the TTL (IPv6: hop limit) of each reply: (TTL 64)" },
+    .help = "show the TTL (IPv6: hop limit) of each reply: (TTL 64); "
+            "text only (json and csv always have it; otherwise a warning)" },
   { .letter = 'v', .kind = AP_OPT_COUNT, .dest = CFG(run.verbose),
     .help = "say which probing method was chosen; with -s, the ICMP "
             "engine's counters too; given twice, also report each loop turn "
@@ -246,11 +257,13 @@ static const struct ap_opt options[] = {
     .help = "text (default), JSON lines, CSV, Prometheus text format, or a "
             "monitoring-plugin status line" },
   { .letter = 'o', .kind = AP_OPT_FN, .fn = opt_outfile, .meta = "file",
-    .help = "write the output to FILE, replaced atomically" },
+    .help = "write the output to FILE, replaced atomically (a link in a "
+            "sticky directory only if yours or the directory owner's; "
+            "/dev/stdout and a FIFO written as they are)" },
   { .name = "color", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
     .dest = CFG(out.color),
     .help = "colour text verdicts (auto: on a terminal, unless NO_COLOR is "
-            "set)" },
+            "set; always with another format: a warning, ignored)" },
   { .name = "progress", .kind = AP_OPT_WORD, .meta = "when", .words = whens,
     .dest = CFG(run.progress),
     .help = "show progress on standard error (auto: when it is a "
@@ -285,7 +298,8 @@ static const struct ap_opt options[] = {
     .help = "stop probing after S seconds; unfinished targets are listed as "
             "such, exit 7" },
   { .name = "lock", .kind = AP_OPT_STR, .meta = "file", .dest = CFG(run.lock),
-    .help = "hold an flock on FILE; exit 6 if another run holds it" },
+    .help = "hold an flock on FILE (your own regular file, created 0600, "
+            "no link); exit 6 if another run holds it" },
   /* Continuous monitoring */
   { .name = "loop", .letter = 'l', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.on), .group = "Continuous monitoring",
@@ -295,7 +309,8 @@ static const struct ap_opt options[] = {
   { .name = "timestamp", .letter = 'D', .kind = AP_OPT_SET, .val = 1,
     .dest = CFG(loop.timestamps),
     .help = "begin each text verdict line (with -l, each line) with the "
-            "Unix time: [1765106136.12345]" },
+            "Unix time: [1765106136.12345]; text only (otherwise a "
+            "warning)" },
   { .name = "squiet", .letter = 'Q', .kind = AP_OPT_FN, .fn = opt_squiet,
     .meta = "secs[,cumulative]",
     .help = "every SECS seconds, each target's statistics of the interval "
@@ -365,16 +380,22 @@ static int read_uint(const struct ap_opt *o, const char *s, uint64_t *v,
   return 0;
 }
 
-/* A decimal number in [min, max].  Returns 0, or -1 after saying why. */
+/* A decimal number in [min, max]: digits with at most one point, as the
+ * manual says, nothing else.  strtod() alone would also take a sign,
+ * leading blanks, an exponent, hexadecimal ("0x10", "0x1p-5"), "inf" and
+ * "nan".  Returns 0, or -1 after saying why (the bounds written out in
+ * decimal, never as 1e+09). */
 static int read_real(const char *s, double min, double max, double *v,
                      char *err, size_t len) {
+  size_t n = strlen(s);
   char *end;
 
   errno = 0;
   *v = strtod(s, &end);
-  if (((s[0] < '0' || s[0] > '9') && s[0] != '.') || *end != '\0' ||
-      errno != 0 || !isfinite(*v) || *v < min || *v > max) {
-    snprintf(err, len, "need a number from %g to %g", min, max);
+  if (n == 0 || strspn(s, "0123456789.") != n || *end != '\0' || errno != 0 || !isfinite(*v) || *v < min ||
+      *v > max) {
+    snprintf(err, len, "need a decimal number from %.15g to %.15g", min,
+             max);
     return -1;
   }
   return 0;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "banner.h"
+#include "utf8.h"
 #include "mformat.h"
 #include "outloop.h"
 
@@ -112,9 +112,6 @@ static const char *const check_state[] = { "open", "closed", "filtered",
  * -x\"", "; 23/tcp open telnet \"login:\"", "; 80/tcp closed", "; 25/tcp
  * error (host unreachable)". */
 static void print_check(FILE *f, const struct ap_check *c) {
-  char text[4 * 256 + 1];
-  size_t shown;
-
   fprintf(f, "; %u/tcp %s", (unsigned) c->port,
           check_state[c->state >= 0 && c->state <= AP_CHECK_ERROR
                           ? c->state : AP_CHECK_ERROR]);
@@ -122,13 +119,10 @@ static void print_check(FILE *f, const struct ap_check *c) {
     fprintf(f, " telnet");
   if (c->banner != NULL && c->banner_len == 0)
     fprintf(f, " (no banner)");
-  /* The banner in pieces, escaped, so that no buffer limits its length. */
-  for (shown = 0; c->banner != NULL && shown < c->banner_len;
-       shown += 256) {
-    size_t n = c->banner_len - shown < 256 ? c->banner_len - shown : 256;
-    ap_banner_escape(c->banner + shown, n, text, sizeof(text));
-    fprintf(f, "%s%s%s", shown == 0 ? " \"" : "", text,
-            shown + n == c->banner_len ? "\"" : "");
+  if (c->banner != NULL && c->banner_len > 0) {
+    fputs(" \"", f);
+    ap_text_bytes(f, c->banner, c->banner_len, AP_ESC_QUOTE);
+    putc('"', f);
   }
   if (c->reason != NULL)
     fprintf(f, " (%s)", c->reason);
@@ -330,13 +324,25 @@ static const char *rec_time(const struct ap_out *o, char *buf, size_t len) {
   return buf;
 }
 
+/* name as text shows it: itself, or escaped into buf (len bytes). */
+static const char *shown_name(const char *name, char *buf, size_t len) {
+  if (ap_utf8_clean(name))
+    return name;
+  ap_utf8_escape((const uint8_t *) name, strlen(name), 0, buf, len, NULL);
+  return buf;
+}
+
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len) {
+  size_t n;
+
   if (name == NULL || (o->by_addr && !o->rdns))
     return addr;
   if (!o->by_addr && !o->all_addresses)
-    return name;
-  snprintf(buf, len, "%s (%s)", name, addr);
+    return shown_name(name, buf, len);
+  n = ap_utf8_escape((const uint8_t *) name, strlen(name), 0, buf, len,
+                     NULL);
+  snprintf(buf + n, len - n, " (%s)", addr);
   return buf;
 }
 
@@ -367,7 +373,7 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r) {
 void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   struct ap_result r;
   struct ap_rec rec;
-  char ts[40];
+  char ts[40], wbuf[AP_WHO_MAX];
 
   memset(&r, 0, sizeof(r));
   r.verdict = AP_UNFINISHED;
@@ -375,7 +381,7 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   rec.ts = rec_time(o, ts, sizeof(ts));
   rec.r = &r;
   rec.name = name;
-  rec.who = name;
+  rec.who = shown_name(name, wbuf, sizeof(wbuf));
   emit(o, &rec);
 }
 
@@ -469,46 +475,86 @@ static int colour(const struct ap_output_cfg *cfg) {
          (no == NULL || no[0] == '\0');
 }
 
+/* Why a file cannot be used: the refused link, else the error. */
+static const char *why_not(const struct ap_atomic *a, int r) {
+  return r == UV_EPERM && a->why[0] != '\0' ? a->why : ap_strerror(r);
+}
+
 /* Loads --state and begins its new file.  Returns 0 or an exit status. */
 static int open_state(struct ap_state *st, const char *path,
                       struct ap_err *err) {
-  char why[160];
+  char why[400] = "";
   int r;
 
+  if (path[0] == '\0')
+    return ap_err_set(err, AP_EXIT_USAGE, "--state: empty file name");
   r = ap_state_load(st, path, why, sizeof(why));
-  if (r == 0)
-    r = ap_state_begin(st, path);
+  if (r == 0 && (r = ap_state_begin(st, path)) != 0)
+    snprintf(why, sizeof(why), "%s", why_not(&st->out, r));
+  else if (r != 0 && r != UV_EINVAL && r != UV_EPERM)
+    snprintf(why, sizeof(why), "%s", ap_strerror(r));
   if (r == 0)
     return 0;
   ap_state_release(st);
-  if (r == UV_EINVAL)
-    return ap_err_set(err, AP_EXIT_USAGE, "cannot use state file '%s': %s",
-                      path, why);
-  return ap_err_set(err, AP_EXIT_SYSTEM, "cannot use state file '%s': %s",
-                    path, ap_strerror(r));
+  return ap_err_set(err, r == UV_EINVAL ? AP_EXIT_USAGE : AP_EXIT_SYSTEM,
+                    "cannot use state file '%s': %s", path, why);
+}
+
+int ap_out_files_open(struct ap_out_files *fl,
+                      const struct ap_output_cfg *cfg, struct ap_err *err) {
+  int r;
+
+  if (cfg->state != NULL && !fl->st_open) {
+    r = open_state(&fl->st, cfg->state, err);
+    if (r != 0)
+      return r;
+    fl->st_open = 1;
+  }
+  if (cfg->outfile == NULL || fl->file_open)
+    return 0;
+  if (cfg->outfile[0] == '\0') {
+    ap_out_files_release(fl);
+    return ap_err_set(err, AP_EXIT_USAGE, "-o: empty file name");
+  }
+  r = ap_atomic_open(&fl->file, cfg->outfile);
+  if (r == UV_EAGAIN)
+    return AP_OUT_WAIT;
+  if (r != 0) {
+    ap_err_set(err, AP_EXIT_SYSTEM, "cannot open '%s': %s", cfg->outfile,
+               why_not(&fl->file, r));
+    ap_out_files_release(fl);
+    return err->code;
+  }
+  fl->file_open = 1;
+  return 0;
+}
+
+void ap_out_files_release(struct ap_out_files *fl) {
+  ap_atomic_abort(&fl->file);
+  ap_state_release(&fl->st);
+  memset(fl, 0, sizeof(*fl));
 }
 
 int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
-                const struct ap_names *names, int count, int services,
-                struct ap_err *err) {
-  struct ap_atomic file = { 0 };
-  struct ap_state st = { 0 };
+                struct ap_out_files *fl, const struct ap_names *names,
+                int count, int services, struct ap_err *err) {
   FILE *f = stdout;
-  int r;
+  int r = ap_out_files_open(fl, cfg, err);
 
-  if (cfg->state != NULL && (r = open_state(&st, cfg->state, err)) != 0)
-    return r;
-  if (cfg->outfile != NULL && (r = ap_atomic_open(&file, cfg->outfile)) != 0) {
-    ap_state_release(&st);
+  if (r == AP_OUT_WAIT) {
+    ap_out_files_release(fl);
     return ap_err_set(err, AP_EXIT_SYSTEM, "cannot open '%s': %s",
-                      cfg->outfile, ap_strerror(r));
+                      cfg->outfile, "a FIFO with no reader");
   }
+  if (r != 0)
+    return r;
   if (cfg->outfile != NULL)
-    f = file.f;
+    f = fl->file.f;
   ap_out_init(o, f, cfg->show, names);
   o->cfg = cfg;
-  o->file = file;
-  o->state_file = st;
+  o->file = fl->file;
+  o->state_file = fl->st;
+  memset(fl, 0, sizeof(*fl));
   o->count = count;
   o->format = cfg->format;
   o->elapsed = cfg->elapsed;

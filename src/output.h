@@ -90,14 +90,39 @@ struct ap_out {
 void ap_out_init(struct ap_out *o, FILE *f, int show,
                  const struct ap_names *names);
 
-/* Opens what cfg sends the output to (--state: the last run's file read
- * and a new one begun; -o: a temporary file beside FILE; else standard
- * output) and begins the output (ap_out_init(), ap_out_begin()): count
+/* The files of -o and --state, opened before anything is probed, so
+ * that a path that cannot be written ends the run before it starts. */
+struct ap_out_files {
+  struct ap_atomic file; /* -o FILE */
+  struct ap_state st;    /* --state */
+  int file_open;
+  int st_open;
+};
+
+#define AP_OUT_WAIT (-1) /* ap_out_files_open(): -o is a FIFO, no reader */
+
+/* Opens what cfg names (--state: the last run's file read and a new one
+ * begun; -o: a temporary file beside FILE), those that are not open yet.
+ * Returns 0; AP_OUT_WAIT when -o is a FIFO with no reader yet (the open
+ * does not wait: call again later, what is open stays so); or an exit
+ * status with err set (and nothing left open): 3 for an empty path, 4
+ * for a path that cannot be written (a directory missing, a symbolic link
+ * not followed). */
+int ap_out_files_open(struct ap_out_files *fl,
+                      const struct ap_output_cfg *cfg, struct ap_err *err);
+
+/* Closes them, the old files left as they were.  Harmless when nothing
+ * is open (all zero). */
+void ap_out_files_release(struct ap_out_files *fl);
+
+/* Sends the output where cfg says, taking the files fl holds (opened by
+ * ap_out_files_open(), else opened now; fl is left empty), or standard
+ * output; and begins the output (ap_out_init(), ap_out_begin()): count
  * says -c N statistics are printed, services that service checks run.
  * Returns 0, or an exit status with err set (and nothing left open). */
 int ap_out_open(struct ap_out *o, const struct ap_output_cfg *cfg,
-                const struct ap_names *names, int count, int services,
-                struct ap_err *err);
+                struct ap_out_files *fl, const struct ap_names *names,
+                int count, int services, struct ap_err *err);
 
 /* Ends the output (ap_out_end()) and puts the files in place: -o first,
  * the state only once the output is there; then releases everything.
@@ -121,15 +146,17 @@ void ap_out_result(struct ap_out *o, const struct ap_result *r);
 void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
                       const char *name);
 
-/* The most a target's text name takes: a host name (NI_MAXHOST), " (",
- * an address, ")". */
-#define AP_WHO_MAX (1025 + AP_ADDR_STRLEN + 4)
+/* The most a target's text name takes: a host name (NI_MAXHOST), each
+ * byte escaped in at most 4, " (", an address, ")". */
+#define AP_WHO_MAX (4 * 1025 + AP_ADDR_STRLEN + 4)
 
 /* What a target with this name (NULL: none) and address is shown as in
  * text, in Prometheus' target label, in the Nagios line and in --state:
  * the name, else the address; with -A the address, or with -n or -d
  * "NAME (ADDRESS)"; with --all-addresses "NAME (ADDRESS)", as a name may
- * have several.  Returns addr, name or buf (len bytes, AP_WHO_MAX). */
+ * have several.  The name is escaped as ap_utf8_escape() without flags
+ * shows it (controls, format characters, invalid UTF-8).  Returns addr,
+ * name or buf (len bytes, AP_WHO_MAX). */
 const char *ap_out_who(const struct ap_out *o, const char *name,
                        const char *addr, char *buf, size_t len);
 

@@ -17,6 +17,10 @@
 /* Targets whose ping verdict may wait for their service checks (and the
  * other way round) beyond those being checked. */
 #define CHECKS_AHEAD 4096
+/* Bytes the banners of targets whose checks wait for their ping verdict
+ * may hold before no new target's checks start: with the connections'
+ * own buffers (-j times --banner-bytes), what banners can cost at most. */
+#define CHECKS_AHEAD_BYTES (4u << 20)
 
 static struct ap_lw_kind lw_output = AP_LW_KIND("output");
 
@@ -154,7 +158,7 @@ static void stop_progress(struct ap_run *r) {
 
 static int open_output(struct ap_run *r, struct ap_err *err) {
   const struct ap_config *c = r->cfg;
-  int rc = ap_out_open(&r->out, &c->out, ap_intake_names(r->in),
+  int rc = ap_out_open(&r->out, &c->out, &r->files, ap_intake_names(r->in),
                        c->scan.count > 0,
                        c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
 
@@ -387,6 +391,7 @@ static int init_checks(struct ap_run *r) {
     .fd_reserve = ap_pinger_fds(r->ping),
     .rate = c->scan.rate,
     .ahead_limit = r->pinging ? CHECKS_AHEAD + conns : 0,
+    .ahead_bytes = r->pinging ? CHECKS_AHEAD_BYTES : 0,
   };
   int err;
 
@@ -520,18 +525,73 @@ void ap_run_init(struct ap_run *r, uv_loop_t *loop,
 }
 
 static int take_lock(const char *path, struct ap_err *err) {
+  unsigned owner = 0;
   int e;
 
   if (path == NULL)
     return 0;
-  e = ap_lock_take(path);
+  if (path[0] == '\0')
+    return ap_err_set(err, AP_EXIT_USAGE, "--lock: empty file name");
+  e = ap_lock_take(path, &owner);
   if (e == UV_EBUSY)
     return ap_err_set(err, AP_EXIT_LOCKED, "another run holds the lock "
                       "'%s'", path);
+  if (e == UV_EPERM)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot lock '%s': it belongs "
+                      "to uid %u, not to uid %u", path, owner,
+                      (unsigned) geteuid());
+  if (e == UV_EINVAL || e == UV_ELOOP)
+    return ap_err_set(err, AP_EXIT_SYSTEM, "cannot lock '%s': %s", path,
+                      e == UV_ELOOP ? "a symbolic link" : "not a regular "
+                      "file");
   if (e != 0)
     return ap_err_set(err, AP_EXIT_SYSTEM, "cannot lock '%s': %s", path,
                       ap_strerror(e));
   return 0;
+}
+
+/* ---- the files ---- */
+
+#define RETRY_MS 50 /* how often a FIFO (-o) is tried for a reader */
+
+static void retry_cb(uv_timer_t *t) {
+  struct ap_run *r = ap_container_of(t, struct ap_run, retry);
+
+  r->retry_rc = ap_out_files_open(&r->files, &r->cfg->out, r->retry_err);
+  if (r->retry_rc != AP_OUT_WAIT)
+    uv_timer_stop(t);
+}
+
+static int stop_waiting(void *ctx) {
+  uv_timer_stop(ctx);
+  return 1;
+}
+
+/* Opens -o and --state before anything is probed.  A FIFO without a
+ * reader is tried again on a timer, not waited for in open(2), so that a
+ * signal or the deadline ends the wait.  Returns 0 or an exit status. */
+static int open_files(struct ap_run *r, struct ap_err *err) {
+  r->retry_rc = ap_out_files_open(&r->files, &r->cfg->out, err);
+  if (r->retry_rc != AP_OUT_WAIT)
+    return r->retry_rc;
+  if (r->cfg->run.verbose)
+    fprintf(r->diag, "aping: waiting for a reader of '%s'\n",
+            r->cfg->out.outfile);
+  r->retry_err = err;
+  uv_timer_init(r->loop, &r->retry);
+  uv_timer_start(&r->retry, retry_cb, RETRY_MS, RETRY_MS);
+  ap_guard_watch(&r->guard, stop_waiting, &r->retry);
+  ap_loopwatch_run(r->loop, UV_RUN_DEFAULT);
+  ap_guard_watch(&r->guard, NULL, NULL);
+  uv_close((uv_handle_t *) &r->retry, NULL);
+  if (r->retry_rc != AP_OUT_WAIT)
+    return r->retry_rc;
+  ap_out_files_release(&r->files);
+  return ap_err_set(err, r->guard.signum != 0 ? 128 + r->guard.signum
+                    : AP_EXIT_SYSTEM, "cannot open '%s': no reader opened "
+                    "the FIFO before %s", r->cfg->out.outfile,
+                    r->guard.signum != 0 ? ap_guard_why(&r->guard)
+                                         : "the deadline");
 }
 
 static int stop_resolving(void *ctx) {
@@ -590,7 +650,9 @@ int ap_run_go(struct ap_run *r, struct ap_err *err) {
     return rc;
   ap_guard_start(&r->guard, r->loop, r->cfg->run.deadline_ms,
                  r->cfg->run.start_ns);
-  rc = resolve(r, err);
+  rc = open_files(r, err);
+  if (rc == 0)
+    rc = resolve(r, err);
   if (rc == 0 && ap_guard_stopped(&r->guard))
     rc = stopped_early(r, err);
   else if (rc == 0)
@@ -609,6 +671,7 @@ void ap_run_release(struct ap_run *r) {
   if (r->out_open)
     ap_out_release(&r->out);
   r->out_open = 0;
+  ap_out_files_release(&r->files);
   release_stages(r);
   if (r->naming)
     ap_rdns_release(&r->rdns);

@@ -76,6 +76,10 @@ struct ap_run {
   struct ap_intake *in;     /* the targets: one of intakes */
   struct ap_guard guard;
   struct ap_out out;
+  struct ap_out_files files; /* -o, --state: opened before the probing */
+  uv_timer_t retry;         /* -o FIFO: tries again for a reader */
+  int retry_rc;             /* what the last try gave */
+  struct ap_err *retry_err;
   struct ap_progress progress;
   int out_open;             /* out must be closed or released */
   int clear_progress;       /* progress and verdicts share a terminal */

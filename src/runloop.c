@@ -348,7 +348,7 @@ int ap_run_loop(struct ap_run *r, struct ap_err *err) {
                       "ICMP datagram sockets (sysctl "
                       "net.ipv4.ping_group_range)");
   r->start_ns = uv_hrtime();
-  rc = ap_out_open(&r->out, &c->out, ap_intake_names(r->in), 1,
+  rc = ap_out_open(&r->out, &c->out, &r->files, ap_intake_names(r->in), 1,
                    c->svc.ports.n > 0 || c->svc.telnet_port != 0, err);
   if (rc != 0)
     return rc;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "safepath.h"
 #include "tfile.h"
 
 static const char *const words[] = { "alive", "unreachable", "failed", "ok" };
@@ -233,13 +234,21 @@ static int open_regular(const char *path, FILE **f, char *err,
 
 int ap_state_load(struct ap_state *s, const char *path, char *err,
                   size_t errlen) {
+  struct ap_safepath sp;
   FILE *f = NULL;
   char *text = NULL;
   size_t len = 0;
   int r;
 
   memset(s, 0, sizeof(*s));
-  r = open_regular(path, &f, err, errlen);
+  /* The file read is the one ap_state_begin() will replace: through no
+   * symbolic link that may not be followed. */
+  r = ap_safepath_resolve(&sp, path, geteuid());
+  if (r == UV_EPERM)
+    snprintf(err, errlen, "%s", sp.why);
+  if (r != 0)
+    return r == UV_ENOENT ? 0 : r;
+  r = open_regular(sp.path, &f, err, errlen);
   if (r != 0)
     return r == UV_ENOENT ? 0 : r;
   errno = 0;

@@ -55,7 +55,8 @@ int ap_state_parse(struct ap_state *s, char *text, size_t len, char *err,
 
 /* Loads path.  A missing file is an empty state (the first run).  Returns
  * 0, UV_EINVAL for a foreign or corrupt file, or one that is not a regular
- * file (why is in err), UV_EISDIR for a directory, or another
+ * file (why is in err), UV_EPERM for a symbolic link that may not be
+ * followed (safepath.h; why is in err), UV_EISDIR for a directory, or another
  * negative UV_E* code when it cannot be read; then too ap_state_release()
  * is due. */
 int ap_state_load(struct ap_state *s, const char *path, char *err,

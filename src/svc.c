@@ -147,8 +147,9 @@ static void pump(struct ap_svc *s) {
 
   while (!s->closing && s->active < s->cfg.max_conns) {
     if (!s->have_target) {
-      if (s->cfg.ahead_limit > 0 &&
-          s->comb->checks_ahead >= s->cfg.ahead_limit) {
+      if ((s->cfg.ahead_limit > 0 &&
+           s->comb->checks_ahead >= s->cfg.ahead_limit) ||
+          (s->cfg.ahead_bytes > 0 && s->comb->held >= s->cfg.ahead_bytes)) {
         uv_timer_start(&s->timer, timer_cb, GATE_WAIT_MS, 0);
         return;
       }
@@ -212,10 +213,12 @@ static int matches(const regex_t *re, const uint8_t *b, size_t len) {
 }
 
 /* Turns a finished connection into a check for the combiner, handing it
- * the banner.  Returns 0 or UV_ENOMEM. */
+ * the banner in a buffer of its own size: the one of cap + 1 bytes the
+ * connection read into is given back at once. */
 void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
                    const regex_t *expect, struct ap_check *c) {
   size_t off, len = t->len;
+  uint8_t *small;
 
   memset(c, 0, sizeof(*c));
   c->port = sc->port;
@@ -230,7 +233,9 @@ void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
   off = ap_banner_trim(t->buf, &len);
   memmove(t->buf, t->buf + off, len);
   t->buf[len] = '\0';
-  c->banner = t->buf;
+  /* Shrinking cannot fail in practice; if it did, the big buffer serves. */
+  small = realloc(t->buf, len + 1);
+  c->banner = small != NULL ? small : t->buf;
   c->banner_len = len;
   t->buf = NULL;
   if (c->pass && expect != NULL && !matches(expect, c->banner, len)) {

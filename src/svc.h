@@ -5,10 +5,15 @@
  * checks as connection slots free up, at most max_conns at once and at
  * most `rate` starts a second, and reports every check to the combiner.
  * It holds back new targets while `ahead_limit` targets have all their
- * checks done but still wait for their ping verdict.
+ * checks done but still wait for their ping verdict, or while the banners
+ * of targets waiting in the combiner hold `ahead_bytes` bytes.
  *
- * Memory: one struct ap_svc_conn (about 2 KiB) plus the banner buffer per
- * connection open, nothing per target.
+ * Memory: one struct ap_svc_conn (about 2 KiB) plus the banner buffer
+ * (cap + 1 bytes) per connection open, nothing per target; a finished
+ * check keeps only its trimmed banner (ap_svc_result()), and those waiting
+ * take at most ahead_bytes plus what the connections open when the limit
+ * was reached bring in: ahead_bytes + max_conns * (cap + 1) for the
+ * banners in all, whatever the peers send.
  */
 #ifndef AP_SVC_H
 #define AP_SVC_H
@@ -45,6 +50,7 @@ struct ap_svc_cfg {
                             children), beyond AP_SVC_FD_RESERVE */
   double rate;           /* connection starts a second, 0 for no limit */
   size_t ahead_limit;    /* see above; 0 for no limit */
+  size_t ahead_bytes;    /* see above; 0 for no limit */
 };
 
 struct ap_svc;
@@ -100,7 +106,8 @@ unsigned ap_svc_fd_room(unsigned want, unsigned reserve);
 
 /* The result of a finished check t of sc: its state, whether it passed
  * (open, and the banner matches expect when given), and its banner,
- * trimmed, whose buffer moves from t to c (the caller frees c->banner). */
+ * trimmed, in a buffer of banner_len + 1 bytes that t's buffer becomes
+ * (t->buf is then NULL; the caller frees c->banner). */
 void ap_svc_result(const struct ap_svc_check *sc, struct ap_tcp *t,
                    const regex_t *expect, struct ap_check *c);
 

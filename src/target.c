@@ -108,7 +108,7 @@ static int parse_cidr(char *s, char *slash, int whole, struct ap_addr *lo,
     return UV_EINVAL;
   }
   ap_addr_block(&a, bits + (128 - max), lo, hi);
-  if (holds_v4(lo, hi)) {
+  if (!whole && holds_v4(lo, hi)) {
     snprintf(err, errlen, "block holds the IPv4-mapped ::ffff:0:0/96");
     return UV_EINVAL;
   }
@@ -121,7 +121,7 @@ static int parse_cidr(char *s, char *slash, int whole, struct ap_addr *lo,
   return AP_TARGET_RANGE;
 }
 
-static int parse_range(char *s, char *dash, struct ap_addr *lo,
+static int parse_range(char *s, char *dash, int whole, struct ap_addr *lo,
                        struct ap_addr *hi, char *err, size_t errlen) {
   const char *end = dash + 1;
   unsigned last;
@@ -154,7 +154,7 @@ static int parse_range(char *s, char *dash, struct ap_addr *lo,
     snprintf(err, errlen, "range is reversed");
     return UV_EINVAL;
   }
-  if (holds_v4(lo, hi)) {
+  if (!whole && holds_v4(lo, hi)) {
     snprintf(err, errlen, "range holds the IPv4-mapped ::ffff:0:0/96");
     return UV_EINVAL;
   }
@@ -195,7 +195,7 @@ static int parse_bare(char *buf, int whole, struct ap_addr *lo,
     if (only_chars(buf, "0123456789.") || strchr(buf, ':') != NULL ||
         ap_addr_parse(buf, lo) == 0) {
       *p = '-';
-      return parse_range(buf, p, lo, hi, err, errlen);
+      return parse_range(buf, p, whole, lo, hi, err, errlen);
     }
     *p = '-';
   }
@@ -306,8 +306,9 @@ void ap_tset_release(struct ap_tset *s) {
   ap_tset_init(s);
 }
 
-int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
-                const struct ap_addr *hi) {
+/* Adds [lo, hi] as it is. */
+static int add_span(struct ap_tset *s, const struct ap_addr *lo,
+                    const struct ap_addr *hi) {
   if (AP_VEC_RESERVE(s->span, s->cap, s->n) != 0)
     return UV_ENOMEM;
   s->span[s->n].lo = *lo;
@@ -315,6 +316,25 @@ int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
   s->span[s->n].base = 0;
   s->n++;
   return 0;
+}
+
+int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
+                const struct ap_addr *hi) {
+  struct ap_addr below, above;
+  int err;
+
+  if (!holds_v4(lo, hi))
+    return add_span(s, lo, hi);
+  /* An IPv6 exclusion such as ::/0 means IPv6 addresses only: the
+   * IPv4-mapped block in it, where IPv4 addresses live, is left out. */
+  ap_addr_from_v4(&below, 0);
+  ap_addr_dec(&below);
+  ap_addr_from_v4(&above, UINT32_MAX);
+  ap_addr_add(&above, 1);
+  err = add_span(s, lo, &below);
+  if (err == 0 && ap_addr_cmp(hi, &above) >= 0)
+    err = add_span(s, &above, hi);
+  return err;
 }
 
 static int span_cmp(const void *a, const void *b) {
@@ -347,7 +367,9 @@ static void merge(struct ap_tset *s) {
   s->n = out + 1;
 }
 
-/* Removes the addresses of x (sorted, merged) from s (sorted, merged). */
+/* Removes the addresses of x (sorted, merged) from s (sorted, merged).
+ * The pieces are added as they are: a merged span may run from the last
+ * IPv6 address below the IPv4-mapped block into it. */
 static int subtract(struct ap_tset *s, const struct ap_tset *x) {
   struct ap_tset r;
   struct ap_addr lo, cut;
@@ -364,7 +386,7 @@ static int subtract(struct ap_tset *s, const struct ap_tset *x) {
       if (ap_addr_cmp(&x->span[j].lo, &lo) > 0) {
         cut = x->span[j].lo;
         ap_addr_dec(&cut);
-        err = ap_tset_add(&r, &lo, &cut);
+        err = add_span(&r, &lo, &cut);
         if (err != 0)
           goto fail;
       }
@@ -373,7 +395,7 @@ static int subtract(struct ap_tset *s, const struct ap_tset *x) {
       lo = x->span[j].hi;
       ap_addr_add(&lo, 1);
     }
-    err = ap_tset_add(&r, &lo, &s->span[i].hi);
+    err = add_span(&r, &lo, &s->span[i].hi);
     if (err != 0)
       goto fail;
   next_span:;

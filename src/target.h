@@ -41,7 +41,10 @@ enum ap_target_kind {
  * can only be a host name it returns AP_TARGET_NAME.  On error it returns
  * UV_EINVAL and writes a reason (no capital, no full stop) into err.
  * An IPv4 block shorter than /31 leaves out its network and broadcast
- * addresses, as fping does, unless whole is set (for exclusions).
+ * addresses, as fping does, unless whole is set (for exclusions).  An
+ * IPv6 block or range that takes in the IPv4-mapped ::ffff:0:0/96 is
+ * refused unless whole is set (::/0 excludes every IPv6 address;
+ * ap_tset_add() leaves the IPv4 ones out).
  *
  * A link-local IPv6 address, range or block may end in a zone, which
  * applies to the whole of it: fe80::1%eth0, fe80::1-fe80::ff%eth0,
@@ -62,7 +65,9 @@ void ap_target_zone(struct ap_addr *lo, struct ap_addr *hi, uint32_t zone);
 void ap_tset_init(struct ap_tset *s);
 void ap_tset_release(struct ap_tset *s);
 
-/* Adds the interval [lo, hi].  Returns 0 or UV_ENOMEM. */
+/* Adds the interval [lo, hi]; an IPv6 one that takes in the IPv4-mapped
+ * block (::ffff:0:0/96, where IPv4 addresses live), as an exclusion may,
+ * is added without it.  Returns 0 or UV_ENOMEM. */
 int ap_tset_add(struct ap_tset *s, const struct ap_addr *lo,
                 const struct ap_addr *hi);
 

@@ -87,7 +87,7 @@ bad_input "bad --shard form" "'half'" --shard half 127.0.0.1
 bad_input "-4 with an IPv6 target" "'2001:db8::1'" -4 2001:db8::1
 bad_input "-4 with -6" "-4 and -6" -4 -6 127.0.0.1
 bad_input "name as exclusion" "'somehost'" --exclude somehost 127.0.0.1
-bad_input "block over --max-targets" "raise --max-targets" 2001:db8::/64
+bad_input "block over --max-targets" "raise --max-targets" 2001:db8::/100
 bad_input "total over --max-targets" "raise --max-targets" \
   --max-targets 300 192.0.2.0/24 198.51.100.0/24
 bad_input "-f on a missing file" "'/nonexistent/hosts'" -f /nonexistent/hosts
@@ -138,6 +138,46 @@ bad_input "--pl with --crit" \
   --format nagios --pl 40,80 --crit 2 127.0.0.1
 bad_input "--rta with -m none" "--rta and --pl need pings" --format nagios \
   --rta 1,2 -m none --tcp 22 127.0.0.1
+
+# Numbers are decimal (the class: tests/unit/test-cli-opts.c).
+bad_input "hexadecimal --rate" "invalid --rate '0x10': need a decimal number" \
+  --rate 0x10 127.0.0.1
+bad_input "hexadecimal float --deadline" "invalid --deadline '0x1p-5'" \
+  --deadline 0x1p-5 127.0.0.1
+bad_input "inf -i" "invalid -i 'inf'" -i inf 127.0.0.1
+bad_input "a sign on -B" "invalid -B '+2'" -B +2 127.0.0.1
+bad_input "a blank before -t" "invalid -t ' 5'" -t ' 5' 127.0.0.1
+# Options named as typed; ambiguous beginnings named as such.
+bad_input "an ambiguous beginning" \
+  "ambiguous option '--ex' (could be --exclude, --exclude-file, --expect)" \
+  --ex 127.0.0.1 127.0.0.1
+bad_input "--help=x names --help" "option '--help' does not take a value" \
+  --help=x 127.0.0.1
+bad_input "-p without its value names -p" "option '-p' needs a value" \
+  127.0.0.1 -p
+# --max-targets at its maximum: the limit, not "raise --max-targets".
+refused "a /64 is over what one run can probe, whatever --max-targets" 3 \
+  "target '2001:db8::/64' has more than 18446744073709551614 addresses, the most one run can probe: split it" \
+  --max-targets 18446744073709551615 2001:db8::/64
+check "... and does not say to raise --max-targets" \
+  test "${ERR#*raise}" = "$ERR"
+# Excluding everything: accepted, nothing left to probe (exit 3).
+bad_input "--exclude ::/0 of an IPv6 target" "no targets left to probe" \
+  --exclude ::/0 ::1
+bad_input "--exclude ::/0 and 0.0.0.0/0" "no targets left to probe" \
+  --exclude ::/0 --exclude 0.0.0.0/0 127.0.0.1 ::1 2001:db8::/120
+run_aping -t 100 -r 0 --exclude ::/0 127.0.0.1 ::1
+check "--exclude ::/0 leaves the IPv4 targets" \
+  test -z "$ERR" -a "${OUT%% *}" = 127.0.0.1 -a "$(wc -l <<<"$OUT")" -eq 1
+# An option that does nothing with the others: an error, or a warning and
+# the run (the class: tests/unit/test-cli-opts.c).
+bad_input "--ping-command with -m icmp" \
+  "--ping-command is for ping(8), which -m icmp never runs" \
+  -m icmp --ping-command /bin/ping 127.0.0.1
+run_aping -e -t 100 -r 0 127.0.0.1
+check "-e without -a: one warning, then the run" test "$ERR" = \
+  "aping: warning: -e shows round-trip times only in -a's text list (the full verdict lines have them anyway): ignored" \
+  -a "${OUT%% *}" = 127.0.0.1
 
 # No ping(8) to run: refused before anything is probed.
 run_aping -m exec --ping-command /nonexistent/ping 127.0.0.1

@@ -3,7 +3,9 @@
  * The input is lines of specifications.  Each goes through
  * ap_target_parse(), as on the command line; the first byte says which
  * lines are exclusions (bit i: line i % 8).  A range must be ordered and of
- * one family, an address must survive ap_addr_format() and ap_addr_parse(),
+ * one family (an IPv6 target never takes in the IPv4-mapped block, and
+ * an IPv6 exclusion that does is added without it), an address must
+ * survive ap_addr_format() and ap_addr_parse(),
  * an error must say why in a terminated string.  A zoned range must be
  * link-local, within one /64, with a valid zone; it then gets a zone index
  * made from the zone's text (as if an interface had it), so that zones of
@@ -58,6 +60,19 @@ static void check_zone(const struct ap_addr *lo, const struct ap_addr *hi,
     abort();
 }
 
+/* No span of s is IPv6 and takes in the IPv4-mapped block. */
+static void check_v6_spans(const struct ap_tset *s) {
+  struct ap_addr v4;
+  size_t k;
+
+  ap_addr_from_v4(&v4, 0);
+  for (k = 0; k < s->n; k++)
+    if (!ap_addr_is_v4(&s->span[k].lo) &&
+        ap_addr_cmp(&s->span[k].lo, &v4) < 0 &&
+        ap_addr_cmp(&s->span[k].hi, &v4) >= 0)
+      abort();
+}
+
 /* Parses one specification and adds a range to s or x. */
 static void one(const char *spec, int exclude, struct ap_tset *s,
                 struct ap_tset *x) {
@@ -80,13 +95,18 @@ static void one(const char *spec, int exclude, struct ap_tset *s,
     return;
   }
   ap_addr_from_v4(&v4, 0);
-  if (kind != AP_TARGET_RANGE || ap_addr_cmp(&lo, &hi) > 0 ||
-      ap_addr_is_v4(&lo) != ap_addr_is_v4(&hi))
+  if (kind != AP_TARGET_RANGE || ap_addr_cmp(&lo, &hi) > 0)
     abort();
-  /* An IPv6 range never takes in IPv4 (mapped) addresses. */
-  if (!ap_addr_is_v4(&lo) && ap_addr_cmp(&lo, &v4) < 0 &&
-      ap_addr_cmp(&hi, &v4) > 0)
+  /* An IPv6 target never takes in IPv4 (mapped) addresses, and so is of
+   * one family; an exclusion may (::/0, ::/80, which ends in the last
+   * IPv4 address), and the set leaves them out (check_v6_spans()). */
+  if (!ap_addr_is_v4(&lo) && ap_addr_cmp(&lo, &v4) <= 0 &&
+      ap_addr_cmp(&hi, &v4) >= 0) {
+    if (!exclude)
+      abort();
+  } else if (ap_addr_is_v4(&lo) != ap_addr_is_v4(&hi)) {
     abort();
+  }
   check_addr(&lo);
   check_addr(&hi);
   check_zone(&lo, &hi, zone);
@@ -98,6 +118,7 @@ static void one(const char *spec, int exclude, struct ap_tset *s,
   }
   if (ap_tset_add(exclude ? x : s, &lo, &hi) != 0)
     abort();
+  check_v6_spans(exclude ? x : s);
 }
 
 /* Checks a finished set against the exclusions it was made without. */

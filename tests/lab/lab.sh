@@ -76,7 +76,8 @@
 #   22 SSH-style banner, 23 Telnet that negotiates then prompts, 2323
 #   Telnet that waits for its answers, 25 SMTP-style banner after 500 ms,
 #   80 closed, 7001 flood, 7002 drip (1 byte/s), 7003 endless Telnet
-#   commands, 7004 mute.  Filtered: the silent block; ICMP errors: the
+#   commands, 7004 mute, 7005 a banner of characters to escape (C1,
+#   bidi, invalid UTF-8).  Filtered: the silent block; ICMP errors: the
 #   unreachable block.
 
 LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -534,6 +535,7 @@ lab_services_up() {
     export LAB_PORT_SSH=22 LAB_PORT_TELNET=23 LAB_PORT_TELNET_WAIT=2323
     export LAB_PORT_SMTP=25 LAB_PORT_CLOSED=80 LAB_PORT_FLOOD=7001
     export LAB_PORT_DRIP=7002 LAB_PORT_IAC=7003 LAB_PORT_MUTE=7004
+    export LAB_PORT_UNICODE=7005
     _lab_wait_ready services "$LAB_SERVICES_PID"
 }
 

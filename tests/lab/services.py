@@ -18,6 +18,10 @@ answers on every address of 198.18.1.0/24, 198.19.0.0/17 and
     7002  drip: one byte a second, never a line end
     7003  endless Telnet commands: DO/WILL/SB forever, never any text
     7004  mute: accepts and never sends anything
+    7005  text that must be escaped: printable UTF-8 ("\u00e9t\u00e9"), C1
+          controls (CSI, NEL), bidi override and isolate, line separator,
+          byte order mark, ESC, invalid UTF-8 and a character cut short,
+          then CR LF
   (80 has nothing listening: the kernel refuses.)
 
 --ready FILE is created once every socket listens; --parent-pid PID makes
@@ -141,8 +145,20 @@ async def mute(reader, writer):
     await reader.read(1024)
 
 
+UNICODE_BANNER = (b"\xc3\xa9t\xc3\xa9 csi:\xc2\x9b2J nel:\xc2\x85 "
+                  b"rlo:\xe2\x80\xae lri:\xe2\x81\xa6 ls:\xe2\x80\xa8 "
+                  b"bom:\xef\xbb\xbf esc:\x1b[0m bad:\xff\xc0\xaf "
+                  b"cut:\xe2\x82\r\n")
+
+
+async def unicode(reader, writer):
+    writer.write(UNICODE_BANNER)
+    await writer.drain()
+    await reader.read(1024)
+
+
 SERVICES = {22: ssh, 23: telnet, 2323: telnet_wait, 25: smtp, 7001: flood,
-            7002: drip, 7003: endless_iac, 7004: mute}
+            7002: drip, 7003: endless_iac, 7004: mute, 7005: unicode}
 
 
 def handler(fn):

@@ -220,8 +220,8 @@ what="--ttl 1 with datagram sockets: time exceeded from the router"
 expect test "$(grep -c -e "(time exceeded from $LAB_ROUTER4)" \
   -e "(time exceeded from $LAB_ROUTER6)" <<<"$OUT")" -eq 2
 scan --ttl 1 -c 2 -t 100 "$LAB_FAR4"
-what="--ttl 1 -c 2: the reason ends the statistics line"
-expect grep -qx "$LAB_FAR4 : xmt/rcv/%loss = 1/0/100% (time exceeded from $LAB_ROUTER4)" <<<"$OUT"
+what="--ttl 1 -c 2: both probes sent and lost, the reason ends the statistics line"
+expect grep -qx "$LAB_FAR4 : xmt/rcv/%loss = 2/0/100% (time exceeded from $LAB_ROUTER4)" <<<"$OUT"
 scan --ttl 1 --format json "$LAB_FAR4"
 what="--ttl 1 in JSON: reason and from"
 py '

@@ -23,7 +23,11 @@ static void test_escape(void) {
   EXPECT(escapes_to("say \"hi\" \\o/", 12, "say \\\"hi\\\" \\\\o/"));
   EXPECT(escapes_to("\xff\xfd\x18\x00\x1b[0m\x7f", 9,
                     "\\xff\\xfd\\x18\\x00\\x1b[0m\\x7f"));
-  EXPECT(escapes_to("caf\xc3\xa9", 5, "caf\\xc3\\xa9"));
+  /* Printable UTF-8 as it is; C1 controls, bidi overrides and invalid
+   * bytes (here the end of a banner cut in a character) byte by byte. */
+  EXPECT(escapes_to("caf\xc3\xa9", 5, "caf\xc3\xa9"));
+  EXPECT(escapes_to("\xc2\x9b" "2J\xe2\x80\xae" "ab\xe2\x82", 11,
+                    "\\xc2\\x9b2J\\xe2\\x80\\xaeab\\xe2\\x82"));
   EXPECT(escapes_to("", 0, ""));
 }
 

@@ -243,7 +243,7 @@ static void test_ranges(void) {
   }
   REFUSED("invalid -t '0': need a whole number from 1 to 3600000", "-t", "0",
           "192.0.2.1");
-  REFUSED("invalid -B '0.5': need a number from 1 to 10", "-B", "0.5", "x");
+  REFUSED("invalid -B '0.5': need a decimal number from 1 to 10", "-B", "0.5", "x");
   REFUSED("invalid --rate 'fast'", "--rate", "fast", "x");
   REFUSED("invalid -i '-1'", "-i", "-1", "x");
   REFUSED("invalid -m 'carrier-pigeon': need auto, icmp, exec or none", "-m",

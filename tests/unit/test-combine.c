@@ -96,8 +96,11 @@ static void test_ping_then_checks(void) {
   EXPECT(got.n == 0 && v.ping_ahead == 1 && ap_combine_pending(&v) == 1);
   check(&v, 5, 1, 23, 1, "login:");
   EXPECT(got.n == 0);
+  /* The banners waiting count with their NULs, until they are freed. */
+  EXPECT(v.held == 7);
   check(&v, 5, 0, 22, 1, "SSH-2.0-x");
   EXPECT(got.n == 1 && ap_combine_pending(&v) == 0 && v.ping_ahead == 0);
+  EXPECT(v.held == 0);
   EXPECT(got.last.idx == 5 && got.last.verdict == AP_ALIVE);
   EXPECT(got.last.rtt_ns == 1000 && got.last.ok == 1);
   EXPECT(ap_addr_v4(&got.last.addr) == 0xc6120105u);
@@ -226,10 +229,14 @@ static void test_bad_reports(void) {
   EXPECT(ap_combine_check(&v, 1, &a, 1, &c) == UV_EINVAL);
   EXPECT(ap_combine_pending(&v) == 0);
   c.banner = (uint8_t *) strdup("x");
+  c.banner_len = 1;
   EXPECT(ap_combine_check(&v, 1, &a, 0, &c) == 0);
-  /* A second report of the same check is refused (and its banner freed). */
+  EXPECT(v.held == 2);
+  /* A second report of the same check is refused (and its banner freed,
+   * never counted). */
   c.banner = (uint8_t *) strdup("y");
   EXPECT(ap_combine_check(&v, 1, &a, 0, &c) == UV_EINVAL);
+  EXPECT(v.held == 2);
   c.banner = NULL;
   c.port = 0;
   EXPECT(ap_combine_check(&v, 2, &a, 0, &c) == UV_EINVAL);

@@ -58,6 +58,17 @@ static void test_json_utf8(void) {
   EXPECT(strcmp(json("a\xe2\x82", 3), "\"a\\u00e2\\u0082\"") == 0);
   /* After a bad byte, a good sequence is still kept. */
   EXPECT(strcmp(json("\xe2\xc3\xa9", 3), "\"\\u00e2\xc3\xa9\"") == 0);
+  /* C1 controls and the format characters as their code points. */
+  EXPECT(strcmp(json("\xc2\x85\xc2\x9b\xc2\x80\xc2\x9f", 8),
+                "\"\\u0085\\u009b\\u0080\\u009f\"") == 0);
+  EXPECT(strcmp(json("\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaa\xe2\x80\xae", 12),
+                "\"\\u2028\\u2029\\u202a\\u202e\"") == 0);
+  EXPECT(strcmp(json("\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8e\xe2\x80\x8f", 12),
+                "\"\\u2066\\u2069\\u200e\\u200f\"") == 0);
+  EXPECT(strcmp(json("\xd8\x9c\xef\xbb\xbf", 5), "\"\\u061c\\ufeff\"") == 0);
+  /* Printable neighbours stay. */
+  EXPECT(strcmp(json("\xc2\xa0\xe2\x80\xaf", 5),
+                "\"\xc2\xa0\xe2\x80\xaf\"") == 0);
 }
 
 /* Any bytes at all: the output is printable ASCII or UTF-8, with no raw
@@ -80,6 +91,12 @@ static void test_json_any_bytes(void) {
         bad++;
       if (p[i] == '"' && p[i - 1] != '\\')
         bad++;
+      /* No C1 control and no line separator or bidi character raw. */
+      if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+        bad++;
+      if (p[i] == 0xe2 && p[i + 1] == 0x80 && p[i + 2] >= 0xa8 &&
+          p[i + 2] <= 0xae)
+        bad++;
     }
   }
   EXPECT(bad == 0);
@@ -98,8 +115,19 @@ static void test_csv_quoting(void) {
   EXPECT(strcmp(csv(""), "") == 0);
   EXPECT(strcmp(csv("a,b"), "\"a,b\"") == 0);
   EXPECT(strcmp(csv("say \"hi\""), "\"say \"\"hi\"\"\"") == 0);
-  EXPECT(strcmp(csv("two\nlines"), "\"two\nlines\"") == 0);
-  EXPECT(strcmp(csv("cr\r"), "\"cr\r\"") == 0);
+  /* Controls, format characters and invalid UTF-8 are escaped as text
+   * shows them, so a field never holds a line break; printable UTF-8 and
+   * backslashes (JSON in the checks column) stay as they are. */
+  EXPECT(strcmp(csv("two\nlines"), "two\\nlines") == 0);
+  EXPECT(strcmp(csv("cr\r"), "cr\\r") == 0);
+  EXPECT(strcmp(csv("a\xc2\x85" "b\xc2\x9b" "c"),
+                "a\\xc2\\x85b\\xc2\\x9bc") == 0);
+  EXPECT(strcmp(csv("x\xe2\x80\xa8y,\xe2\x81\xa6"),
+                "\"x\\xe2\\x80\\xa8y,\\xe2\\x81\\xa6\"") == 0);
+  EXPECT(strcmp(csv("\xff\"\xc3\xa9t\xc3\xa9"),
+                "\"\\xff\"\"\xc3\xa9t\xc3\xa9\"") == 0);
+  EXPECT(strcmp(csv("{\"a\":\"\\u0085\"}"),
+                "\"{\"\"a\"\":\"\"\\u0085\"\"}\"") == 0);
   EXPECT(strcmp(csv("\""), "\"\"\"\"") == 0);
 }
 
@@ -107,7 +135,14 @@ static void test_prom_label(void) {
   FILE *f = mem();
 
   ap_prom_label(f, "a\\b\"c\nd e");
-  EXPECT(strcmp(done(f), "a\\\\b\\\"c\\nd e") == 0);
+  /* The line feed is shown as text shows it (\n), whose backslash the
+   * exposition format escapes. */
+  EXPECT(strcmp(done(f), "a\\\\b\\\"c\\\\nd e") == 0);
+  f = mem();
+  ap_prom_label(f, "\xc3\xa9t\xc3\xa9\xc2\x85\xe2\x80\xae\xfe");
+  EXPECT(strcmp(done(f),
+                "\xc3\xa9t\xc3\xa9\\\\xc2\\\\x85"
+                "\\\\xe2\\\\x80\\\\xae\\\\xfe") == 0);
 }
 
 /* A target with everything: -c statistics and two service checks, one

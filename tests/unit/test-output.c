@@ -526,6 +526,54 @@ static void test_names_of_one_address(void) {
   ap_names_release(&t);
 }
 
+/* A name a peer chose (a reverse lookup): its bidi override, C1 control
+ * and invalid byte escaped in every format that shows it, printable UTF-8
+ * as it is. */
+#define EVIL "\xc3\xa9v\xe2\x80\xaeil\xc2\x85\xff"
+#define EVIL_TEXT "\xc3\xa9v\\xe2\\x80\\xaeil\\xc2\\x85\\xff"
+#define EVIL_PROM "\xc3\xa9v\\\\xe2\\\\x80\\\\xaeil\\\\xc2\\\\x85\\\\xff"
+
+static void evil_result(int format, int show) {
+  struct ap_result r;
+
+  memset(&r, 0, sizeof(r));
+  ap_addr_parse("192.0.2.9", &r.addr);
+  r.verdict = AP_UNREACHABLE;
+  start(format, show);
+  ap_out_result_as(&out, &r, EVIL);
+}
+
+static void test_shown_escaped(void) {
+  char w[AP_WHO_MAX];
+  const char *s;
+
+  ap_out_init(&out, stdout, AP_SHOW_ALL, &names);
+  EXPECT(strcmp(ap_out_who(&out, EVIL, "192.0.2.9", w, sizeof(w)),
+                EVIL_TEXT) == 0);
+  out.all_addresses = 1;
+  EXPECT(strcmp(ap_out_who(&out, EVIL, "192.0.2.9", w, sizeof(w)),
+                EVIL_TEXT " (192.0.2.9)") == 0);
+  EXPECT(strcmp(ap_out_who(&out, "\xc3\xa9t\xc3\xa9", "192.0.2.9", w,
+                           sizeof(w)), "\xc3\xa9t\xc3\xa9 (192.0.2.9)") == 0);
+  evil_result(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  EXPECT(strcmp(finish(1, NULL), EVIL_TEXT " is unreachable\n") == 0);
+  evil_result(AP_FORMAT_TEXT, AP_SHOW_UNREACH);
+  EXPECT(strcmp(finish(1, NULL), EVIL_TEXT "\n") == 0);
+  evil_result(AP_FORMAT_JSON, AP_SHOW_ALL);
+  s = finish(1, NULL);
+  EXPECT(strstr(s, "\"name\":\"\xc3\xa9v\\u202eil\\u0085\\u00ff\"") != NULL);
+  evil_result(AP_FORMAT_CSV, AP_SHOW_ALL);
+  s = finish(1, NULL);
+  EXPECT(strstr(s, "\r\n192.0.2.9," EVIL_TEXT ",unreachable,") != NULL);
+  evil_result(AP_FORMAT_PROM, AP_SHOW_ALL);
+  s = finish(1, NULL);
+  EXPECT(strstr(s, "aping_up{target=\"" EVIL_PROM "\",address=\"192.0.2.9\"} 0")
+         != NULL);
+  evil_result(AP_FORMAT_NAGIOS, AP_SHOW_ALL);
+  s = finish(1, NULL);
+  EXPECT(strstr(s, ": " EVIL_TEXT " | ") != NULL);
+}
+
 int main(void) {
   struct ap_addr a;
 
@@ -541,6 +589,7 @@ int main(void) {
   RUN(test_json);
   RUN(test_csv);
   RUN(test_prom);
+  RUN(test_shown_escaped);
   RUN(test_nagios);
   RUN(test_state_changes);
   RUN(test_unfinished_name);

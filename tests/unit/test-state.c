@@ -94,14 +94,34 @@ static void test_atomic_abort(void) {
 }
 
 static void test_lock(void) {
-  char p[128];
+  char p[128], q[128];
+  struct stat st;
+  unsigned owner;
 
   path(p, sizeof(p), "lock");
-  EXPECT(ap_lock_take(p) == 0);
+  EXPECT(ap_lock_take(p, &owner) == 0);
+  /* Nobody else may open it, to hold it. */
+  EXPECT(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600);
   /* flock belongs to the open file: a second open, even in this process,
    * is refused while the first is held. */
-  EXPECT(ap_lock_take(p) == UV_EBUSY);
-  EXPECT(ap_lock_take("/nonexistent/dir/lock") == UV_ENOENT);
+  EXPECT(ap_lock_take(p, &owner) == UV_EBUSY);
+  EXPECT(ap_lock_take("/nonexistent/dir/lock", &owner) == UV_ENOENT);
+  /* One an older aping left readable is closed to others. */
+  put_file("oldlock", "", 0);
+  path(q, sizeof(q), "oldlock");
+  EXPECT(chmod(q, 0644) == 0);
+  EXPECT(ap_lock_take(q, &owner) == 0);
+  EXPECT(stat(q, &st) == 0 && (st.st_mode & 0777) == 0600);
+  /* Never through a symbolic link, even the caller's own. */
+  path(q, sizeof(q), "locklink");
+  EXPECT(symlink("oldlock", q) == 0);
+  EXPECT(ap_lock_take(q, &owner) == UV_ELOOP);
+  unlink(q);
+  EXPECT(mkfifo(q, 0600) == 0);
+  EXPECT(ap_lock_take(q, &owner) == UV_EINVAL); /* and without blocking */
+  unlink(q);
+  path(q, sizeof(q), "oldlock");
+  unlink(q);
 }
 
 /* Parses text; returns the result and leaves the reason in err. */

@@ -118,14 +118,14 @@ static void test_ranges(void) {
 
 /* IPv4 addresses live at ::ffff:0:0/96 of the one address space: an IPv6
  * block or range must not reach them (found by fuzz-target: "::/80" was
- * every IPv4 address too, as a target and as an exclusion). */
+ * every IPv4 address too, as a target and as an exclusion).  A target
+ * that would is refused; an exclusion is cut around them. */
 static void test_v6_holding_v4(void) {
-  struct ap_addr a, b;
-
   EXPECT(bad("::/80", "block holds the IPv4-mapped ::ffff:0:0/96"));
   EXPECT(bad("::/0", "block holds the IPv4-mapped"));
-  EXPECT(ap_target_parse("::/64", 1, &a, &b, zone, err,
-                         sizeof(err)) == UV_EINVAL);
+  /* As an exclusion it is taken, and the set leaves the IPv4 addresses
+   * out (test_set_exclude_everything). */
+  EXPECT(whole_block("::/64", "::", "::ffff:ffff:ffff:ffff"));
   EXPECT(bad("::1-1::", "range holds the IPv4-mapped ::ffff:0:0/96"));
   EXPECT(parse("::/95", "::", "::1:ffff:ffff"));
   EXPECT(parse("::1:0:0:0/80", "::1:0:0:0", "::1:ffff:ffff:ffff"));
@@ -324,6 +324,85 @@ static void test_set_exclude(void) {
   ap_tset_release(&x);
 }
 
+/* Adds spec as an exclusion. */
+static int add_excl(struct ap_tset *x, const char *spec) {
+  struct ap_addr lo, hi;
+
+  return ap_target_parse(spec, 1, &lo, &hi, zone, err, sizeof(err)) ==
+             AP_TARGET_RANGE &&
+         ap_tset_add(x, &lo, &hi) == 0;
+}
+
+/* A set of IPv4 and IPv6 targets, with the exclusion spec: how many are
+ * left, or -1 if spec is refused. */
+static long long left_after(const char *spec) {
+  struct ap_tset s, x;
+  long long n = -1;
+
+  ap_tset_init(&s);
+  ap_tset_init(&x);
+  add(&s, "0.0.0.1");
+  add(&s, "192.0.2.0/30");
+  add(&s, "255.255.255.255");
+  add(&s, "::");
+  add(&s, "::1");
+  add(&s, "::fffe:ffff:ffff");
+  add(&s, "::1:0:0:0");
+  add(&s, "2001:db8::/126");
+  add(&s, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  if (add_excl(&x, spec) && ap_tset_finish(&s, &x, 1000) == 0)
+    n = (long long) s.count;
+  ap_tset_release(&s);
+  ap_tset_release(&x);
+  return n;
+}
+
+/* Every prefix length of the whole space, IPv4 and IPv6, is an exclusion
+ * (::/0 was refused): an IPv6 one takes no IPv4 address, and ::/0 with
+ * 0.0.0.0/0 leave nothing. */
+static void test_set_exclude_everything(void) {
+  struct ap_tset s, x;
+  char spec[32];
+  unsigned bits;
+
+  /* The set: 4 IPv4 addresses (the /30 is 2 of them) and 9 IPv6 ones. */
+  EXPECT(left_after("192.0.2.200") == 4 + 9);
+  EXPECT(left_after("0.0.0.0/0") == 9);
+  EXPECT(left_after("::/0") == 4);
+  EXPECT(left_after("::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == 4);
+  EXPECT(left_after("::/1") == 4 + 1); /* ffff:...:ffff stays */
+  EXPECT(left_after("::/80") == 4 + 6); /* ::, ::1 and ::fffe:... go */
+  for (bits = 0; bits <= 128; bits++) {
+    snprintf(spec, sizeof(spec), "::/%u", bits);
+    if (left_after(spec) < 4) {
+      printf("# %s: %lld left\n", spec, left_after(spec));
+      EXPECT(0);
+    }
+  }
+  for (bits = 0; bits <= 32; bits++) {
+    snprintf(spec, sizeof(spec), "0.0.0.0/%u", bits);
+    EXPECT(left_after(spec) >= 9);
+  }
+  ap_tset_init(&s);
+  ap_tset_init(&x);
+  add(&s, "192.0.2.0/24");
+  add(&s, "2001:db8::/120");
+  EXPECT(add_excl(&x, "::/0") && add_excl(&x, "0.0.0.0/0"));
+  EXPECT(ap_tset_finish(&s, &x, 1000) == 0 && s.count == 0);
+  ap_tset_release(&s);
+  ap_tset_release(&x);
+  /* Targets on both sides of the edge of the IPv4 block merge into one
+   * span; an exclusion elsewhere keeps both. */
+  ap_tset_init(&s);
+  ap_tset_init(&x);
+  add(&s, "::fffe:ffff:ffff");
+  add(&s, "0.0.0.0");
+  EXPECT(add_excl(&x, "2001:db8::/32"));
+  EXPECT(ap_tset_finish(&s, &x, 1000) == 0 && s.count == 2);
+  ap_tset_release(&s);
+  ap_tset_release(&x);
+}
+
 static void test_set_large(void) {
   struct ap_tset s;
   struct ap_addr a;
@@ -362,6 +441,7 @@ int main(void) {
   RUN(test_set_zones);
   RUN(test_set_merge);
   RUN(test_set_exclude);
+  RUN(test_set_exclude_everything);
   RUN(test_set_large);
   return tap_done();
 }
