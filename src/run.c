@@ -215,10 +215,17 @@ static void list_unfinished(struct ap_run *r) {
 
 /* ---- the run end ---- */
 
+/* The names beside the first of an address, each reported as a target
+ * of its own; with -d and -n an address is reported once, by the name
+ * its reverse lookup gives. */
+static uint64_t extra_names(const struct ap_run *r) {
+  return r->naming ? 0 : ap_intake_extra(r->in);
+}
+
 /* The targets the output reports: one per name of an address given by
  * several, and the names a stop left unanswered. */
 static uint64_t shown_total(const struct ap_run *r) {
-  return r->total + ap_intake_extra(r->in) + ap_intake_pending(r->in);
+  return r->total + extra_names(r) + ap_intake_pending(r->in);
 }
 
 /* How the probing ended: 0, UV_ECANCELED (stopped), or the UV_E* code of
@@ -286,7 +293,7 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   o.nagios = c->out.format == AP_FORMAT_NAGIOS;
   o.nagios_status = ap_out_status(&r->out);
   o.signum = r->guard.signum;
-  o.targets = r->total + ap_intake_extra(r->in);
+  o.targets = r->total + extra_names(r);
   o.ok = t.ok;
   o.unfinished = t.unfinished;
   o.unresolved = ap_intake_unresolved(r->in);

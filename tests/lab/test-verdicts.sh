@@ -149,6 +149,10 @@ expect test "$(printf '%s\n' "$OUT" | sed 's/ is alive.*//' | sort |
   tr '\n' ';')" = \
   "m-both (198.18.1.22);m-both (198.18.1.23);n-one (198.18.1.20);n-two (198.18.1.20);"
 
+scan -d n-two n-one
+what="-d: the address once, by its reverse name, all alive: exit 0"
+expect test "$(grep -c ' is alive ' <<<"$OUT")/$(wc -l <<<"$OUT")/$RC" = 1/1/0
+
 scan -l -p 200 --deadline 0.5 n-one n-two s-one
 what="-l: a line per probe for each name, and each name's total"
 expect test "$(grep -c '^n-one : \[0\], [0-9.]* ms' <<<"$OUT")/$(grep -c \
