@@ -237,8 +237,15 @@ static void gate_close(struct ap_engine *e) {
     g->closed_cb(g);
 }
 
+static void gate_drain(struct ap_engine *e) {
+  struct ap_cgate *g = (struct ap_cgate *) e;
+
+  if (g->inner->ops->drain != NULL)
+    g->inner->ops->drain(g->inner);
+}
+
 static const struct ap_engine_ops gate_ops = {
-  .name = "gate", .send = gate_send, .close = gate_close
+  .name = "gate", .send = gate_send, .close = gate_close, .drain = gate_drain
 };
 
 void ap_cgate_init(struct ap_cgate *g, struct ap_engine *inner,

@@ -111,6 +111,13 @@ struct ap_engine_ops {
    * reply) and read what has arrived here instead; when again is 0 it must
    * watch again before the loop blocks. */
   void (*pump)(struct ap_engine *e, int again);
+  /* Optional (NULL: nothing can wait unread).  Reads at once, without
+   * blocking, everything that has already arrived for the engine's probes
+   * (non-blocking reads until the kernel has nothing more) and reports it
+   * to the sink.  The scheduler calls it before it gives up on any probe,
+   * so that no timeout fires while its answer waits in a socket buffer;
+   * it costs a system call per socket, so only when something is due. */
+  void (*drain)(struct ap_engine *e);
 };
 
 struct ap_engine {

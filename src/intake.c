@@ -21,8 +21,8 @@ static struct ap_lw_kind lw_resolved = AP_LW_KIND("getaddrinfo done");
 
 /* ---- the name table ---- */
 
-/* By address, then in the order the names were given, so that the first
- * name given for an address is the one kept. */
+/* By address, then in the order the names were given, so that an
+ * address's names are reported in that order. */
 static int name_cmp(const void *a, const void *b) {
   const struct ap_name *x = a, *y = b;
   int c = ap_addr_cmp(&x->addr, &y->addr);
@@ -32,8 +32,21 @@ static int name_cmp(const void *a, const void *b) {
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
-                 const char *name) {
+/* By address, then by name, then in the order given: a name given twice
+ * for one address comes next to itself, its first time first. */
+static int name_dup_cmp(const void *a, const void *b) {
+  const struct ap_name *x = a, *y = b;
+  int c = ap_addr_cmp(&x->addr, &y->addr);
+
+  if (c == 0)
+    c = strcmp(x->name, y->name);
+  if (c != 0)
+    return c;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int ap_names_add_at(struct ap_names *t, const struct ap_addr *addr,
+                    const char *name, size_t seq) {
   char *copy;
 
   if (AP_VEC_RESERVE(t->v, t->cap, t->n) != 0 ||
@@ -41,9 +54,14 @@ int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
     return UV_ENOMEM;
   t->v[t->n].name = copy;
   t->v[t->n].addr = *addr;
-  t->v[t->n].seq = t->n;
+  t->v[t->n].seq = seq;
   t->n++;
   return 0;
+}
+
+int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
+                 const char *name) {
+  return ap_names_add_at(t, addr, name, t->n);
 }
 
 void ap_names_sort(struct ap_names *t) {
@@ -51,35 +69,47 @@ void ap_names_sort(struct ap_names *t) {
 
   if (t->n == 0)
     return;
-  qsort(t->v, t->n, sizeof(*t->v), name_cmp);
-  /* One name per address: drop the rest. */
+  /* One entry per name and address: a name given twice (or two names
+   * that are one) is reported once, where it was first given. */
+  qsort(t->v, t->n, sizeof(*t->v), name_dup_cmp);
   for (i = 1; i < t->n; i++) {
-    if (ap_addr_cmp(&t->v[i].addr, &t->v[out].addr) == 0)
+    if (ap_addr_cmp(&t->v[i].addr, &t->v[out].addr) == 0 &&
+        strcmp(t->v[i].name, t->v[out].name) == 0)
       free(t->v[i].name);
     else
       t->v[++out] = t->v[i];
   }
   t->n = out + 1;
+  qsort(t->v, t->n, sizeof(*t->v), name_cmp);
 }
 
-const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a) {
-  size_t lo = 0, hi, mid;
-  int c;
+size_t ap_names_all(const struct ap_names *t, const struct ap_addr *a,
+                    const struct ap_name **first) {
+  size_t lo = 0, hi, n;
 
+  *first = NULL;
   if (t == NULL)
-    return NULL;
+    return 0;
   hi = t->n;
+  /* The first entry not below a, then the run of entries equal to it. */
   while (lo < hi) {
-    mid = lo + (hi - lo) / 2;
-    c = ap_addr_cmp(&t->v[mid].addr, a);
-    if (c == 0)
-      return t->v[mid].name;
-    if (c < 0)
+    size_t mid = lo + (hi - lo) / 2;
+    if (ap_addr_cmp(&t->v[mid].addr, a) < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return NULL;
+  for (n = 0; lo + n < t->n && ap_addr_cmp(&t->v[lo + n].addr, a) == 0; n++)
+    ;
+  if (n > 0)
+    *first = &t->v[lo];
+  return n;
+}
+
+const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a) {
+  const struct ap_name *first;
+
+  return ap_names_all(t, a, &first) > 0 ? first->name : NULL;
 }
 
 void ap_names_release(struct ap_names *t) {
@@ -326,8 +356,13 @@ static void resolved_cb(struct ap_resolve *r, size_t i, int status,
     n = 1;
   for (k = 0; status == 0 && k < n; k++)
     if (ap_tset_add(&in->set, &addr[k], &addr[k]) != 0 ||
-        ap_names_add(&in->shown, &addr[k], in->names[i]) != 0)
+        ap_names_add_at(&in->shown, &addr[k], in->names[i], i) != 0)
       in->oom = 1;
+  if (status != 0 && AP_VEC_RESERVE(in->failed, in->capfailed,
+                                    in->nfailed) != 0)
+    in->oom = 1;
+  else if (status != 0)
+    in->failed[in->nfailed++] = i;
   if (status != 0) {
     in->unresolved++;
     if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
@@ -368,6 +403,19 @@ void ap_intake_stop(struct ap_intake *in) {
   uv_stop(in->res.loop);
 }
 
+/* Counts the names reported beside the first one of a target's address. */
+static void count_extra(struct ap_intake *in) {
+  const struct ap_names *t = &in->shown;
+  uint64_t idx;
+  size_t i;
+
+  in->extra = 0;
+  for (i = 1; i < t->n; i++)
+    if (ap_addr_cmp(&t->v[i].addr, &t->v[i - 1].addr) == 0 &&
+        ap_tset_index(&in->set, &t->v[i].addr, &idx) == 0)
+      in->extra++;
+}
+
 int ap_intake_finish(struct ap_intake *in, struct ap_err *err) {
   int r;
 
@@ -387,6 +435,7 @@ int ap_intake_finish(struct ap_intake *in, struct ap_err *err) {
                       "sets, one run each", UINT64_MAX);
   if (r != 0)
     return ap_err_set(err, AP_EXIT_SYSTEM, "out of memory");
+  count_extra(in);
   return 0;
 }
 
@@ -400,6 +449,15 @@ void ap_intake_each_unanswered(const struct ap_intake *in,
       cb(in->names[i], ctx);
 }
 
+void ap_intake_each_unresolved(const struct ap_intake *in,
+                               void (*cb)(const char *name, void *ctx),
+                               void *ctx) {
+  size_t i;
+
+  for (i = 0; i < in->nfailed; i++)
+    cb(in->names[in->failed[i]], ctx);
+}
+
 int ap_intake_abandoned(const struct ap_intake *in) {
   return in->started && ap_resolve_abandoned(&in->res);
 }
@@ -410,6 +468,10 @@ const struct ap_tset *ap_intake_set(const struct ap_intake *in) {
 
 const struct ap_names *ap_intake_names(const struct ap_intake *in) {
   return &in->shown;
+}
+
+uint64_t ap_intake_extra(const struct ap_intake *in) {
+  return in->extra;
 }
 
 uint64_t ap_intake_unresolved(const struct ap_intake *in) {
@@ -444,6 +506,9 @@ void ap_intake_release(struct ap_intake *in) {
   for (i = 0; i < in->nnames; i++)
     free(in->names[i]);
   free(in->names);
+  free(in->failed);
+  in->failed = NULL;
+  in->nfailed = in->capfailed = 0;
   in->names = NULL;
   in->nnames = in->capnames = 0;
   ap_tset_release(&in->set);

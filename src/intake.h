@@ -9,7 +9,8 @@
  *
  * Memory: the set is intervals, not addresses (a /8 is one); one string
  * per name given, and one entry per address a name resolved to (its first
- * only, unless --all-addresses).  A link-local target's zone (fe80::1%eth0)
+ * only, unless --all-addresses); several names of one address are one
+ * target, probed once, and each is reported.  A link-local target's zone (fe80::1%eth0)
  * is looked up here, and kept in its addresses (addr.h).
  */
 #ifndef AP_INTAKE_H
@@ -39,14 +40,22 @@ struct ap_names {
   size_t cap;
 };
 
-/* Adds name for addr (the name is copied).  Returns 0 or UV_ENOMEM.
- * ap_names_sort() before lookups: then the first name given for an
- * address is the one kept. */
+/* Adds name for addr (the name is copied), given in place seq of the
+ * names (ap_names_add: after those added so far).  Returns 0 or
+ * UV_ENOMEM.  ap_names_sort() before lookups: then every name given for an
+ * address is kept, once, in the order given. */
+int ap_names_add_at(struct ap_names *t, const struct ap_addr *addr,
+                    const char *name, size_t seq);
 int ap_names_add(struct ap_names *t, const struct ap_addr *addr,
                  const char *name);
 void ap_names_sort(struct ap_names *t);
 
-/* The name addr was given by, or NULL (also when t is NULL). */
+/* The names addr was given by: how many (0 also when t is NULL), and in
+ * *first the first of them, the rest following it in the order given. */
+size_t ap_names_all(const struct ap_names *t, const struct ap_addr *a,
+                    const struct ap_name **first);
+
+/* The first name addr was given by, or NULL (also when t is NULL). */
 const char *ap_names_find(const struct ap_names *t, const struct ap_addr *a);
 void ap_names_release(struct ap_names *t);
 
@@ -60,6 +69,10 @@ struct ap_intake {
   size_t capnames;
   struct ap_names shown;
   uint64_t unresolved;  /* names that did not resolve */
+  uint64_t extra;       /* names of a target beside its first */
+  size_t *failed;       /* the names that did not resolve, by place */
+  size_t nfailed;
+  size_t capfailed;
   struct ap_resolve res;
   size_t pending;       /* names a stop left unanswered */
   size_t answered;      /* names answered */
@@ -120,6 +133,11 @@ void ap_intake_each_unanswered(const struct ap_intake *in,
                                void (*cb)(const char *name, void *ctx),
                                void *ctx);
 
+/* The names that did not resolve, in the order answered. */
+void ap_intake_each_unresolved(const struct ap_intake *in,
+                               void (*cb)(const char *name, void *ctx),
+                               void *ctx);
+
 /* Whether lookups a stop abandoned may still be running: then the intake
  * must not be released, and the process must end by _exit() (resolve.h). */
 int ap_intake_abandoned(const struct ap_intake *in);
@@ -131,6 +149,11 @@ const struct ap_names *ap_intake_names(const struct ap_intake *in);
 /* Names that did not resolve, and names a stop left unanswered. */
 uint64_t ap_intake_unresolved(const struct ap_intake *in);
 size_t ap_intake_pending(const struct ap_intake *in);
+
+/* Names that share a target's address with a name given before them:
+ * each is reported as a target of its own, so the output has this many
+ * more targets than the set. */
+uint64_t ap_intake_extra(const struct ap_intake *in);
 
 /* Which families the finished set holds. */
 void ap_intake_families(const struct ap_intake *in, int *v4, int *v6);

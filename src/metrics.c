@@ -99,15 +99,13 @@ static size_t escape(char *dst, size_t n, size_t cap, const char *s) {
   return n;
 }
 
-/* Makes the labels of target idx in s->lab. */
-static void make_labels(struct ap_scrape *s, uint64_t idx) {
+/* Makes the labels of address a, shown as name (NULL: by its address),
+ * in s->lab. */
+static void make_labels(struct ap_scrape *s, const struct ap_addr *a,
+                        const char *name) {
   char abuf[AP_ADDR_STRLEN], target[TARGET_LABEL_MAX];
-  struct ap_addr a;
-  const char *name;
 
-  ap_tset_at(ap_monitor_set(s->m->mon), idx, &a);
-  ap_addr_format(&a, abuf, sizeof(abuf));
-  name = ap_names_find(s->m->names, &a);
+  ap_addr_format(a, abuf, sizeof(abuf));
   escape(target, 0, sizeof(target), name != NULL ? name : abuf);
   /* An address needs no escaping. */
   snprintf(s->lab, sizeof(s->lab), "{target=\"%s\",address=\"%s\"", target,
@@ -212,12 +210,31 @@ static void service_unit(struct ap_scrape *s, unsigned family, uint64_t idx) {
   }
 }
 
-/* Target k's samples of the family being rendered. */
+static void name_unit(struct ap_scrape *s, uint64_t k);
+
+/* Target k's samples of the family being rendered: a series per name
+ * it was given by (several names may share its address), or one by its
+ * address. */
 static void target_unit(struct ap_scrape *s, uint64_t k) {
+  const struct ap_name *v;
+  struct ap_addr a;
+  uint64_t idx;
+  size_t n, i;
+
+  (void) ap_monitor_nth(s->m->mon, k, &idx);
+  ap_tset_at(ap_monitor_set(s->m->mon), idx, &a);
+  n = ap_names_all(s->m->names, &a, &v);
+  for (i = 0; i < n || (n == 0 && i == 0); i++) {
+    make_labels(s, &a, n > 0 ? v[i].name : NULL);
+    name_unit(s, k);
+  }
+}
+
+/* Target k's samples of the family being rendered, for one name. */
+static void name_unit(struct ap_scrape *s, uint64_t k) {
   uint64_t idx;
   const struct ap_mstat *st = ap_monitor_nth(s->m->mon, k, &idx);
 
-  make_labels(s, idx);
   switch (s->family) {
   case F_SENT: counter(s, s->family, st->sent); break;
   case F_REPLIES: counter(s, s->family, st->all.replies); break;

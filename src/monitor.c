@@ -289,6 +289,12 @@ static void tick(struct ap_monitor *m) {
   uint64_t now = uv_hrtime(), sent = 0, upto;
   int err = 0;
 
+  /* Replies that have arrived are read before any probe is lost. */
+  if (m->fn > 0 && m->flight[m->fhead].sent_ns + m->timeout_ns <= now &&
+      m->engine != NULL && m->engine->ops->drain != NULL)
+    m->engine->ops->drain(m->engine);
+  if (m->closing)
+    return;
   expire(m, now);
   next_period(m, now);
   upto = due(m, now);

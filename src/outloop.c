@@ -21,10 +21,19 @@ struct who {
 };
 
 static void who(const struct ap_out *o, const struct ap_addr *a,
-                struct who *w) {
+                const char *name, struct who *w) {
   ap_addr_format(a, w->addr, sizeof(w->addr));
-  w->name = ap_names_find(o->names, a);
+  w->name = name;
   w->shown = ap_out_who(o, w->name, w->addr, w->buf, sizeof(w->buf));
+}
+
+/* The names a is shown by: how many, from *v on; or, with no name, one:
+ * its address (*v NULL).  Every name of an address gets its own line. */
+static size_t names_of(const struct ap_out *o, const struct ap_addr *a,
+                       const struct ap_name **v) {
+  size_t n = ap_names_all(o->names, a, v);
+
+  return n > 0 ? n : 1;
 }
 
 /* A record's common part: type, time, target. */
@@ -83,21 +92,17 @@ static void text_probe(struct ap_out *o, const struct who *w,
   putc('\n', o->f);
 }
 
-void ap_out_probe(struct ap_out *o, const struct ap_addr *a,
-                  const struct ap_mstat *st, const struct ap_mevent *ev) {
+static void probe_as(struct ap_out *o, const struct who *w,
+                     const struct ap_mstat *st, const struct ap_mevent *ev) {
   static const char *const result[] = { "reply", "timeout", "error" };
   char ts[40], from[AP_ADDR_STRLEN];
   struct ap_lrec r;
-  struct who w;
 
-  if (o->show != AP_SHOW_ALL)
-    return;
-  who(o, a, &w);
   if (o->format == AP_FORMAT_TEXT) {
-    text_probe(o, &w, st, ev);
+    text_probe(o, w, st, ev);
     return;
   }
-  lrec(&r, "probe", &w, ts, sizeof(ts));
+  lrec(&r, "probe", w, ts, sizeof(ts));
   r.has_seq = 1;
   r.seq = ev->seq;
   r.result = result[ev->kind];
@@ -108,6 +113,21 @@ void ap_out_probe(struct ap_out *o, const struct ap_addr *a,
   r.reason = ev->reason;
   r.from = ev->from ? ap_addr_format(ev->from, from, sizeof(from)) : NULL;
   emit_lrec(o, &r);
+}
+
+void ap_out_probe(struct ap_out *o, const struct ap_addr *a,
+                  const struct ap_mstat *st, const struct ap_mevent *ev) {
+  const struct ap_name *v;
+  size_t n, i;
+  struct who w;
+
+  if (o->show != AP_SHOW_ALL)
+    return;
+  n = names_of(o, a, &v);
+  for (i = 0; i < n; i++) {
+    who(o, a, v != NULL ? v[i].name : NULL, &w);
+    probe_as(o, &w, st, ev);
+  }
 }
 
 static void text_check(struct ap_out *o, const struct who *w,
@@ -136,27 +156,39 @@ static void text_check(struct ap_out *o, const struct who *w,
   putc('\n', o->f);
 }
 
-void ap_out_check(struct ap_out *o, const struct ap_addr *a,
-                  const struct ap_check *c, uint64_t seq,
-                  uint64_t connect_ns) {
+static void check_as(struct ap_out *o, const struct who *w,
+                     const struct ap_check *c, uint64_t seq,
+                     uint64_t connect_ns) {
   struct ap_lrec r;
-  struct who w;
   char ts[40];
 
-  if (o->show != AP_SHOW_ALL)
-    return;
-  who(o, a, &w);
   if (o->format == AP_FORMAT_TEXT) {
-    text_check(o, &w, c, seq, connect_ns);
+    text_check(o, w, c, seq, connect_ns);
     return;
   }
-  lrec(&r, "check", &w, ts, sizeof(ts));
+  lrec(&r, "check", w, ts, sizeof(ts));
   r.has_seq = 1;
   r.seq = seq;
   r.check = c;
   r.connect_ns = connect_ns;
   r.reason = c->reason;
   emit_lrec(o, &r);
+}
+
+void ap_out_check(struct ap_out *o, const struct ap_addr *a,
+                  const struct ap_check *c, uint64_t seq,
+                  uint64_t connect_ns) {
+  const struct ap_name *v;
+  size_t n, i;
+  struct who w;
+
+  if (o->show != AP_SHOW_ALL)
+    return;
+  n = names_of(o, a, &v);
+  for (i = 0; i < n; i++) {
+    who(o, a, v != NULL ? v[i].name : NULL, &w);
+    check_as(o, &w, c, seq, connect_ns);
+  }
 }
 
 void ap_out_interval_head(struct ap_out *o) {
@@ -179,27 +211,38 @@ static void text_span(FILE *f, const struct ap_mspan *s) {
             MS(s->rtt_sum_ns / s->replies), MS(s->rtt_max_ns));
 }
 
-void ap_out_interval(struct ap_out *o, const struct ap_addr *a,
-                     const struct ap_mspan *s) {
+static void interval_as(struct ap_out *o, const struct who *w,
+                        const struct ap_mspan *s) {
   uint64_t outage = (s->done - s->replies) * o->period_ms;
   struct ap_lrec r;
-  struct who w;
   char ts[40];
 
-  if (o->show != AP_SHOW_ALL)
-    return;
-  who(o, a, &w);
   if (o->format == AP_FORMAT_TEXT) {
     ap_out_stamp(o);
-    fprintf(o->f, "%s : ", w.shown);
+    fprintf(o->f, "%s : ", w->shown);
     text_span(o->f, s);
     fprintf(o->f, ", outage(ms) = %llu\n", (unsigned long long) outage);
     return;
   }
-  lrec(&r, "interval", &w, ts, sizeof(ts));
+  lrec(&r, "interval", w, ts, sizeof(ts));
   r.span = s;
   r.outage_ms = outage;
   emit_lrec(o, &r);
+}
+
+void ap_out_interval(struct ap_out *o, const struct ap_addr *a,
+                     const struct ap_mspan *s) {
+  const struct ap_name *v;
+  size_t n, i;
+  struct who w;
+
+  if (o->show != AP_SHOW_ALL)
+    return;
+  n = names_of(o, a, &v);
+  for (i = 0; i < n; i++) {
+    who(o, a, v != NULL ? v[i].name : NULL, &w);
+    interval_as(o, &w, s);
+  }
 }
 
 void ap_out_total(struct ap_out *o, const struct ap_addr *a,

@@ -90,7 +90,7 @@ static int track(struct ap_out *o, const struct ap_rec *rec,
                  const char **prev) {
   char kbuf[AP_WHO_MAX];
   const char *key = state_key(rec->who, kbuf, sizeof(kbuf));
-  const char *old = ap_state_find(o->state, key);
+  const char *old = ap_state_take(o->state, key);
 
   *prev = old ? old : "new";
   if (rec->r->verdict == AP_UNFINISHED) {
@@ -274,7 +274,10 @@ static void emit(struct ap_out *o, struct ap_rec *rec) {
     ap_fping_vcount(o->vf, rec->who, r);
   if (o->format == AP_FORMAT_NAGIOS && ap_nagios_per_host(&o->nagios))
     ap_nagios_note(&o->nagios, rec);
-  if (o->state != NULL && !track(o, rec, &rec->prev))
+  /* A Prometheus file holds every target, changed or not: a series that
+   * vanished would clear an alert on a target that is still down. */
+  if (o->state != NULL && !track(o, rec, &rec->prev) &&
+      o->format != AP_FORMAT_PROM)
     return;
   switch (o->format) {
   case AP_FORMAT_TEXT: text_result(o, rec); return;
@@ -358,7 +361,13 @@ void ap_out_result_as(struct ap_out *o, const struct ap_result *r,
 }
 
 void ap_out_result(struct ap_out *o, const struct ap_result *r) {
-  ap_out_result_as(o, r, ap_names_find(o->names, &r->addr));
+  const struct ap_name *v;
+  size_t n = ap_names_all(o->names, &r->addr, &v), i;
+
+  if (n == 0)
+    ap_out_result_as(o, r, NULL);
+  for (i = 0; i < n; i++)
+    ap_out_result_as(o, r, v[i].name);
 }
 
 int ap_out_lists_unfinished(const struct ap_out *o) {
@@ -384,6 +393,11 @@ void ap_out_unfinished_name(struct ap_out *o, const char *name) {
   rec.name = name;
   rec.who = shown_name(name, wbuf, sizeof(wbuf));
   emit(o, &rec);
+}
+
+void ap_out_keep_name(struct ap_out *o, const char *name) {
+  if (o->state != NULL)
+    (void) ap_state_keep(o->state, name);
 }
 
 void ap_out_tally(const struct ap_out *o, struct ap_totals *t) {

@@ -175,6 +175,11 @@ void ap_out_unfinished(struct ap_out *o, uint64_t n);
  * unfinished target with no address (null in JSON, empty in CSV). */
 void ap_out_unfinished_name(struct ap_out *o, const char *name);
 
+/* With --state: a host name that did not resolve keeps its previous
+ * status (state.h: ap_state_keep()); it prints nothing (the name was
+ * reported when its lookup failed). */
+void ap_out_keep_name(struct ap_out *o, const char *name);
+
 /* Writes what a format puts after the last verdict: the JSON summary
  * object, the prom totals and the families kept aside, the Nagios line
  * (whose status goes to o->status).  stopped is NULL, "deadline",

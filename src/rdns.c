@@ -445,8 +445,16 @@ static void gate_pump(struct ap_engine *e, int again) {
     g->inner->ops->pump(g->inner, again);
 }
 
+static void gate_drain(struct ap_engine *e) {
+  struct ap_rdns_gate *g = (struct ap_rdns_gate *) e;
+
+  if (g->inner->ops->drain != NULL)
+    g->inner->ops->drain(g->inner);
+}
+
 static const struct ap_engine_ops gate_ops = {
-  .name = "rdns", .send = gate_send, .close = gate_close, .pump = gate_pump
+  .name = "rdns", .send = gate_send, .close = gate_close, .pump = gate_pump,
+  .drain = gate_drain
 };
 
 void ap_rdns_gate_init(struct ap_rdns_gate *g, struct ap_engine *inner,

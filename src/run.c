@@ -110,12 +110,22 @@ static void named_cb(struct ap_rdns *d, const struct ap_result *res,
   show_as(ap_container_of(d, struct ap_run, rdns), res, name);
 }
 
-/* A target's result: through the reverse lookups with -n and -d. */
+/* A target's result: through the reverse lookups with -n and -d; else
+ * once for each name it was given by (several names may share an
+ * address, probed once), or by its address. */
 static void show(struct ap_run *r, const struct ap_result *res) {
-  if (r->naming)
+  const struct ap_name *v;
+  size_t n, i;
+
+  if (r->naming) {
     ap_rdns_result(&r->rdns, res);
-  else
-    show_as(r, res, ap_names_find(ap_intake_names(r->in), &res->addr));
+    return;
+  }
+  n = ap_names_all(ap_intake_names(r->in), &res->addr, &v);
+  if (n == 0)
+    show_as(r, res, NULL);
+  for (i = 0; i < n; i++)
+    show_as(r, res, v[i].name);
 }
 
 static void progress_count_cb(struct ap_progress *p, uint64_t *done,
@@ -205,6 +215,10 @@ static int stop_listing(void *ctx) {
   return 1;
 }
 
+static void unresolved_cb(const char *name, void *ctx) {
+  ap_out_keep_name(&((struct ap_run *) ctx)->out, name);
+}
+
 /* Lists what a stopped run left without a result, walking its order
  * again on the loop, a slice per turn: the targets the last stage (the
  * combiner, else the scan) did not finish; before probing began, every
@@ -239,6 +253,19 @@ static void list_unfinished(struct ap_run *r) {
 }
 
 /* ---- the run end ---- */
+
+/* The names beside the first of an address, each reported as a target
+ * of its own; with -d and -n an address is reported once, by the name
+ * its reverse lookup gives. */
+static uint64_t extra_names(const struct ap_run *r) {
+  return r->naming ? 0 : ap_intake_extra(r->in);
+}
+
+/* The targets the output reports: one per name of an address given by
+ * several, and the names a stop left unanswered. */
+static uint64_t shown_total(const struct ap_run *r) {
+  return r->total + extra_names(r) + ap_intake_pending(r->in);
+}
 
 /* How the probing ended: 0, UV_ECANCELED (stopped), or the UV_E* code of
  * what failed. */
@@ -292,10 +319,12 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
     list_unfinished(r);
   if (ap_guard_hurried(&r->guard))
     return hurried_end(r);
+  /* A name that did not resolve keeps its --state history. */
+  ap_intake_each_unresolved(r->in, unresolved_cb, r);
   fflush(stdout); /* the verdicts before the summary, on a shared tty */
   elapsed = uv_hrtime() - r->start_ns;
   if (c->run.summary)
-    ap_out_summary(&r->out, r->diag, r->total + ap_intake_pending(r->in),
+    ap_out_summary(&r->out, r->diag, shown_total(r),
                    ap_intake_unresolved(r->in), elapsed);
   if (c->run.summary && c->run.verbose && r->pinging) {
     ap_scan_counts(&r->scan, &retries, &backoffs);
@@ -307,7 +336,7 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
     ap_out_release(&r->out);
     return ap_pinger_failed(r->ping, status, err);
   }
-  rc = ap_out_close(&r->out, r->total + ap_intake_pending(r->in),
+  rc = ap_out_close(&r->out, shown_total(r),
                     ap_intake_unresolved(r->in), elapsed,
                     ap_guard_why(&r->guard), err);
   if (rc != 0)
@@ -318,7 +347,7 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
   o.nagios = c->out.format == AP_FORMAT_NAGIOS;
   o.nagios_status = ap_out_status(&r->out);
   o.signum = r->guard.signum;
-  o.targets = r->total;
+  o.targets = r->total + extra_names(r);
   o.ok = t.ok;
   o.unfinished = t.unfinished;
   o.unresolved = ap_intake_unresolved(r->in);

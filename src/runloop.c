@@ -310,6 +310,7 @@ static int loop_end(struct ap_run *r, struct ap_err *err) {
   const struct ap_mstat *st;
   uint64_t k, idx, n = ap_monitor_count(&r->mon), ok = 0;
   uint64_t unresolved = ap_intake_unresolved(r->in);
+  uint64_t shown = n + ap_intake_extra(r->in); /* a total per name */
   struct ap_addr a;
   int rc, status = ap_monitor_status(&r->mon);
 
@@ -322,14 +323,14 @@ static int loop_end(struct ap_run *r, struct ap_err *err) {
   }
   fflush(stdout);
   if (r->cfg->run.summary)
-    ap_out_summary(&r->out, r->diag, n, unresolved,
+    ap_out_summary(&r->out, r->diag, shown, unresolved,
                    uv_hrtime() - r->start_ns);
   r->out_open = 0;
   if (status != 0 && status != UV_ECANCELED) {
     ap_out_release(&r->out);
     return ap_pinger_failed(r->ping, status, err);
   }
-  rc = ap_out_close(&r->out, n, unresolved, uv_hrtime() - r->start_ns,
+  rc = ap_out_close(&r->out, shown, unresolved, uv_hrtime() - r->start_ns,
                     ap_guard_why(&r->guard), err);
   if (rc != 0)
     return rc;

@@ -296,6 +296,16 @@ static int expired(struct ap_scan *s, uint64_t idx, unsigned k) {
   return 0;
 }
 
+/* Whether some probe's wait is over at now. */
+static int due(const struct ap_scan *s, uint64_t now) {
+  unsigned k;
+
+  for (k = 0; k < s->nwait; k++)
+    if (s->wait[k].n > 0 && s->wait[k].v[s->wait[k].head].when <= now)
+      return 1;
+  return 0;
+}
+
 /* Handles every probe whose wait is over.  With -c a target's probes but
  * its last wait the period in queue 0, and its last one the timeout in
  * queue 1; otherwise attempt k waits in queue k. */
@@ -501,7 +511,11 @@ static void tick(struct ap_scan *s) {
   uint64_t now = uv_hrtime();
   int err;
 
-  err = expire(s, now);
+  /* Replies that have arrived are read before any probe is given up for
+   * lost: the loop may come to the socket only after the timer. */
+  if (due(s, now) && s->engine->ops->drain != NULL)
+    s->engine->ops->drain(s->engine);
+  err = s->closing ? 0 : expire(s, now);
   if (err == 0 && !s->closing)
     err = send_batch(s, now);
   if (err != 0) {

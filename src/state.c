@@ -95,6 +95,7 @@ static int parse_line(char *line, struct ap_state_entry *e, int *is_end,
     return UV_EINVAL;
   }
   e->key = key;
+  e->taken = 0;
   return 0;
 }
 
@@ -277,6 +278,46 @@ const char *ap_state_find(const struct ap_state *s, const char *key) {
 
 size_t ap_state_count(const struct ap_state *s) {
   return s->n;
+}
+
+/* The index of the first entry whose key is not below key. */
+static size_t lower_bound(const struct ap_state *s, const char *key) {
+  size_t lo = 0, hi = s->n, mid;
+
+  while (lo < hi) {
+    mid = lo + (hi - lo) / 2;
+    if (strcmp(s->v[mid].key, key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+const char *ap_state_take(struct ap_state *s, const char *key) {
+  size_t i = lower_bound(s, key);
+
+  if (i == s->n || strcmp(s->v[i].key, key) != 0)
+    return NULL;
+  s->v[i].taken = 1;
+  return ap_state_word(s->v[i].status);
+}
+
+size_t ap_state_keep(struct ap_state *s, const char *name) {
+  size_t len = strlen(name), i, n = 0;
+  const char *k;
+
+  /* Every key that begins with name is in one run of the sorted keys. */
+  for (i = lower_bound(s, name);
+       i < s->n && strncmp(s->v[i].key, name, len) == 0; i++) {
+    k = s->v[i].key;
+    if (s->v[i].taken || (k[len] != '\0' && k[len] != '('))
+      continue;
+    s->v[i].taken = 1;
+    ap_state_put(s, k, ap_state_word(s->v[i].status));
+    n++;
+  }
+  return n;
 }
 
 int ap_state_begin(struct ap_state *s, const char *path) {

@@ -31,6 +31,7 @@
 struct ap_state_entry {
   const char *key; /* points into the loaded text */
   int status;      /* index into the status words */
+  int taken;       /* written anew in this run (ap_state_take()) */
 };
 
 struct ap_state {
@@ -66,6 +67,17 @@ const char *ap_state_find(const struct ap_state *s, const char *key);
 
 /* How many targets the loaded state holds. */
 size_t ap_state_count(const struct ap_state *s);
+
+/* The same, and marks key's entry as written anew in this run, so that
+ * ap_state_keep() leaves it alone. */
+const char *ap_state_take(struct ap_state *s, const char *key);
+
+/* A name that did not resolve this time keeps its previous status, as an
+ * unfinished target does: writes into the new file the entries of name
+ * not taken yet, its own ("NAME") and those of its addresses
+ * ("NAME(ADDRESS)", -A, --all-addresses), and takes them.  Returns how
+ * many it wrote. */
+size_t ap_state_keep(struct ap_state *s, const char *name);
 
 /* Starts the new file for path.  Returns 0 or a negative UV_E* code. */
 int ap_state_begin(struct ap_state *s, const char *path);

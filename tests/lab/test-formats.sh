@@ -215,10 +215,23 @@ what="state, run 4 (198.18.1.77 back): listed as alive, was unreachable"
 expect grep -qxE '198\.18\.1\.77 is alive \([0-9.]+ ms\) \(was unreachable\)' <<<"$OUT"
 expect test "$RC" -eq 5 -a "$(printf '%s\n' "$OUT" | wc -l)" -eq 1
 
-scan --state "$state" --format prom 198.18.1.77 198.18.1.78 198.18.2.7
-what="state with prom: no target changed, no per-target sample, changed 0"
-expect test "$RC" -eq 0 -a -z "$(grep '^aping_up' <<<"$OUT")"
-expect grep -qx 'aping_targets_changed 0' <<<"$OUT"
+# A Prometheus file holds every target, changed or not: a down host's
+# series must stay 0 for its alert to keep firing.  Twice: the second run
+# changes nothing either, through -o as node_exporter reads it.
+for run in 1 2; do
+  scan --state "$state" --format prom -o "$tmp/state.prom" \
+    198.18.1.77 198.18.1.78 198.18.2.7
+  OUT=$(cat "$tmp/state.prom")
+  what="state with prom, run $run: nothing changed, exit 0, changed 0"
+  expect test "$RC" -eq 0
+  expect grep -qx 'aping_targets_changed 0' <<<"$OUT"
+  what="state with prom, run $run: every target's aping_up, the silent one 0"
+  expect test "$(grep -c '^aping_up{' <<<"$OUT")" -eq 3
+  expect grep -qx 'aping_up{target="198.18.2.7",address="198.18.2.7"} 0' \
+    <<<"$OUT"
+  expect grep -qx 'aping_up{target="198.18.1.77",address="198.18.1.77"} 1' \
+    <<<"$OUT"
+done
 
 printf 'aping-state 1\nalive 198.18.1.77\n' >"$state"
 scan --state "$state" 198.18.1.77

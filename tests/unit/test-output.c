@@ -493,6 +493,39 @@ static void test_shown_as(void) {
                 "\"address\":\"192.0.2.1\",\"name\":\"gw\"") != NULL);
 }
 
+/* Several names of one address: each reported, in the order given (not
+ * the order their lookups answered), a name given twice once. */
+static void test_names_of_one_address(void) {
+  struct ap_names t = { 0 };
+  const struct ap_name *v;
+  struct ap_addr a, b;
+  struct ap_result r;
+
+  ap_addr_parse("192.0.2.20", &a);
+  ap_addr_parse("192.0.2.21", &b);
+  EXPECT(ap_names_add_at(&t, &a, "two", 3) == 0);
+  EXPECT(ap_names_add_at(&t, &b, "other", 2) == 0);
+  EXPECT(ap_names_add_at(&t, &a, "one", 1) == 0);
+  EXPECT(ap_names_add_at(&t, &a, "three", 5) == 0);
+  EXPECT(ap_names_add_at(&t, &a, "one", 4) == 0);
+  ap_names_sort(&t);
+  EXPECT(ap_names_all(&t, &a, &v) == 3);
+  EXPECT(strcmp(v[0].name, "one") == 0 && strcmp(v[1].name, "two") == 0 &&
+         strcmp(v[2].name, "three") == 0);
+  EXPECT(strcmp(ap_names_find(&t, &b), "other") == 0);
+  EXPECT(ap_names_all(&t, &from, &v) == 0 && v == NULL);
+  EXPECT(ap_names_all(NULL, &a, &v) == 0);
+  memset(&r, 0, sizeof(r));
+  r.addr = a;
+  r.verdict = AP_UNREACHABLE;
+  start(AP_FORMAT_TEXT, AP_SHOW_ALL);
+  out.names = &t;
+  ap_out_result(&out, &r);
+  EXPECT(strcmp(finish(3, NULL), "one is unreachable\ntwo is unreachable\n"
+                                 "three is unreachable\n") == 0);
+  ap_names_release(&t);
+}
+
 /* A name a peer chose (a reverse lookup): its bidi override, C1 control
  * and invalid byte escaped in every format that shows it, printable UTF-8
  * as it is. */
@@ -562,6 +595,7 @@ int main(void) {
   RUN(test_unfinished_name);
   RUN(test_summary);
   RUN(test_shown_as);
+  RUN(test_names_of_one_address);
   ap_names_release(&names);
   free(buf);
   return tap_done();

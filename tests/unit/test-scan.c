@@ -20,6 +20,9 @@ struct fake {
                       engine does, and answer by that stamp, on the next
                       turn of the loop (with -c a reply inside send()
                       finds no record yet) */
+  int hold;        /* keep every reply until the scheduler drains: replies
+                      queued unread when the timeouts fall due */
+  unsigned drains; /* calls of drain() */
   uv_loop_t *loop;
   uv_timer_t timer;
   int timer_up;
@@ -80,6 +83,11 @@ static int fake_send(struct ap_engine *e, struct ap_probe *p, size_t n,
     f->sent++;
     f->attempts[p[i].attempt < 4 ? p[i].attempt : 3]++;
     EXPECT(p[i].sent_ns == now);
+    if (f->hold && f->npend < sizeof(f->pend) / sizeof(f->pend[0])) {
+      f->pend[f->npend].a = p[i].addr;
+      f->pend[f->npend++].sent = p[i].sent_ns;
+      continue;
+    }
     if (f->restamp) {
       p[i].sent_ns = now + 777 + i;
       later(f, &p[i]);
@@ -106,8 +114,17 @@ static void fake_close(struct ap_engine *e) {
   f->timer_up = 0;
 }
 
+/* The replies held back arrive only now, as a socket read to its end. */
+static void fake_drain(struct ap_engine *e) {
+  struct fake *f = (struct fake *) e;
+
+  f->drains++;
+  if (f->hold)
+    answer_cb(&(uv_timer_t) { .data = f });
+}
+
 static const struct ap_engine_ops fake_ops = {
-  .name = "fake", .send = fake_send, .close = fake_close
+  .name = "fake", .send = fake_send, .close = fake_close, .drain = fake_drain
 };
 
 static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
@@ -190,6 +207,28 @@ static void test_silent_retried(void) {
   EXPECT(f.attempts[2] == 155);
   EXPECT(f.sent == 254 + 254 + 155);
   EXPECT(retries == 254 + 155);
+}
+
+/* Every reply is already queued when the timeouts fall due, and is read
+ * only when the scheduler drains the engine: it must do so before it
+ * gives any probe up, so that every target is alive; with nothing due it
+ * need not drain at all. */
+static void test_drain_before_expiry(void) {
+  struct ap_scan_cfg cfg = { .timeout_ms = 2, .retries = 0,
+                             .backoff = 1, .rate = 0 };
+  struct fake f;
+
+  memset(&f, 0, sizeof(f));
+  f.hold = 1;
+  run(&f, &cfg);
+  EXPECT(res.alive == 254 && res.unreachable == 0);
+  EXPECT(f.sent == 254 && f.counted == 254 && f.ignored == 254);
+  EXPECT(f.drains >= 1);
+  memset(&f, 0, sizeof(f));
+  f.answer = 256;
+  cfg.timeout_ms = 5000;
+  run(&f, &cfg);
+  EXPECT(res.alive == 254 && f.drains == 0);
 }
 
 /* -c 2 with an engine that stamps its probes after the turn's time: the
@@ -562,6 +601,7 @@ int main(void) {
   RUN(test_all_answer);
   RUN(test_silent_retried);
   RUN(test_engine_stamp);
+  RUN(test_drain_before_expiry);
   RUN(test_rate_limit);
   RUN(test_busy_engine);
   RUN(test_refusing_engine);

@@ -238,6 +238,32 @@ static void test_state_round_trip(void) {
   unlink(p);
 }
 
+/* A name that did not resolve keeps its entries, its own and its
+ * addresses', once, but not those written anew, nor a longer name's. */
+static void test_state_keep(void) {
+  char p[128];
+
+  path(p, sizeof(p), "state");
+  put_file("state", "aping-state 1\nalive gw\nunreachable gw(192.0.2.7)\n"
+           "alive gw(192.0.2.8)\nalive gw2\nalive gw-b\nalive gv\n"
+           "end 6\n", 105);
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == 0 && st.n == 6);
+  EXPECT(ap_state_begin(&st, p) == 0);
+  EXPECT(strcmp(ap_state_take(&st, "gw(192.0.2.8)"), "alive") == 0);
+  ap_state_put(&st, "gw(192.0.2.8)", "unreachable");
+  EXPECT(ap_state_take(&st, "gw(192.0.2.9)") == NULL);
+  EXPECT(ap_state_keep(&st, "gw") == 2);
+  EXPECT(ap_state_keep(&st, "gw") == 0); /* given twice: once */
+  EXPECT(ap_state_keep(&st, "nothing") == 0);
+  EXPECT(ap_state_commit(&st) == 0);
+  EXPECT(strcmp(file("state"), "aping-state 1\nunreachable gw(192.0.2.8)\n"
+                "alive gw\nunreachable gw(192.0.2.7)\nend 3\n") == 0);
+  ap_state_release(&st);
+  EXPECT(ap_state_load(&st, p, err, sizeof(err)) == 0 && st.n == 3);
+  ap_state_release(&st);
+  unlink(p);
+}
+
 static void rm(const char *name) {
   char p[128];
 
@@ -253,6 +279,7 @@ int main(void) {
   RUN(test_atomic_abort);
   rm("out");
   RUN(test_state_round_trip);
+  RUN(test_state_keep);
   RUN(test_lock);
   RUN(test_state_parse_good);
   RUN(test_state_parse_bad);
