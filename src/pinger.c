@@ -237,7 +237,7 @@ int ap_pinger_failed(const struct ap_pinger *p, int status,
 void ap_pinger_counters(const struct ap_pinger *p, uint64_t retries,
                         uint64_t backoffs, FILE *f) {
   if (p->choice == AP_PING_ECHO)
-    ap_echo_report(&p->echo, retries, backoffs, f);
+    ap_echo_report(&p->echo.counts, retries, backoffs, f);
 }
 
 void ap_pinger_release(struct ap_pinger *p) {

@@ -7,7 +7,7 @@
 
 #include "loopwatch.h"
 
-static struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
+static _Thread_local struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
 
 static int ring_push(struct ap_ring *r, uint64_t idx, uint64_t when) {
   size_t cap, i;
