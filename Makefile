@@ -130,6 +130,26 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 	fi; \
 	echo "check-asan: ok, no sanitizer report"
 
+# ThreadSanitizer over what --threads shares between threads: the hand-off
+# queue's unit test (several senders, one taker), and ./aping-tsan for a
+# threaded sweep in the lab (tests/lab/test-threads.sh runs it when built:
+# APING_TSAN).  Built apart in build/tsan/.
+TSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) \
+  $(CFLAGS) $(TSAN_FLAGS)
+TSAN_OBJ = $(patsubst src/%.c,build/tsan/%.o,$(LIB_SRC))
+build/tsan/%.o: src/%.c
+	@mkdir -p build/tsan
+	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+aping-tsan: build/tsan/main.o $(TSAN_OBJ)
+	$(CC) $(TSAN_CFLAGS) $(LDFLAGS) -o $@ build/tsan/main.o $(TSAN_OBJ) $(LIBS)
+build/tsan/test-%: tests/unit/test-%.c $(TSAN_OBJ)
+	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(TSAN_OBJ) $(LIBS)
+check-tsan: build/tsan/test-handoff aping-tsan
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-handoff
+	APING_TSAN=$(CURDIR)/aping-tsan sh tests/run.sh tests/lab/test-threads.sh
+
 # The unit tests and scans in the lab under valgrind (as root, for the lab).
 check-valgrind: aping $(UNIT_TESTS)
 	@sh tests/run.sh tests/valgrind/test-valgrind.sh
@@ -211,7 +231,7 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping aping-asan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
+	rm -f aping aping-asan aping-tsan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
 	  $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
@@ -241,5 +261,5 @@ deps:
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
   tests/fuzz/*.d)
 
-.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz \
+.PHONY: all check check-unit check-asan check-tsan check-valgrind asan bench fuzz \
   install uninstall clean deps deb rpm

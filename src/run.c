@@ -433,7 +433,7 @@ static unsigned sweep_loops(const struct ap_run *r) {
   if (parts < 2 || r->checking || c->out.rdns != AP_RDNS_OFF)
     return 1;
   return ap_workers_count(parts, c->ping.threads != 0, r->total,
-                          c->scan.rate, c->ping.jobs);
+                          targets(r)->count, c->scan.rate, c->ping.jobs);
 }
 
 /* Starts the sweep on n loops (n >= 2) of the pinger's echo engines.

@@ -10,11 +10,14 @@
 /* ---- how many, and their shares (pure) ---- */
 
 unsigned ap_workers_count(unsigned avail, int explicit, uint64_t targets,
-                          double rate, unsigned jobs) {
+                          uint64_t nitems, double rate, unsigned jobs) {
   uint64_t n = avail, most;
 
   if (!explicit) {
     most = targets / AP_WORKERS_TARGETS;
+    if (most < n)
+      n = most;
+    most = AP_WORKERS_BITMAPS / (nitems / 4 + 1);
     if (most < n)
       n = most;
     if (rate > 0 && rate / AP_WORKERS_PPS < (double) n)

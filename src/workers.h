@@ -29,9 +29,12 @@
 #include "target.h"
 
 /* The default: a loop for every AP_WORKERS_TARGETS targets and, with a
- * rate limit, for every AP_WORKERS_PPS probes per second of it. */
+ * rate limit, for every AP_WORKERS_PPS probes per second of it, and no
+ * more than keep the loops' bitmaps (two bits per target of the whole set
+ * each) within AP_WORKERS_BITMAPS bytes. */
 #define AP_WORKERS_TARGETS 1024
 #define AP_WORKERS_PPS 50000.0
+#define AP_WORKERS_BITMAPS (16u << 20)
 
 struct ap_workers;
 
@@ -94,13 +97,12 @@ struct ap_workers {
   int oom;
 };
 
-/* How many loops an ICMP sweep uses: with the count given (explicit),
- * that many, but no more than targets nor -j (jobs, 0 for none);
- * otherwise up to avail (the cores), a loop per AP_WORKERS_TARGETS
- * targets and, when rate is not 0, per AP_WORKERS_PPS of it.  At least 1.
- * Pure. */
+/* How many loops an ICMP sweep of targets (of a set of nitems) uses:
+ * with the count given (explicit), that many, but no more than targets
+ * nor -j (jobs, 0 for none); otherwise up to avail (the cores), as the
+ * AP_WORKERS_* bounds above allow.  At least 1.  Pure. */
 unsigned ap_workers_count(unsigned avail, int explicit, uint64_t targets,
-                          double rate, unsigned jobs);
+                          uint64_t nitems, double rate, unsigned jobs);
 
 /* The scheduler's configuration of worker i of n, from the run's: its
  * share of the rate and of the probes in flight.  Pure. */

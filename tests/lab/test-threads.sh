@@ -212,4 +212,23 @@ what="-n runs on one loop"
 expect test "$(grep -c 'loops on' <<<"$ERR" || true)" -eq 0 -a \
   "$(printf '%s\n' "$OUT" | wc -l)" -eq 40 -a "$RC" -eq 0
 
+# ---- ThreadSanitizer (make check-tsan sets APING_TSAN to ./aping-tsan)
+
+if [ -n "${APING_TSAN:-}" ]; then
+  races=
+  for args in "-a -s -v --threads 3 -r 1 --rate 0 198.18.1.0/24 198.18.2.0/28 \
+2001:db8:1::/120 198.18.4.1-3" "-q -C 2 -vv --threads 2 --rate 0 198.18.1.0/24" \
+    "--deadline 1 -q -t 3000 --threads 2 --rate 0 198.18.2.0/24 198.18.1.0/24"
+  do
+    # shellcheck disable=SC2086 # the arguments, split
+    lab_run env TSAN_OPTIONS=exitcode=66 "$APING_TSAN" $args
+    [ "$RC" -ne 66 ] && ! grep -q ThreadSanitizer <<<"$ERR" ||
+      races+=" [$args]"
+  done
+  what="ThreadSanitizer: no race in threaded sweeps, stops and -C"
+  expect test -z "$races"
+else
+  echo "# ThreadSanitizer runs not made: no APING_TSAN (make check-tsan)"
+fi
+
 tap_done
