@@ -130,8 +130,9 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 	fi; \
 	echo "check-asan: ok, no sanitizer report"
 
-# ThreadSanitizer over what --threads shares between threads: the hand-off
-# queue's unit test (several senders, one taker), and ./aping-tsan for a
+# ThreadSanitizer over what --threads shares between threads: the unit
+# tests of the hand-off queue (several senders, one taker) and of the loop
+# watcher (one per thread), and ./aping-tsan for a
 # threaded sweep in the lab (tests/lab/test-threads.sh runs it when built:
 # APING_TSAN).  Built apart in build/tsan/.
 TSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
@@ -146,8 +147,9 @@ aping-tsan: build/tsan/main.o $(TSAN_OBJ)
 build/tsan/test-%: tests/unit/test-%.c $(TSAN_OBJ)
 	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
 	  $(TSAN_OBJ) $(LIBS)
-check-tsan: build/tsan/test-handoff aping-tsan
+check-tsan: build/tsan/test-handoff build/tsan/test-loopwatch aping-tsan
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-handoff
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-loopwatch
 	APING_TSAN=$(CURDIR)/aping-tsan sh tests/run.sh tests/lab/test-threads.sh
 
 # The unit tests and scans in the lab under valgrind (as root, for the lab).
