@@ -615,6 +615,10 @@ int ap_scan_start(struct ap_scan *s) {
   return uv_timer_start(&s->timer, tick_cb, 0, 0);
 }
 
+int ap_scan_again(const struct ap_scan *s) {
+  return !s->closing && uv_is_active((const uv_handle_t *) &s->idle);
+}
+
 uint64_t ap_scan_inflight(const struct ap_scan *s) {
   return s->inflight;
 }

@@ -65,9 +65,14 @@ static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
     hand_over(w);
 }
 
-/* Just before the loop waits: nothing decided waits with it. */
+/* Before the loop polls: when it may wait there, nothing decided waits
+ * with it.  While the scan sends turn after turn, full batches go alone,
+ * sparing the main loop a wake-up per turn. */
 static void flush_cb(uv_prepare_t *h) {
-  hand_over(h->data);
+  struct ap_worker *w = h->data;
+
+  if (!ap_scan_again(&w->scan))
+    hand_over(w);
 }
 
 static void stop_cb(uv_async_t *h) {
