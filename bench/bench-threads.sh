@@ -10,12 +10,17 @@
 #      two cores: both finish before the run ends).
 # Medians of RUNS rounds (default 5) of wall time, each run's CPU time
 # (user + system, children included) per probe, and what each found.
+# Then how the loops should get their replies (bench/demux.c, 2 threads on
+# the /17, alternating): a kernel filter on each socket's identifier (what
+# aping does), every reply copied to every socket, or one socket read by
+# one thread that hands the others' replies over.
 # Lab only: every command runs through lab_exec.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 bench_setup
 cc -O2 -o "$BENCH_TMP/bareloop" bench/bareloop.c
+cc -O2 -Isrc -o "$BENCH_TMP/demux" bench/demux.c src/idfilter.c -luv -lpthread
 N17=32766     # 198.19.0.0/17 without network and broadcast
 HALF=16383    # 198.19.0.1-198.19.63.255 and 198.19.64.0-198.19.127.254
 
@@ -74,4 +79,21 @@ echo "ISSUE 16: fastest runs: aping $dm ms, --threads 1 $om ms, bareloop" \
   "$bm ms, two bareloops $tm ms: aping / bareloop" \
   "$(awk -v a="$dm" -v b="$bm" 'BEGIN{printf "%.2fx", b / a}'), aping /" \
   "two bareloops $(pct "$dm" "$tm")%"
+
+declare -A XW XC
+for m in filter copy single; do XW[$m]=""; XC[$m]=""; done
+for i in $(seq "$RUNS"); do
+  for m in filter copy single; do
+    r=$(lab_exec "$BENCH_TMP/demux" "$m" 198.19.0.1 "$N17" 2)
+    XW[$m]+=" $(sed -E 's/.* in ([0-9.]+) ms.*/\1/' <<<"$r")"
+    XC[$m]+=" $(sed -E 's/.* ([0-9.]+) us CPU.*/\1/' <<<"$r")"
+    grep -q " $N17 of $N17 " <<<"$r" || echo "demux $m: $r"
+  done
+done
+echo "replies to 2 loops, /17, median of $RUNS (bench/demux.c; wall from the first send):"
+for m in filter copy single; do
+  # shellcheck disable=SC2086 # the lists
+  printf '  %-7s %7s ms  %6s us CPU per probe  [%s ]\n' "$m" \
+    "$(median ${XW[$m]})" "$(median ${XC[$m]})" "${XW[$m]}"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
