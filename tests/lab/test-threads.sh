@@ -35,6 +35,16 @@ what="--threads 3 on the lab's /17: all 32766 exactly once"
 expect test "$(addrs | uniq | wc -l)" -eq 32766 -a \
   "$(printf '%s\n' "$OUT" | wc -l)" -eq 32766 -a "$RC" -eq 0
 
+# Datagram sockets (as nobody, no capability): the kernel gives each
+# loop's socket its own identifier and its own replies.
+lab_run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+  --inh-caps=-all --bounding-set=-all -- "$APING" -v -a --threads 3 -r 0 \
+  --rate 0 198.18.1.0/24 2001:db8:1::/120 198.18.4.1
+what="datagram sockets on 3 loops: every answering address once, the error too"
+expect test "$(addrs)" = "$want" -a "$RC" -eq 1 -a \
+  "$(grep -c 'datagram socket' <<<"$ERR")" -eq 2 -a \
+  "$(grep -c '3 loops on 3 threads' <<<"$ERR")" -eq 1
+
 # Shards with loops: shard i of 3 on 2 loops probes exactly shard i.
 same=yes
 : >"$tmp/all"
@@ -132,6 +142,13 @@ expect test "$RC" -eq 0 -a -z "$(printf '%s' "$OUT" | sed '/^$/d')"
 # A silent block waits 5 s per target: a stop comes first.
 bg -t 5000 -r 0 --threads 3 --rate 0 198.18.2.0/24 198.18.1.0/24
 sleep 1
+# Every thread of the run, the loops' too, holds no capability.
+caps=$(cat /proc/"$BG"/task/*/status 2>/dev/null |
+  awk '/^Cap(Inh|Prm|Eff|Amb):/ && $2 != "0000000000000000" {bad++}
+       /^NoNewPrivs:/ && $2 != 1 {bad++}
+       /^Name:/ {n++} END {print n + 0, bad + 0}')
+what="as root on 3 loops: every thread ($caps: threads, bad sets) without capabilities"
+expect test "${caps% *}" -ge 4 -a "${caps#* }" -eq 0
 kill -INT "$BG"
 bg_wait
 what="SIGINT on 3 loops: exit 130 within a second or two"
@@ -157,6 +174,7 @@ rs = [r for r in rs if r["type"] == "target"]
 assert len(rs) == 508 and len({r["address"] for r in rs}) == 508, len(rs)
 assert sum(r["status"] == "unfinished" for r in rs) == 254
 '
+what="... exit 7, about a second after the start"
 expect test "$RC" -eq 7 -a "$MS" -lt 4000
 
 lab_run sh -c "\"$APING\" -a --threads 2 -r 0 --rate 0 198.19.0.0/17 | head -1"
