@@ -143,12 +143,16 @@ static void deliver(struct ap_workers *ws, struct ap_hbatch *b) {
   }
 }
 
-/* A worker whose thread has ended: joined, and counted out. */
+/* A worker whose thread has ended: joined, and counted out; a failure of
+ * its own stops the others. */
 static void ended(struct ap_workers *ws, struct ap_worker *w) {
   w->ended = 1;
   if (w->thread)
     uv_thread_join(&w->tid);
   w->thread = 0;
+  /* A loop that failed ends the sweep, as one scan's failure would. */
+  if (w->oom || (w->status != 0 && w->status != UV_ECANCELED))
+    (void) ap_workers_stop(ws);
   if (--ws->running == 0 && ws->ready_open) {
     ws->ready_open = 0;
     uv_close((uv_handle_t *) &ws->ready, NULL);
@@ -267,12 +271,11 @@ int ap_workers_start(struct ap_workers *ws) {
       ws->w[i].thread = 1;
       continue;
     }
-    /* The rest are not started; those started are stopped. */
+    /* This one ends at once, which stops those started, and the rest
+     * are not started. */
     ws->w[i].status = err;
     abandon(&ws->w[i]);
     ended(ws, &ws->w[i]);
-    if (!ws->stopped)
-      (void) ap_workers_stop(ws);
   }
   return 0;
 }
