@@ -77,6 +77,21 @@ what="-c 5 on 2 loops: every lossy host 5/$((5 - lost))/$((lost * 20))%, each on
 expect test "$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -c \
   " : xmt/rcv/%loss = 5/$((5 - lost))/$((lost * 20))%")" -eq 64
 
+# Sends the kernel refuses for a while (ENOBUFS, EAGAIN: the shim of
+# tests/lab/test-sendfail.sh) cost each loop time, not targets.
+if command -v cc >/dev/null; then
+  chmod 755 "$tmp"
+  cc -shared -fPIC -o "$tmp/sendfail.so" "$(dirname "$0")/sendfail.c" -ldl
+  asan=$(ldd "$APING" 2>/dev/null | awk '/libasan/ {print $3}')
+  lab_run env LD_PRELOAD="${asan:+$asan:}$tmp/sendfail.so" SENDFAIL_FIRST=60 \
+    SENDFAIL_EVERY=7 "$APING" -a -s -v --threads 3 -r 0 --rate 0 \
+    198.18.1.0/24 2001:db8:1::/120
+  what="sends refused on 3 loops: every answering address once, after backoffs"
+  expect test "$(addrs)" = "$want" -a "$RC" -eq 0 -a "$(counter backoffs)" -gt 0
+else
+  echo "# refused sends not tried: no C compiler for the shim"
+fi
+
 # ---- one output, the same as one loop's
 
 set4="198.18.1.0/24 198.18.2.0/28 198.18.4.1-4"
