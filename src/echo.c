@@ -127,16 +127,12 @@ static void open_family(struct ap_echo_sock *k, int family,
   /* The identifier is derived from the key, never a copy of key bytes:
    * everyone on the path sees it. */
   k->key.ident = (uint16_t) ap_siphash(key, "ident", 5);
-  /* The loops of --threads: each its own identifier, and on a raw socket
-   * a filter that passes only what carries it.  Without the filter the
-   * socket still works, at the cost of a copy of every other loop's
-   * replies, which validation rejects. */
+  /* The loops of --threads: each its own identifier (see
+   * ap_echo_filter()). */
   k->key.ident = (uint16_t) (k->key.ident + e->part);
   k->err = open_socket(k, family);
   if (k->err != 0)
     return;
-  if (k->kind == AP_ECHO_RAW && e->parts > 1)
-    (void) ap_idfilter_attach(k->fd, family, k->key.ident);
   ask_meta(k, family);
   set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
   set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
@@ -158,15 +154,14 @@ static void open_family(struct ap_echo_sock *k, int family,
 
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16], const struct ap_pkt_cfg *pkt) {
-  ap_echo_open_part(e, want_v4, want_v6, key, pkt, 0, 1);
+  ap_echo_open_part(e, want_v4, want_v6, key, pkt, 0);
 }
 
 void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
                        const uint8_t key[16], const struct ap_pkt_cfg *pkt,
-                       unsigned part, unsigned parts) {
+                       unsigned part) {
   memset(e, 0, sizeof(*e));
   e->part = part;
-  e->parts = parts;
   e->base.ops = &echo_ops;
   e->pkt = pkt;
   e->sock[0].fd = e->sock[1].fd = -1;
@@ -176,6 +171,18 @@ void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
     open_family(&e->sock[0], AF_INET, key);
   if (want_v6)
     open_family(&e->sock[1], AF_INET6, key);
+}
+
+void ap_echo_filter(struct ap_echo *e) {
+  static const int family[2] = { AF_INET, AF_INET6 };
+  int i;
+
+  /* Without the filter the socket still works, at the cost of a copy of
+   * every other loop's replies, which validation rejects. */
+  for (i = 0; i < 2; i++)
+    if (e->sock[i].kind == AP_ECHO_RAW && e->sock[i].fd >= 0)
+      (void) ap_idfilter_attach(e->sock[i].fd, family[i],
+                                e->sock[i].key.ident);
 }
 
 int ap_echo_opt_error(const struct ap_echo *e, char *buf, size_t len) {

@@ -86,7 +86,7 @@ struct ap_echo {
   int opt_err;
   int opt_what;
   int opt_family;
-  unsigned part, parts; /* which of the engines of --threads */
+  unsigned part; /* which of the engines of --threads */
 };
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
@@ -100,14 +100,17 @@ struct ap_echo {
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16], const struct ap_pkt_cfg *pkt);
 
-/* The same for engine part (0-based) of parts, one per loop of
- * --threads: each sends with an identifier of its own (the run's, plus
- * part) and, when there are several, filters its raw sockets on it
- * (idfilter.h), so that every reply reaches only the engine that sent its
- * request. */
+/* The same for engine part (0-based), one per loop of --threads: each
+ * sends with an identifier of its own (the run's, plus part). */
 void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
                        const uint8_t key[16], const struct ap_pkt_cfg *pkt,
-                       unsigned part, unsigned parts);
+                       unsigned part);
+
+/* Filters the engine's raw sockets on its identifier (idfilter.h), so
+ * that a reply reaches only the engine that sent its request: for an
+ * engine among several, before it is started.  Datagram sockets are
+ * sorted by the kernel already. */
+void ap_echo_filter(struct ap_echo *e);
 
 /* Adds the counters of from to those of into (the engines of --threads
  * are reported together). */

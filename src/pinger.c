@@ -47,7 +47,7 @@ static void open_parts(struct ap_pinger *p, int v4, int v6,
       (p->more = calloc(want - 1, sizeof(*p->more))) == NULL)
     return;
   for (i = 1; i < want; i++) {
-    ap_echo_open_part(&p->more[i - 1], v4, v6, key, &p->cfg->pkt, i, want);
+    ap_echo_open_part(&p->more[i - 1], v4, v6, key, &p->cfg->pkt, i);
     p->nparts++;
   }
 }
@@ -62,8 +62,9 @@ void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
   memset(p, 0, sizeof(*p));
   p->cfg = cfg;
   p->diag = diag;
+  p->nparts = 1;
   ap_echo_open_part(&p->echo, ping && cfg->family != 6,
-                    ping && cfg->family != 4, key, &cfg->pkt, 0, parts);
+                    ping && cfg->family != 4, key, &cfg->pkt, 0);
   if (parts > 1)
     open_parts(p, cfg->family != 6, cfg->family != 4, key);
   /* -S and -I are for TCP connections and ping(8) too: where no ICMP

@@ -212,6 +212,7 @@ static int init_one(struct ap_workers *ws, unsigned i) {
   w->flush_inited = 1;
   w->flush.data = w;
   uv_unref((uv_handle_t *) &w->flush);
+  ap_echo_filter(w->echo);
   return ap_echo_start(w->echo, &w->loop);
 }
 

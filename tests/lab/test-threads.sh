@@ -218,6 +218,19 @@ what="-s -v on 3 loops: the counters of all loops, added up"
 expect test "$(counter replies-valid)" -eq 254 -a \
   "$(counter probes-sent)" -eq 762 -a "$(counter retries)" -eq 254
 
+# Another program's ping beside the scan: on one loop its replies reach
+# the raw socket and are counted as foreign; on several, each socket's
+# kernel filter drops them before they are copied.
+for t in 1 2; do
+  lab_exec ping -c 8 -i 0.25 "$LAB_UP4" >/dev/null 2>&1 &
+  pinger=$!
+  scan -s -v -t 2000 -r 0 --threads "$t" --rate 0 198.18.2.1-4
+  wait "$pinger" || true
+  foreign[$t]=$(counter rejected-foreign)
+done
+what="another program's replies: counted as foreign on one loop (${foreign[1]}), filtered out on 2 (${foreign[2]})"
+expect test "${foreign[1]}" -gt 0 -a "${foreign[2]}" -eq 0
+
 # ---- where loops pay, and where they do not
 
 scan -v -r 0 198.18.1.1-3
