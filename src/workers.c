@@ -176,7 +176,8 @@ static void ready_cb(uv_async_t *h) {
 }
 
 /* Prepares worker i: its slice, scheduler, loop and handles. */
-static int init_one(struct ap_workers *ws, unsigned i) {
+static int init_one(struct ap_workers *ws, const struct ap_workers_cfg *cfg,
+                    unsigned i) {
   const struct ap_workers_cfg *c = &ws->cfg;
   struct ap_worker *w = &ws->w[i];
   struct ap_scan_cfg sc;
@@ -186,7 +187,7 @@ static int init_one(struct ap_workers *ws, unsigned i) {
   w->ws = ws;
   w->id = i;
   snprintf(w->name, sizeof(w->name), "thread %u", i + 1);
-  w->echo = c->engines[i];
+  w->echo = cfg->engines[i];
   if (ap_order_slice(c->shard, c->nshards, i, c->n, &slice, &nslices) != 0)
     return UV_EINVAL;
   ap_order_init(&w->order, c->nitems, c->random, c->seed, slice, nslices);
@@ -224,6 +225,7 @@ int ap_workers_init(struct ap_workers *ws, uv_loop_t *loop,
   memset(ws, 0, sizeof(*ws));
   ws->loop = loop;
   ws->cfg = *cfg;
+  ws->cfg.engines = NULL; /* the workers keep their own */
   ws->cb = cb;
   ws->total = ap_order_count(cfg->nitems, cfg->shard, cfg->nshards);
   if (ap_handoff_init(&ws->q) != 0)
@@ -239,7 +241,7 @@ int ap_workers_init(struct ap_workers *ws, uv_loop_t *loop,
   }
   ws->n = cfg->n;
   for (i = 0, err = 0; i < ws->n && err == 0; i++)
-    err = init_one(ws, i);
+    err = init_one(ws, cfg, i);
   if (err != 0)
     ap_workers_release(ws);
   return err;

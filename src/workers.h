@@ -49,7 +49,8 @@ struct ap_workers_cfg {
   uint64_t seed;
   uint64_t shard, nshards;
   struct ap_scan_cfg scan;   /* the whole run's: split among the workers */
-  struct ap_echo *const *engines; /* one per worker, opened, not started */
+  struct ap_echo *const *engines; /* one per worker, opened, not started
+                                     (read by ap_workers_init() only) */
   unsigned n;                /* workers (at least 2) */
   uint64_t watch_ms;         /* -vv: the loop-stall threshold, or 0 */
   FILE *diag;
@@ -109,8 +110,9 @@ unsigned ap_workers_count(unsigned avail, int explicit, uint64_t targets,
 void ap_workers_share(const struct ap_scan_cfg *all, unsigned i, unsigned n,
                       struct ap_scan_cfg *one);
 
-/* Prepares the workers on the main loop (cfg->engines must outlive
- * them).  Returns 0 or a UV_E* code (then release). */
+/* Prepares the workers on the main loop: cfg->engines is read during the
+ * call, the engines it points to must outlive the workers.  Returns 0,
+ * or a UV_E* code with nothing left to release. */
 int ap_workers_init(struct ap_workers *ws, uv_loop_t *loop,
                     const struct ap_workers_cfg *cfg, ap_workers_cb cb);
 
