@@ -231,6 +231,16 @@ done
 what="another program's replies: counted as foreign on one loop (${foreign[1]}), filtered out on 2 (${foreign[2]})"
 expect test "${foreign[1]}" -gt 0 -a "${foreign[2]}" -eq 0
 
+# -vv on several loops: any report, of the main loop or a worker's, is a
+# whole line in the documented format.
+scan -vv -a --threads 2 -r 0 --rate 0 198.19.0.0/17
+KIND='[a-z ]+ x[0-9]+'
+LINE="^aping: debug: (thread [0-9]+: )?loop turn took [0-9]+ ms: "
+LINE="$LINE($KIND(, $KIND)*|no named callback)\$"
+what="-vv on 2 loops: every report line in its format, every verdict out"
+expect test "$(grep '^aping: debug:' <<<"$ERR" | grep -cvE "$LINE")" -eq 0 \
+  -a "$(printf '%s\n' "$OUT" | wc -l)" -eq 32766
+
 # ---- where loops pay, and where they do not
 
 scan -v -r 0 198.18.1.1-3
