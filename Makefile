@@ -136,8 +136,8 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 # threaded sweep in the lab (tests/lab/test-threads.sh runs it when built:
 # APING_TSAN).  Built apart in build/tsan/.
 TSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
-TSAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) $(CPPFLAGS) \
-  $(CFLAGS) $(TSAN_FLAGS)
+TSAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) \
+  $(CPPFLAGS) $(CFLAGS) $(TSAN_FLAGS)
 TSAN_OBJ = $(patsubst src/%.c,build/tsan/%.o,$(LIB_SRC))
 build/tsan/%.o: src/%.c
 	@mkdir -p build/tsan
@@ -233,8 +233,8 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping aping-asan aping-tsan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
-	  $(FUZZ_TARGETS) tests/fuzz/*.d
+	rm -f aping aping-asan aping-tsan src/*.o src/*.d $(UNIT_TESTS) \
+	  tests/unit/*.d $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
 # libmicrohttpd-dev: the /metrics server of --listen; curl: the tests
@@ -263,5 +263,5 @@ deps:
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
   tests/fuzz/*.d)
 
-.PHONY: all check check-unit check-asan check-tsan check-valgrind asan bench fuzz \
-  install uninstall clean deps deb rpm
+.PHONY: all check check-unit check-asan check-tsan check-valgrind asan \
+  bench fuzz install uninstall clean deps deb rpm
