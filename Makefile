@@ -130,6 +130,28 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 	fi; \
 	echo "check-asan: ok, no sanitizer report"
 
+# ThreadSanitizer over what --threads shares between threads: the unit
+# tests of the hand-off queue (several senders, one taker) and of the loop
+# watcher (one per thread), and ./aping-tsan for a
+# threaded sweep in the lab (tests/lab/test-threads.sh runs it when built:
+# APING_TSAN).  Built apart in build/tsan/.
+TSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_CFLAGS = $(AP_CFLAGS) $(UV_CFLAGS) $(MHD_CFLAGS) $(CAP_CFLAGS) \
+  $(CPPFLAGS) $(CFLAGS) $(TSAN_FLAGS)
+TSAN_OBJ = $(patsubst src/%.c,build/tsan/%.o,$(LIB_SRC))
+build/tsan/%.o: src/%.c
+	@mkdir -p build/tsan
+	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+aping-tsan: build/tsan/main.o $(TSAN_OBJ)
+	$(CC) $(TSAN_CFLAGS) $(LDFLAGS) -o $@ build/tsan/main.o $(TSAN_OBJ) $(LIBS)
+build/tsan/test-%: tests/unit/test-%.c $(TSAN_OBJ)
+	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
+	  $(TSAN_OBJ) $(LIBS)
+check-tsan: build/tsan/test-handoff build/tsan/test-loopwatch aping-tsan
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-handoff
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-loopwatch
+	APING_TSAN=$(CURDIR)/aping-tsan sh tests/run.sh tests/lab/test-threads.sh
+
 # The unit tests and scans in the lab under valgrind (as root, for the lab).
 check-valgrind: aping $(UNIT_TESTS)
 	@sh tests/run.sh tests/valgrind/test-valgrind.sh
@@ -211,8 +233,8 @@ rpm:
 	@sh packaging/build.sh rpm
 
 clean:
-	rm -f aping aping-asan src/*.o src/*.d $(UNIT_TESTS) tests/unit/*.d \
-	  $(FUZZ_TARGETS) tests/fuzz/*.d
+	rm -f aping aping-asan aping-tsan src/*.o src/*.d $(UNIT_TESTS) \
+	  tests/unit/*.d $(FUZZ_TARGETS) tests/fuzz/*.d
 	rm -rf dist build
 
 # What building and testing need, on Debian 12 (the list, and why each,
@@ -225,5 +247,5 @@ deps:
 -include $(wildcard src/*.d tests/unit/*.d build/asan/*.d build/fuzz/obj/*.d \
   tests/fuzz/*.d)
 
-.PHONY: all check check-unit check-asan check-valgrind asan bench fuzz \
-  install uninstall clean deps deb rpm
+.PHONY: all check check-unit check-asan check-tsan check-valgrind asan \
+  bench fuzz install uninstall clean deps deb rpm

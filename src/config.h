@@ -80,6 +80,8 @@ struct ap_pinger_cfg {
   unsigned jobs;       /* -j, 0 when not given */
   int verbose;         /* -v: say what was chosen */
   int keep_sockets;    /* -l: a reload may bring the other family */
+  unsigned threads;    /* --threads: loops of the ICMP sweep, 0: as many
+                          as usable cores (at most AP_PINGER_THREADS) */
   struct ap_pkt_cfg pkt; /* -S, -I, -b, --ttl, --tos, --df, --fwmark */
 };
 

@@ -11,11 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "idfilter.h"
 #include "loopwatch.h"
 #include "rxmeta.h"
 #include "siphash.h"
 
-static struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
+static _Thread_local struct ap_lw_kind lw_read = AP_LW_KIND("icmp read");
 
 #define RCVBUF (4 << 20)
 #define SNDBUF (1 << 20)
@@ -34,40 +35,6 @@ static void echo_drain(struct ap_engine *base);
 
 static const struct ap_engine_ops echo_ops = { "icmp", echo_send, echo_close,
                                                echo_pump, echo_drain };
-
-void ap_echo_report(const struct ap_echo *e, uint64_t retries,
-                    uint64_t backoffs, FILE *f) {
-  /* Indexed by enum ap_icmp_why. */
-  static const char *const why[AP_ICMP_NWHY] = {
-    NULL, "malformed", "checksum", "unused-type", "foreign", "truncated",
-    "bad-mac"
-  };
-  const struct ap_echo_counts *c = &e->counts;
-  uint64_t all = c->late;
-  int i;
-
-  for (i = 1; i < AP_ICMP_NWHY; i++)
-    all += c->rejected[i];
-  fprintf(f, "\n counters:\n");
-  fprintf(f, "  probes-sent %llu\n", (unsigned long long) c->sent);
-  fprintf(f, "  replies-valid %llu\n", (unsigned long long) c->replies);
-  fprintf(f, "  errors-matched %llu\n", (unsigned long long) c->errors);
-  fprintf(f, "  rejected %llu\n", (unsigned long long) all);
-  fprintf(f, "  rejected-late %llu\n", (unsigned long long) c->late);
-  for (i = 1; i < AP_ICMP_NWHY; i++)
-    fprintf(f, "  rejected-%s %llu\n", why[i],
-            (unsigned long long) c->rejected[i]);
-  fprintf(f, "  rtt-kernel-stamp %llu\n", (unsigned long long) c->stamped);
-  fprintf(f, "  rtt-read-time %llu\n", (unsigned long long) c->unstamped);
-  fprintf(f, "  retries %llu\n", (unsigned long long) retries);
-  fprintf(f, "  backoffs %llu\n", (unsigned long long) backoffs);
-  for (i = 0; i < AP_ECHO_NERRNO && c->send_errs[i] > 0; i++)
-    fprintf(f, "  send-error-%s %llu\n", uv_err_name(c->send_err[i]),
-            (unsigned long long) c->send_errs[i]);
-  if (c->send_err_other > 0)
-    fprintf(f, "  send-error-other %llu\n",
-            (unsigned long long) c->send_err_other);
-}
 
 int ap_echo_kind(const struct ap_echo *e, int f) {
   return e->sock[f].kind;
@@ -161,6 +128,9 @@ static void open_family(struct ap_echo_sock *k, int family,
   /* The identifier is derived from the key, never a copy of key bytes:
    * everyone on the path sees it. */
   k->key.ident = (uint16_t) ap_siphash(key, "ident", 5);
+  /* The loops of --threads: each its own identifier (see
+   * ap_echo_filter()). */
+  k->key.ident = (uint16_t) (k->key.ident + e->part);
   k->err = open_socket(k, family);
   if (k->err != 0)
     return;
@@ -185,7 +155,14 @@ static void open_family(struct ap_echo_sock *k, int family,
 
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16], const struct ap_pkt_cfg *pkt) {
+  ap_echo_open_part(e, want_v4, want_v6, key, pkt, 0);
+}
+
+void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
+                       const uint8_t key[16], const struct ap_pkt_cfg *pkt,
+                       unsigned part) {
   memset(e, 0, sizeof(*e));
+  e->part = part;
   e->base.ops = &echo_ops;
   e->pkt = pkt;
   e->sock[0].fd = e->sock[1].fd = -1;
@@ -195,6 +172,18 @@ void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
     open_family(&e->sock[0], AF_INET, key);
   if (want_v6)
     open_family(&e->sock[1], AF_INET6, key);
+}
+
+void ap_echo_filter(struct ap_echo *e) {
+  static const int family[2] = { AF_INET, AF_INET6 };
+  int i;
+
+  /* Without the filter the socket still works, at the cost of a copy of
+   * every other loop's replies, which validation rejects. */
+  for (i = 0; i < 2; i++)
+    if (e->sock[i].kind == AP_ECHO_RAW && e->sock[i].fd >= 0)
+      (void) ap_idfilter_attach(e->sock[i].fd, family[i],
+                                e->sock[i].key.ident);
 }
 
 int ap_echo_opt_error(const struct ap_echo *e, char *buf, size_t len) {
@@ -628,7 +617,7 @@ static size_t send_chunk(struct ap_echo_sock *k, const struct ap_probe *p,
  * most a chunk's sending time early.  Returns how many it took. */
 static size_t send_run(struct ap_echo_sock *k, struct ap_probe *p,
                        size_t m) {
-  static struct chunk c;
+  static _Thread_local struct chunk c; /* one per loop (--threads) */
   size_t off = 0, n, done, most = m <= AP_ECHO_SINGLES ? 1 : AP_ECHO_CHUNK;
 
   while (off < m) {

@@ -86,6 +86,7 @@ struct ap_echo {
   int opt_err;
   int opt_what;
   int opt_family;
+  unsigned part; /* which of the engines of --threads */
 };
 
 /* Opens the sockets of the families asked for (want_v4, want_v6): raw if
@@ -98,6 +99,23 @@ struct ap_echo {
  * sequence (priv.h). */
 void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
                   const uint8_t key[16], const struct ap_pkt_cfg *pkt);
+
+/* The same for engine part (0-based), one per loop of --threads: each
+ * sends with an identifier of its own (the run's, plus part). */
+void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
+                       const uint8_t key[16], const struct ap_pkt_cfg *pkt,
+                       unsigned part);
+
+/* Filters the engine's raw sockets on its identifier (idfilter.h), so
+ * that a reply reaches only the engine that sent its request: for an
+ * engine among several, before it is started.  Datagram sockets are
+ * sorted by the kernel already. */
+void ap_echo_filter(struct ap_echo *e);
+
+/* Adds the counters of from to those of into (the engines of --threads
+ * are reported together). */
+void ap_echo_add_counts(struct ap_echo_counts *into,
+                        const struct ap_echo_counts *from);
 
 /* Whether a packet option could not be applied; buf then says which and
  * why, in one line. */
@@ -119,7 +137,7 @@ void ap_echo_discard(struct ap_echo *e);
 
 /* Writes the counters to f, one "  NAME VALUE" line each, after a
  * " counters:" line; retries and backoffs come from the scheduler. */
-void ap_echo_report(const struct ap_echo *e, uint64_t retries,
+void ap_echo_report(const struct ap_echo_counts *c, uint64_t retries,
                     uint64_t backoffs, FILE *f);
 
 /* The kind of family f's socket (0: IPv4, 1: IPv6), enum ap_echo_kind,

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-static struct {
+/* One watcher per thread: each loop of --threads runs on its own. */
+static _Thread_local struct {
+  const char *name; /* the thread's, or NULL for the main loop */
   struct ap_lw_kind *kinds; /* in the order first noted */
   struct ap_lw_kind **tail;
   uv_prepare_t prepare;
@@ -68,7 +70,8 @@ static void measure(void) {
   if (wall > waited && wall - waited >= w.threshold_ns) {
     ap_loopwatch_format(line, sizeof(line), (wall - waited) / 1000000,
                         w.kinds);
-    fprintf(w.out, "aping: debug: %s\n", line);
+    fprintf(w.out, "aping: debug: %s%s%s\n", w.name != NULL ? w.name : "",
+            w.name != NULL ? ": " : "", line);
   }
   mark();
 }
@@ -96,6 +99,10 @@ int ap_loopwatch_start(uv_loop_t *loop, uint64_t threshold_ms, FILE *out) {
   w.on = 1;
   mark();
   return 0;
+}
+
+void ap_loopwatch_name(const char *name) {
+  w.name = name;
 }
 
 int ap_loopwatch_run(uv_loop_t *loop, uv_run_mode mode) {

@@ -17,6 +17,10 @@
  * uv_prepare_t, which runs just before each poll: a turn is measured from
  * one poll to the next.  Time between two uv_run() calls is not a turn:
  * run the loop through ap_loopwatch_run().
+ *
+ * With --threads every thread has a watcher of its own over its own loop,
+ * and a kind noted on a worker thread must be declared _Thread_local (as
+ * scan.c's and echo.c's are): the watcher and its list are per thread.
  */
 #ifndef AP_LOOPWATCH_H
 #define AP_LOOPWATCH_H
@@ -54,6 +58,10 @@ static inline void ap_loopwatch_note(struct ap_lw_kind *k) {
 /* Starts watching loop: turns busy for threshold_ms or longer are reported
  * on out.  Returns 0 or a UV_E* code (then nothing is watched). */
 int ap_loopwatch_start(uv_loop_t *loop, uint64_t threshold_ms, FILE *out);
+
+/* Names the calling thread's loop in its reports ("thread 2"); name must
+ * outlive the watcher.  The main loop's reports carry no name. */
+void ap_loopwatch_name(const char *name);
 
 /* uv_run(loop, mode), with the time before it left out of its first
  * turn.  Returns what uv_run() returns. */

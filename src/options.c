@@ -193,6 +193,15 @@ static const struct ap_opt options[] = {
             "exec (default 256, or fewer so that they use at most a quarter "
             "of the open-file limit), TCP connections for service checks "
             "(default 256), ICMP echo requests (default: no limit)" },
+  { .name = "threads", .kind = AP_OPT_UINT, .meta = "n",
+    .size = sizeof(unsigned), .dest = CFG(ping.threads), .min = 1,
+    .max = 64,
+    .help = "sweep with N event loops on N threads, each with its own "
+            "sockets, share of the targets and share of --rate and -j "
+            "(default: one per usable core, at most 8, and only as many as "
+            "pay: a loop per 1024 targets and per 50000/s of --rate); only "
+            "the ICMP echo sweep: ping(8), service checks, -n, -d and -l "
+            "run on one loop; 1: one loop" },
   /* Order */
   { .name = "order", .kind = AP_OPT_WORD, .meta = "order", .words = orders,
     .dest = CFG(order.sequential), .group = "Order",

@@ -11,6 +11,17 @@ uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards) {
   return (n - shard) / nshards + 1;
 }
 
+int ap_order_slice(uint64_t shard, uint64_t nshards, uint64_t part,
+                   uint64_t parts, uint64_t *slice, uint64_t *nslices) {
+  /* Shard I/N holds positions I-1 + kN; its part p of P the positions
+   * I-1 + pN + kNP: shard I + pN of NP. */
+  if (parts == 0 || part >= parts || nshards > UINT64_MAX / parts)
+    return -1;
+  *slice = shard + part * nshards;
+  *nslices = nshards * parts;
+  return 0;
+}
+
 void ap_order_init(struct ap_order *o, uint64_t n, int random, uint64_t seed,
                    uint64_t shard, uint64_t nshards) {
   unsigned bits = 0;

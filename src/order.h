@@ -55,6 +55,14 @@ int ap_order_missing_slice(struct ap_order *o, const struct ap_bitmap *done,
                            uint64_t *missing, uint64_t steps,
                            void (*cb)(uint64_t idx, void *ctx), void *ctx);
 
+/* Slice `part` (0-based) of `parts` of shard `shard` of `nshards`: the
+ * shard's positions dealt out in turn (--threads), itself a shard of the
+ * same permutation, written to *slice (1-based) of *nslices.  The parts
+ * of a shard cover it exactly once between them.  Returns 0, or -1 when
+ * nshards * parts overflows.  Pure. */
+int ap_order_slice(uint64_t shard, uint64_t nshards, uint64_t part,
+                   uint64_t parts, uint64_t *slice, uint64_t *nslices);
+
 /* How many indices this shard gives in all. */
 uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards);
 

@@ -2,6 +2,8 @@
 #include "pinger.h"
 
 #include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -21,17 +23,50 @@ int ap_pinger_decide(int method, const int kind[2], const int need[2]) {
   }
 }
 
+unsigned ap_pinger_threads(unsigned n) {
+  cpu_set_t set;
+  int cores;
+
+  if (n > 0)
+    return n;
+  cores = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+  if (cores < 1)
+    cores = 1;
+  return cores > AP_PINGER_THREADS ? AP_PINGER_THREADS : (unsigned) cores;
+}
+
+/* The engines of --threads beyond the first, all opened here, inside the
+ * privilege sequence: the run decides later how many it uses.  Loop mode
+ * runs one loop, and a part that cannot be had is left out. */
+static void open_parts(struct ap_pinger *p, int v4, int v6,
+                       const uint8_t key[16]) {
+  unsigned want = ap_pinger_threads(p->cfg->threads), i;
+
+  p->nparts = 1;
+  if (want <= 1 || p->cfg->keep_sockets ||
+      (p->more = calloc(want - 1, sizeof(*p->more))) == NULL)
+    return;
+  for (i = 1; i < want; i++) {
+    ap_echo_open_part(&p->more[i - 1], v4, v6, key, &p->cfg->pkt, i);
+    p->nparts++;
+  }
+}
+
 void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
                     const uint8_t key[16], FILE *diag) {
   int ping = cfg->method != AP_METHOD_EXEC && cfg->method != AP_METHOD_NONE;
-
+  unsigned parts = ping && !cfg->keep_sockets ? ap_pinger_threads(cfg->threads)
+                                             : 1;
   int fam[2] = { AF_INET, AF_INET6 }, i;
 
   memset(p, 0, sizeof(*p));
   p->cfg = cfg;
   p->diag = diag;
-  ap_echo_open(&p->echo, ping && cfg->family != 6, ping && cfg->family != 4,
-               key, &cfg->pkt);
+  p->nparts = 1;
+  ap_echo_open_part(&p->echo, ping && cfg->family != 6,
+                    ping && cfg->family != 4, key, &cfg->pkt, 0);
+  if (parts > 1)
+    open_parts(p, cfg->family != 6, cfg->family != 4, key);
   /* -S and -I are for TCP connections and ping(8) too: where no ICMP
    * socket tried them, a throwaway one does, so that a bad one stops the
    * run before anything is sent. */
@@ -146,6 +181,20 @@ static int options_failed(const struct ap_pinger *p, struct ap_err *err) {
   return ap_err_set(err, AP_EXIT_SYSTEM, "%s", why);
 }
 
+/* How many engines, from the first, have the sockets the first has: a
+ * loop whose socket could not be opened (the open-file limit) is left
+ * out rather than run without it. */
+static unsigned alike_parts(struct ap_pinger *p) {
+  unsigned n, f;
+
+  for (n = 1; n < p->nparts; n++)
+    for (f = 0; f < 2; f++)
+      if (ap_echo_kind(&p->more[n - 1], (int) f) !=
+          ap_echo_kind(&p->echo, (int) f))
+        return n;
+  return p->nparts;
+}
+
 int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
                      const struct ap_scan_cfg *scan, struct ap_err *err) {
   int need[2] = { v4, v6 }, i, r;
@@ -158,6 +207,8 @@ int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
   if (r != 0)
     return r;
   p->choice = ap_pinger_decide(p->cfg->method, kind, need);
+  if (p->choice != AP_PING_ECHO)
+    ap_pinger_keep_parts(p, 1);
   if (p->choice == AP_PING_EXEC)
     return use_exec(p, loop, need, scan, err);
   /* No child will be spawned: no_new_privs, if the drop left it off. */
@@ -178,8 +229,29 @@ int ap_pinger_choose(struct ap_pinger *p, uv_loop_t *loop, int v4, int v6,
   /* A raw socket of a family without targets would get a copy of that
    * family's ICMP traffic for nothing. */
   if (!p->cfg->keep_sockets)
-    ap_echo_keep(&p->echo, v4, v6);
+    for (i = 0; i < (int) p->nparts; i++)
+      ap_echo_keep(ap_pinger_part(p, (unsigned) i), v4, v6);
+  ap_pinger_keep_parts(p, alike_parts(p));
   return 0;
+}
+
+unsigned ap_pinger_parts(const struct ap_pinger *p) {
+  return p->choice == AP_PING_ECHO ? p->nparts : 1;
+}
+
+struct ap_echo *ap_pinger_part(struct ap_pinger *p, unsigned i) {
+  return i == 0 ? &p->echo : &p->more[i - 1];
+}
+
+void ap_pinger_keep_parts(struct ap_pinger *p, unsigned n) {
+  while (p->nparts > 1 && p->nparts > n) {
+    p->nparts--;
+    ap_echo_discard(&p->more[p->nparts - 1]);
+  }
+  if (p->nparts == 1) {
+    free(p->more);
+    p->more = NULL;
+  }
 }
 
 int ap_pinger_spawns(const struct ap_pinger *p) {
@@ -236,8 +308,14 @@ int ap_pinger_failed(const struct ap_pinger *p, int status,
 
 void ap_pinger_counters(const struct ap_pinger *p, uint64_t retries,
                         uint64_t backoffs, FILE *f) {
-  if (p->choice == AP_PING_ECHO)
-    ap_echo_report(&p->echo, retries, backoffs, f);
+  struct ap_echo_counts c = p->echo.counts;
+  unsigned i;
+
+  if (p->choice != AP_PING_ECHO)
+    return;
+  for (i = 1; i < p->nparts; i++)
+    ap_echo_add_counts(&c, &p->more[i - 1].counts);
+  ap_echo_report(&c, retries, backoffs, f);
 }
 
 void ap_pinger_release(struct ap_pinger *p) {
@@ -246,5 +324,6 @@ void ap_pinger_release(struct ap_pinger *p) {
   if (p->exec_ready)
     ap_exec_release(&p->exec);
   p->exec_ready = 0;
+  ap_pinger_keep_parts(p, 1);
   ap_echo_discard(&p->echo);
 }

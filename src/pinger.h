@@ -29,10 +29,15 @@ enum ap_ping_choice {
   AP_PING_NOSOCKET  /* -m icmp and a family needed has no socket */
 };
 
+/* --threads by default: the usable cores, at most this many. */
+#define AP_PINGER_THREADS 8
+
 struct ap_pinger {
   const struct ap_pinger_cfg *cfg;
   FILE *diag;          /* where -v and explanations go */
-  struct ap_echo echo;
+  struct ap_echo echo; /* the engine, or the first of --threads' */
+  struct ap_echo *more; /* the others of --threads: nparts - 1 */
+  unsigned nparts;      /* echo engines open */
   struct ap_exec exec;
   int choice;          /* enum ap_ping_choice, once chosen */
   int need[2];         /* the families among the targets */
@@ -56,6 +61,19 @@ int ap_pinger_decide(int method, const int kind[2], const int need[2]);
  * (priv.h), as its open step; key is the run's secret. */
 void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
                     const uint8_t key[16], FILE *diag);
+
+/* The loops --threads asks for: n, or with n 0 the cores this process
+ * may run on (sched_getaffinity), at most AP_PINGER_THREADS. */
+unsigned ap_pinger_threads(unsigned n);
+
+/* How many echo engines are open (1 unless the echo engine was chosen
+ * with --threads above 1), and engine i of them. */
+unsigned ap_pinger_parts(const struct ap_pinger *p);
+struct ap_echo *ap_pinger_part(struct ap_pinger *p, unsigned i);
+
+/* Keeps the first n echo engines (at least 1) and closes the others,
+ * which must not have been started. */
+void ap_pinger_keep_parts(struct ap_pinger *p, unsigned n);
 
 /* Whether ping(8) may have to be spawned: -m exec, or -m auto with a
  * family that has no socket.  The privilege drop allows for it. */

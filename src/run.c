@@ -135,8 +135,9 @@ static void progress_count_cb(struct ap_progress *p, uint64_t *done,
 
   ap_out_tally(&r->out, &t);
   *total = r->total;
-  *done = r->checking ? ap_combine_emitted(&r->comb)
-                      : r->total - ap_scan_missing(&r->scan);
+  *done = r->checking  ? ap_combine_emitted(&r->comb)
+          : r->threaded ? r->total - ap_workers_missing(&r->workers)
+                        : r->total - ap_scan_missing(&r->scan);
   *alive = t.alive;
 }
 
@@ -233,6 +234,9 @@ static void list_unfinished(struct ap_run *r) {
   if (r->checking) {
     r->ldone = ap_combine_done(&r->comb);
     r->lmissing = r->total - ap_combine_emitted(&r->comb);
+  } else if (r->threaded) {
+    r->ldone = ap_workers_done(&r->workers);
+    r->lmissing = ap_workers_missing(&r->workers);
   } else if (r->pinging) {
     r->ldone = ap_scan_done(&r->scan);
     r->lmissing = ap_scan_missing(&r->scan);
@@ -272,9 +276,12 @@ static uint64_t shown_total(const struct ap_run *r) {
 static int probe_status(const struct ap_run *r) {
   int status = r->checking ? ap_svc_status(&r->svc) : 0;
 
-  if (r->pinging && (status == 0 || status == UV_ECANCELED) &&
-      ap_scan_status(&r->scan) != 0)
-    status = ap_scan_status(&r->scan);
+  int ping = r->threaded  ? ap_workers_status(&r->workers)
+             : r->pinging ? ap_scan_status(&r->scan)
+                          : 0;
+
+  if ((status == 0 || status == UV_ECANCELED) && ping != 0)
+    status = ping;
   if (r->oom)
     status = UV_ENOMEM;
   return status;
@@ -282,8 +289,11 @@ static int probe_status(const struct ap_run *r) {
 
 /* Frees the stages, once the loop has run out. */
 static void release_stages(struct ap_run *r) {
-  if (r->pinging)
+  if (r->threaded)
+    ap_workers_release(&r->workers);
+  else if (r->pinging)
     ap_scan_release(&r->scan);
+  r->threaded = 0;
   if (r->checking && !r->cfg->loop.on)
     ap_combine_release(&r->comb);
   free(r->checks);
@@ -327,7 +337,10 @@ static int run_end(struct ap_run *r, int status, struct ap_err *err) {
     ap_out_summary(&r->out, r->diag, shown_total(r),
                    ap_intake_unresolved(r->in), elapsed);
   if (c->run.summary && c->run.verbose && r->pinging) {
-    ap_scan_counts(&r->scan, &retries, &backoffs);
+    if (r->threaded)
+      ap_workers_counts(&r->workers, &retries, &backoffs);
+    else
+      ap_scan_counts(&r->scan, &retries, &backoffs);
     ap_pinger_counters(r->ping, retries, backoffs, r->diag);
   }
   release_stages(r);
@@ -405,7 +418,9 @@ static int stop_probing(void *ctx) {
   struct ap_run *r = ctx;
   int was = 0;
 
-  if (r->pinging)
+  if (r->threaded)
+    was |= ap_workers_stop(&r->workers);
+  else if (r->pinging)
     was |= ap_scan_stop(&r->scan);
   if (r->checking)
     was |= ap_svc_stop(&r->svc);
@@ -491,10 +506,57 @@ static int init_naming(struct ap_run *r, struct ap_engine **engine) {
   return 0;
 }
 
+/* ---- the sweep on several loops (--threads) ---- */
+
+static void worker_cb(struct ap_workers *ws, const struct ap_result *res) {
+  show(ap_container_of(ws, struct ap_run, workers), res);
+}
+
+/* How many loops the ping scan takes: several only for an echo sweep on
+ * its own (no service checks, no reverse lookups), as many as pay. */
+static unsigned sweep_loops(const struct ap_run *r) {
+  const struct ap_config *c = r->cfg;
+  unsigned parts = ap_pinger_parts(r->ping);
+
+  if (parts < 2 || r->checking || c->out.rdns != AP_RDNS_OFF)
+    return 1;
+  return ap_workers_count(parts, c->ping.threads != 0, r->total,
+                          targets(r)->count, c->scan.rate, c->ping.jobs);
+}
+
+/* Starts the sweep on n loops (n >= 2) of the pinger's echo engines.
+ * Returns 0 or a UV_E* code. */
+static int start_workers(struct ap_run *r, unsigned n,
+                         const struct ap_scan_cfg *scfg) {
+  const struct ap_order_cfg *oc = &r->cfg->order;
+  struct ap_echo *eng[64];
+  struct ap_workers_cfg wc = {
+    .set = targets(r), .nitems = targets(r)->count,
+    .random = !oc->sequential, .seed = r->seed,
+    .shard = oc->shard, .nshards = oc->nshards,
+    .scan = *scfg, .engines = eng, .n = n,
+    .watch_ms = r->cfg->run.verbose >= 2 ? LOOP_TURN_MS : 0,
+    .diag = r->diag,
+  };
+  unsigned i;
+  int err;
+
+  for (i = 0; i < n && i < 64; i++)
+    eng[i] = ap_pinger_part(r->ping, i);
+  err = ap_workers_init(&r->workers, r->loop, &wc, worker_cb);
+  if (err != 0)
+    return err;
+  r->threaded = 1;
+  if (r->cfg->run.verbose)
+    fprintf(r->diag, "aping: ICMP: %u loops on %u threads\n", n, n);
+  return ap_workers_start(&r->workers);
+}
+
 /* Sets up and starts the stages.  Returns 0 or a UV_E* code. */
 static int start_stages(struct ap_run *r) {
   struct ap_engine *engine = ap_pinger_engine(r->ping);
   struct ap_scan_cfg scfg;
+  unsigned loops;
   int err = 0;
 
   r->pinging = engine != NULL;
@@ -515,6 +577,10 @@ static int start_stages(struct ap_run *r) {
     err = init_naming(r, &engine);
   if (err == 0 && r->pinging) {
     ap_pinger_scan_cfg(r->ping, &r->cfg->scan, &scfg);
+    loops = sweep_loops(r);
+    ap_pinger_keep_parts(r->ping, loops);
+    if (loops > 1)
+      return start_workers(r, loops, &scfg);
     err = ap_scan_init(&r->scan, r->loop, targets(r), &r->order, engine,
                        &scfg, r->checking ? ping_cb : verdict_cb);
     if (err == 0 && r->naming)
@@ -694,6 +760,7 @@ static int probe_all(struct ap_run *r, struct ap_err *err) {
                       "ICMP datagram sockets (sysctl "
                       "net.ipv4.ping_group_range)");
   if (r->cfg->loop.on) {
+    ap_pinger_keep_parts(r->ping, 1);
     set_order(r, uv_hrtime());
     return ap_run_loop(r, err);
   }

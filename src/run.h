@@ -36,6 +36,7 @@
 #include "scan.h"
 #include "svc.h"
 #include "svcloop.h"
+#include "workers.h"
 
 /* What decides the exit status of a run that got to its end. */
 struct ap_outcome {
@@ -92,6 +93,8 @@ struct ap_run {
   int pinging;              /* the ping scan runs */
   int checking;             /* the service checks run */
   struct ap_scan scan;
+  int threaded;             /* the sweep runs on workers, not scan */
+  struct ap_workers workers;
   struct ap_svc svc;
   struct ap_combine comb;
   struct ap_cgate gate;

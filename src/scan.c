@@ -7,7 +7,7 @@
 
 #include "loopwatch.h"
 
-static struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
+static _Thread_local struct ap_lw_kind lw_tick = AP_LW_KIND("scan tick");
 
 static int ring_push(struct ap_ring *r, uint64_t idx, uint64_t when) {
   size_t cap, i;
@@ -627,6 +627,10 @@ int ap_scan_start(struct ap_scan *s) {
     return 0;
   }
   return uv_timer_start(&s->timer, tick_cb, 0, 0);
+}
+
+int ap_scan_again(const struct ap_scan *s) {
+  return !s->closing && uv_is_active((const uv_handle_t *) &s->idle);
 }
 
 uint64_t ap_scan_inflight(const struct ap_scan *s) {

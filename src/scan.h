@@ -127,6 +127,10 @@ const struct ap_bitmap *ap_scan_done(const struct ap_scan *s);
 /* How many of the scan's targets have no verdict yet. */
 uint64_t ap_scan_missing(const struct ap_scan *s);
 
+/* Whether the scan sends again on the loop's next turn without waiting
+ * (the loop will not block before it). */
+int ap_scan_again(const struct ap_scan *s);
+
 /* Targets with a probe in flight. */
 uint64_t ap_scan_inflight(const struct ap_scan *s);
 

@@ -10,7 +10,7 @@ set -u
 run_aping -h
 check "-h prints help and exits 0" test "$RC" -eq 0
 for opt in -c -f --exclude --exclude-file -4 -6 --max-targets -m -t -r -B \
-           --rate -i --order --seed --shard -a -u -q -s -v -V -h; do
+           --rate -i --threads --order --seed --shard -a -u -q -s -v -V -h; do
   check "-h documents $opt" grep -q -- "$opt" <<<"$OUT"
 done
 # -m exec
@@ -58,6 +58,9 @@ bad_input "empty --ping-command" "invalid --ping-command ''" \
   --ping-command '' 127.0.0.1
 bad_input "bad --order" "'sideways'" --order sideways 127.0.0.1
 bad_input "bad --shard" "'3/2'" --shard 3/2 127.0.0.1
+bad_input "zero --threads" "--threads '0'" --threads 0 127.0.0.1
+bad_input "--threads over 64" "--threads '65'" --threads 65 127.0.0.1
+bad_input "non-numeric --threads" "--threads 'two'" --threads two 127.0.0.1
 # Zones (fe80::1%eth0): the zone names an interface of this machine, goes
 # last, and applies only to link-local addresses.
 bad_input "a zone naming no interface" "no interface 'nosuch0'" \

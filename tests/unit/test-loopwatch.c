@@ -107,9 +107,85 @@ static void test_blocked_turn(void) {
   free(text);
 }
 
+/* --threads: a loop per thread, each with a watcher of its own. */
+static _Thread_local struct ap_lw_kind lw_work = AP_LW_KIND("work");
+
+struct watched {
+  uv_thread_t tid;
+  const char *name;
+  char *text;
+  size_t len;
+};
+
+static void work_cb(uv_timer_t *t) {
+  struct timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
+
+  (void) t;
+  ap_loopwatch_note(&lw_work);
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+}
+
+static void watched_thread(void *arg) {
+  struct watched *w = arg;
+  FILE *out = open_memstream(&w->text, &w->len);
+  uv_loop_t loop;
+  uv_timer_t timer;
+
+  if (out == NULL || uv_loop_init(&loop) != 0)
+    return;
+  ap_loopwatch_name(w->name);
+  if (ap_loopwatch_start(&loop, 100, out) == 0) {
+    uv_timer_init(&loop, &timer);
+    uv_timer_start(&timer, work_cb, 10, 0);
+    ap_loopwatch_run(&loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *) &timer, NULL);
+    ap_loopwatch_stop();
+    uv_run(&loop, UV_RUN_DEFAULT);
+  }
+  (void) uv_loop_close(&loop);
+  fclose(out);
+}
+
+/* The lines of text that report a turn of at least 200 ms by name, with
+ * one "work" callback. */
+static int reports(char *text, const char *name) {
+  char want[64], *line, *next;
+  unsigned long ms;
+  int n = 0;
+
+  snprintf(want, sizeof(want), "aping: debug: %s: loop turn took %%lu ms:",
+           name);
+  for (line = text; line != NULL && *line != '\0'; line = next) {
+    next = strchr(line, '\n');
+    if (next != NULL)
+      *next++ = '\0';
+    if (sscanf(line, want, &ms) == 1 && ms >= 200 &&
+        strstr(line, ": work x1") != NULL)
+      n++;
+  }
+  return n;
+}
+
+static void test_threads_each_watched(void) {
+  struct watched w[2] = { { .name = "thread 1" }, { .name = "thread 2" } };
+  int i;
+
+  for (i = 0; i < 2; i++)
+    EXPECT(uv_thread_create(&w[i].tid, watched_thread, &w[i]) == 0);
+  for (i = 0; i < 2; i++) {
+    EXPECT(uv_thread_join(&w[i].tid) == 0);
+    EXPECT(w[i].text != NULL && reports(w[i].text, w[i].name) == 1);
+    free(w[i].text);
+  }
+  /* This thread's copy of the kind was never noted. */
+  EXPECT(lw_work.listed == 0 && lw_work.count == 0);
+}
+
 int main(void) {
   RUN(test_format);
   RUN(test_format_truncated);
   RUN(test_blocked_turn);
+  RUN(test_threads_each_watched);
   return tap_done();
 }

@@ -89,7 +89,47 @@ static void test_sequential(void) {
   EXPECT(ap_order_count(0, 1, 1) == 0);
 }
 
+/* Walks the parts of shard i/k and checks that together they give the
+ * shard's indices, each once. */
+static int parts_cover_shard(uint64_t n, uint64_t seed, uint64_t i,
+                             uint64_t k, uint64_t parts) {
+  uint8_t *seen = calloc(n + 1, 1), *want = calloc(n + 1, 1);
+  uint64_t p, s, ns, idx, total = 0;
+  struct ap_order o;
+  int ok = seen != NULL && want != NULL;
+
+  ap_order_init(&o, n, 1, seed, i, k);
+  while (ok && ap_order_next(&o, &idx))
+    want[idx] = 1;
+  for (p = 0; ok && p < parts; p++) {
+    ok = ap_order_slice(i, k, p, parts, &s, &ns) == 0 &&
+         walk(n, 1, seed, s, ns, seen);
+    total += ap_order_count(n, s, ns);
+  }
+  for (idx = 0; ok && idx < n; idx++)
+    ok = seen[idx] == want[idx];
+  ok = ok && total == ap_order_count(n, i, k);
+  free(seen);
+  free(want);
+  return ok;
+}
+
+static void test_slices_cover_shard(void) {
+  uint64_t s, ns;
+
+  EXPECT(parts_cover_shard(32766, 3, 1, 1, 2));
+  EXPECT(parts_cover_shard(1000, 3, 1, 1, 8));
+  EXPECT(parts_cover_shard(1000, 9, 2, 3, 4));
+  EXPECT(parts_cover_shard(7, 9, 3, 4, 8)); /* more parts than indices */
+  EXPECT(parts_cover_shard(65537, 1, 5, 5, 3));
+  EXPECT(ap_order_slice(1, 1, 0, 1, &s, &ns) == 0 && s == 1 && ns == 1);
+  EXPECT(ap_order_slice(2, 3, 1, 2, &s, &ns) == 0 && s == 5 && ns == 6);
+  EXPECT(ap_order_slice(1, 2, 2, 2, &s, &ns) == -1);
+  EXPECT(ap_order_slice(1, UINT64_MAX / 2, 0, 3, &s, &ns) == -1);
+}
+
 int main(void) {
+  RUN(test_slices_cover_shard);
   RUN(test_permutation_covers_once);
   RUN(test_shards_cover_once);
   RUN(test_seed_reproduces);

@@ -75,6 +75,12 @@ scan 1 "ICMP IPv4 and IPv6: answering, silent, ICMP errors" -t 500 -r 1 \
   2001:db8:4::1
 out_has "... 16 alive" 16 ' is alive \('
 out_has "... 7 unreachable" 7 ' is unreachable'
+scan 1 "--threads 3: ICMP IPv4 and IPv6, -C 2, errors, on three loops" \
+  --threads 3 -q -s -v -C 2 -t 300 --rate 0 198.18.1.0/26 198.18.2.1-4 \
+  198.18.4.1 2001:db8:1::1-40
+scan 7 "--threads 2: stopped by --deadline with probes in flight" \
+  --threads 2 --deadline 1 -t 5000 -r 0 --rate 0 198.18.2.0/28 198.18.1.1-16
+out_has "... the silent ones unfinished" 14 ' is unfinished'
 scan 0 "ICMP -c 3 -s, names from /etc/hosts, --format json" -c 3 -s \
   --format json lab-host lab-host6 198.18.3.1
 printf '198.18.1.1-4 # comment\n2001:db8:1::10\n' >"$tmp/targets"
