@@ -341,6 +341,12 @@ static void ignored(struct ap_config *c, const uint8_t *given) {
             "covers every target: ignored");
   if (c->out.color == AP_WHEN_ALWAYS && !text)
     warn(c, "--color colours text lines only: ignored");
+  if (c->ping.threads > 1 &&
+      (c->ping.method == AP_METHOD_EXEC || c->ping.method == AP_METHOD_NONE ||
+       c->loop.on || c->svc.ports.n > 0 || c->svc.telnet_port != 0 ||
+       c->svc.tcp_ping.n > 0 || c->out.rdns != AP_RDNS_OFF))
+    warn(c, "--threads spreads ICMP echo sweeps only, and ping(8), service "
+            "checks, -n, -d and -l run on one loop: ignored");
 }
 
 /* Reads one option (o, its value arg) into c.  Returns 0 or an exit

@@ -201,7 +201,7 @@ static const struct ap_opt options[] = {
             "(default: one per usable core, at most 8, and only as many as "
             "pay: a loop per 1024 targets and per 50000/s of --rate); only "
             "the ICMP echo sweep: ping(8), service checks, -n, -d and -l "
-            "run on one loop; 1: one loop" },
+            "run on one loop (with them: a warning); 1: one loop" },
   /* Order */
   { .name = "order", .kind = AP_OPT_WORD, .meta = "order", .words = orders,
     .dest = CFG(order.sequential), .group = "Order",

@@ -367,6 +367,16 @@ static const struct combo ignored_combos[] = {
     "-a, -u and -q choose what is listed" },
   { { "--color", "always", "--format", "prom", "x" }, 0,
     "--color colours text lines only" },
+  { { "--threads", "2", "-m", "exec", "x" }, 0, "--threads spreads ICMP" },
+  { { "--threads", "4", "-l", "x" }, 0, "--threads spreads ICMP" },
+  { { "--threads", "2", "--listen", "9857", "x" }, 0,
+    "--threads spreads ICMP" },
+  { { "--threads", "2", "--tcp", "22", "x" }, 0, "--threads spreads ICMP" },
+  { { "--threads", "2", "-m", "none", "--telnet", "x" }, 0,
+    "--threads spreads ICMP" },
+  { { "--threads", "2", "--tcp-ping", "22", "x" }, 0,
+    "--threads spreads ICMP" },
+  { { "--threads", "2", "-d", "x" }, 0, "--threads spreads ICMP" },
 };
 
 /* The same options where they do something: no warning, no error. */
@@ -389,6 +399,9 @@ static const char *const applying[][12] = {
   { "--color", "always", "x" },
   { "--color", "never", "--format", "json", "x" },
   { "-m", "none", "--tcp", "22", "-r", "2", "-B", "3", "x" },
+  { "--threads", "2", "x" },
+  { "--threads", "2", "-m", "icmp", "-c", "3", "x" },
+  { "--threads", "1", "-l", "--tcp", "22", "x" },
 };
 
 static void test_ignored_options(void) {
