@@ -90,13 +90,13 @@ static void ask_meta(struct ap_echo_sock *k, int family) {
     (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
 }
 
-/* Opens k's socket: raw if it can, else datagram.  Returns 0 or the UV_E*
- * code of the last try. */
-static int open_socket(struct ap_echo_sock *k, int family) {
+/* Opens k's socket: raw if it can (and dgram is 0), else datagram.
+ * Returns 0 or the UV_E* code of the last try. */
+static int open_socket(struct ap_echo_sock *k, int family, int dgram) {
   int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
   int flags = SOCK_NONBLOCK | SOCK_CLOEXEC, one = 1;
 
-  k->fd = socket(family, SOCK_RAW | flags, proto);
+  k->fd = dgram ? -1 : socket(family, SOCK_RAW | flags, proto);
   if (k->fd >= 0) {
     k->kind = AP_ECHO_RAW;
     k->key.check_ident = 1;
@@ -117,6 +117,16 @@ static int open_socket(struct ap_echo_sock *k, int family) {
   return 0;
 }
 
+/* What every socket of k's family gets once open: reply metadata,
+ * buffers, the packet options.  Returns 0 or the UV_E* code of the option
+ * that could not be applied (*what says which). */
+static int set_up(struct ap_echo_sock *k, int family, int *what) {
+  ask_meta(k, family);
+  set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
+  set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
+  return ap_pkt_apply(k->fd, family, k->echo->pkt, 1, what);
+}
+
 static void open_family(struct ap_echo_sock *k, int family,
                         const uint8_t key[16]) {
   struct ap_echo *e = k->echo;
@@ -131,13 +141,10 @@ static void open_family(struct ap_echo_sock *k, int family,
   /* The loops of --threads: each its own identifier (see
    * ap_echo_filter()). */
   k->key.ident = (uint16_t) (k->key.ident + e->part);
-  k->err = open_socket(k, family);
+  k->err = open_socket(k, family, 0);
   if (k->err != 0)
     return;
-  ask_meta(k, family);
-  set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
-  set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
-  err = ap_pkt_apply(k->fd, family, e->pkt, 1, &what);
+  err = set_up(k, family, &what);
   if (err != 0) {
     /* An option that cannot be had is an error, not a reason to probe
      * without it: the socket goes, and the run will say why. */
@@ -166,12 +173,66 @@ void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
   e->base.ops = &echo_ops;
   e->pkt = pkt;
   e->sock[0].fd = e->sock[1].fd = -1;
+  e->twin[0] = e->twin[1] = -1;
   e->sock[0].err = e->sock[1].err = UV_EAFNOSUPPORT;
   e->sock[0].echo = e->sock[1].echo = e;
   if (want_v4)
     open_family(&e->sock[0], AF_INET, key);
   if (want_v6)
     open_family(&e->sock[1], AF_INET6, key);
+}
+
+void ap_echo_open_twins(struct ap_echo *e) {
+  static const int family[2] = { AF_INET, AF_INET6 };
+  struct ap_echo_sock t;
+  int i, what;
+
+  for (i = 0; i < 2; i++) {
+    if (e->sock[i].kind != AP_ECHO_RAW || e->twin[i] >= 0)
+      continue;
+    memset(&t, 0, sizeof(t));
+    t.echo = e;
+    if (open_socket(&t, family[i], 1) != 0)
+      continue;
+    if (set_up(&t, family[i], &what) != 0)
+      close(t.fd); /* the raw socket has what the twin could not */
+    else
+      e->twin[i] = t.fd;
+  }
+}
+
+int ap_echo_has_twins(const struct ap_echo *e) {
+  int i;
+
+  for (i = 0; i < 2; i++)
+    if (e->sock[i].kind == AP_ECHO_RAW && e->twin[i] < 0)
+      return 0;
+  return 1;
+}
+
+void ap_echo_use_twins(struct ap_echo *e) {
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    struct ap_echo_sock *k = &e->sock[i];
+    if (e->twin[i] < 0 || k->kind != AP_ECHO_RAW || k->polling)
+      continue;
+    close(k->fd);
+    k->fd = e->twin[i];
+    e->twin[i] = -1;
+    k->kind = AP_ECHO_DGRAM;
+    k->key.check_ident = 0; /* the kernel's identifier, as in open_socket */
+  }
+}
+
+void ap_echo_drop_twins(struct ap_echo *e) {
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    if (e->twin[i] >= 0)
+      close(e->twin[i]);
+    e->twin[i] = -1;
+  }
 }
 
 void ap_echo_filter(struct ap_echo *e) {
@@ -196,6 +257,7 @@ int ap_echo_opt_error(const struct ap_echo *e, char *buf, size_t len) {
 void ap_echo_discard(struct ap_echo *e) {
   int i;
 
+  ap_echo_drop_twins(e);
   for (i = 0; i < 2; i++) {
     if (e->sock[i].fd >= 0)
       close(e->sock[i].fd);
@@ -211,6 +273,9 @@ void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
 
   for (i = 0; i < 2; i++) {
     if (!want[i] && e->sock[i].fd >= 0 && !e->sock[i].polling) {
+      if (e->twin[i] >= 0)
+        close(e->twin[i]);
+      e->twin[i] = -1;
       close(e->sock[i].fd);
       e->sock[i].fd = -1;
       e->sock[i].kind = AP_ECHO_NONE;
@@ -508,6 +573,7 @@ static void echo_close(struct ap_engine *base) {
   struct ap_echo *e = ap_container_of(base, struct ap_echo, base);
   int i;
 
+  ap_echo_drop_twins(e);
   for (i = 0; i < 2; i++) {
     struct ap_echo_sock *k = &e->sock[i];
     if (k->polling) {

@@ -73,6 +73,7 @@ struct ap_echo_counts {
 struct ap_echo {
   struct ap_engine base;
   struct ap_echo_sock sock[2]; /* [0] IPv4, [1] IPv6 */
+  int twin[2]; /* --threads: a datagram socket beside a raw one, or -1 */
   struct ap_echo_counts counts;
   unsigned hot; /* turns in a row the scheduler sent without a wait */
   const struct ap_pkt_cfg *pkt; /* the packet options */
@@ -105,6 +106,22 @@ void ap_echo_open(struct ap_echo *e, int want_v4, int want_v6,
 void ap_echo_open_part(struct ap_echo *e, int want_v4, int want_v6,
                        const uint8_t key[16], const struct ap_pkt_cfg *pkt,
                        unsigned part);
+
+/* Several loops (--threads): raw sockets each get a copy of every ICMP
+ * reply, which a filter per socket then drops for all loops but one;
+ * ICMP datagram sockets are handed their own replies by the kernel, which
+ * costs less.  So an engine among several also opens, beside each raw
+ * socket, a datagram socket (a twin) with the same options, inside the
+ * privilege sequence (for the receive buffer's size).  A twin that cannot
+ * be had (net.ipv4.ping_group_range) is no error: the raw socket stays.
+ * Once the run knows how many loops it takes, either every engine trades
+ * its raw sockets for their twins (ap_echo_use_twins(), when each of them
+ * ap_echo_has_twins()) or every engine closes its twins
+ * (ap_echo_drop_twins()); before ap_echo_start() in either case. */
+void ap_echo_open_twins(struct ap_echo *e);
+int ap_echo_has_twins(const struct ap_echo *e);
+void ap_echo_use_twins(struct ap_echo *e);
+void ap_echo_drop_twins(struct ap_echo *e);
 
 /* Filters the engine's raw sockets on its identifier (idfilter.h), so
  * that a reply reaches only the engine that sent its request: for an

@@ -11,24 +11,13 @@ uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards) {
   return (n - shard) / nshards + 1;
 }
 
-int ap_order_slice(uint64_t shard, uint64_t nshards, uint64_t part,
-                   uint64_t parts, uint64_t *slice, uint64_t *nslices) {
-  /* Shard I/N holds positions I-1 + kN; its part p of P the positions
-   * I-1 + pN + kNP: shard I + pN of NP. */
-  if (parts == 0 || part >= parts || nshards > UINT64_MAX / parts)
-    return -1;
-  *slice = shard + part * nshards;
-  *nslices = nshards * parts;
-  return 0;
-}
-
 void ap_order_init(struct ap_order *o, uint64_t n, int random, uint64_t seed,
                    uint64_t shard, uint64_t nshards) {
   unsigned bits = 0;
   int i;
 
   o->n = n;
-  o->pos = shard - 1;
+  o->first = o->pos = shard - 1;
   o->step = nshards;
   o->left = ap_order_count(n, shard, nshards);
   o->random = random;
@@ -66,6 +55,17 @@ uint64_t ap_order_at(const struct ap_order *o, uint64_t pos) {
     x = feistel(o, x);
   while (x >= o->n);
   return x;
+}
+
+void ap_order_range(struct ap_order *o, uint64_t from, uint64_t to) {
+  uint64_t count = ap_order_count(o->n, o->first + 1, o->step);
+
+  if (to > count)
+    to = count;
+  if (from > to)
+    from = to;
+  o->pos = o->first + from * o->step;
+  o->left = to - from;
 }
 
 int ap_order_next(struct ap_order *o, uint64_t *idx) {

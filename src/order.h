@@ -17,6 +17,7 @@
 
 struct ap_order {
   uint64_t n;        /* size of the index space */
+  uint64_t first;    /* the shard's first position, I - 1 */
   uint64_t pos;      /* next position in the permutation */
   uint64_t step;     /* shard count N */
   uint64_t left;     /* indices this shard still has to give */
@@ -55,13 +56,11 @@ int ap_order_missing_slice(struct ap_order *o, const struct ap_bitmap *done,
                            uint64_t *missing, uint64_t steps,
                            void (*cb)(uint64_t idx, void *ctx), void *ctx);
 
-/* Slice `part` (0-based) of `parts` of shard `shard` of `nshards`: the
- * shard's positions dealt out in turn (--threads), itself a shard of the
- * same permutation, written to *slice (1-based) of *nslices.  The parts
- * of a shard cover it exactly once between them.  Returns 0, or -1 when
- * nshards * parts overflows.  Pure. */
-int ap_order_slice(uint64_t shard, uint64_t nshards, uint64_t part,
-                   uint64_t parts, uint64_t *slice, uint64_t *nslices);
+/* Narrows o, made by ap_order_init() for a shard, to that shard's
+ * positions [from, to): its from-th to its (to-1)-th index, to clipped to
+ * the shard's count.  --threads deals a shard out to its loops this way,
+ * a range at a time.  Pure. */
+void ap_order_range(struct ap_order *o, uint64_t from, uint64_t to);
 
 /* How many indices this shard gives in all. */
 uint64_t ap_order_count(uint64_t n, uint64_t shard, uint64_t nshards);

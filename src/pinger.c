@@ -50,6 +50,8 @@ static void open_parts(struct ap_pinger *p, int v4, int v6,
     ap_echo_open_part(&p->more[i - 1], v4, v6, key, &p->cfg->pkt, i);
     p->nparts++;
   }
+  for (i = 0; i < p->nparts; i++)
+    ap_echo_open_twins(ap_pinger_part(p, i));
 }
 
 void ap_pinger_open(struct ap_pinger *p, const struct ap_pinger_cfg *cfg,
@@ -249,8 +251,22 @@ void ap_pinger_keep_parts(struct ap_pinger *p, unsigned n) {
     ap_echo_discard(&p->more[p->nparts - 1]);
   }
   if (p->nparts == 1) {
+    ap_echo_drop_twins(&p->echo); /* one loop: its raw sockets, as ever */
     free(p->more);
     p->more = NULL;
+  }
+}
+
+void ap_pinger_use_twins(struct ap_pinger *p) {
+  unsigned i;
+  int all = 1;
+
+  for (i = 0; i < p->nparts; i++)
+    all = all && ap_echo_has_twins(ap_pinger_part(p, i));
+  for (i = 0; i < p->nparts; i++) {
+    if (all)
+      ap_echo_use_twins(ap_pinger_part(p, i));
+    ap_echo_drop_twins(ap_pinger_part(p, i));
   }
 }
 

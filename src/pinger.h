@@ -75,6 +75,12 @@ struct ap_echo *ap_pinger_part(struct ap_pinger *p, unsigned i);
  * which must not have been started. */
 void ap_pinger_keep_parts(struct ap_pinger *p, unsigned n);
 
+/* Several loops: every engine kept trades its raw sockets for datagram
+ * twins if each of them has them (echo.h: ap_echo_open_twins()), else
+ * all keep their raw sockets; the twins left are closed.  Before the
+ * engines are started. */
+void ap_pinger_use_twins(struct ap_pinger *p);
+
 /* Whether ping(8) may have to be spawned: -m exec, or -m auto with a
  * family that has no socket.  The privilege drop allows for it. */
 int ap_pinger_may_spawn(const struct ap_pinger *p);

@@ -524,6 +524,21 @@ static unsigned sweep_loops(const struct ap_run *r) {
                           targets(r)->count, c->scan.rate, c->ping.jobs);
 }
 
+/* What the loops' sockets are, for -v. */
+static const char *sockets_of(const struct ap_echo *e) {
+  int raw = 0, dgram = 0, f;
+
+  for (f = 0; f < 2; f++) {
+    raw |= ap_echo_kind(e, f) == AP_ECHO_RAW;
+    dgram |= ap_echo_kind(e, f) == AP_ECHO_DGRAM;
+  }
+  if (raw && dgram)
+    return "raw sockets (each loop's replies filtered by identifier) "
+           "and datagram sockets";
+  return raw ? "raw sockets, each loop's replies filtered by identifier"
+             : "datagram sockets, each loop's replies sorted by the kernel";
+}
+
 /* Starts the sweep on n loops (n >= 2) of the pinger's echo engines.
  * Returns 0 or a UV_E* code. */
 static int start_workers(struct ap_run *r, unsigned n,
@@ -541,6 +556,7 @@ static int start_workers(struct ap_run *r, unsigned n,
   unsigned i;
   int err;
 
+  ap_pinger_use_twins(r->ping);
   for (i = 0; i < n && i < 64; i++)
     eng[i] = ap_pinger_part(r->ping, i);
   err = ap_workers_init(&r->workers, r->loop, &wc, worker_cb);
@@ -548,7 +564,8 @@ static int start_workers(struct ap_run *r, unsigned n,
     return err;
   r->threaded = 1;
   if (r->cfg->run.verbose)
-    fprintf(r->diag, "aping: ICMP: %u loops on %u threads\n", n, n);
+    fprintf(r->diag, "aping: ICMP: %u loops on %u threads, %s\n", n, n,
+            sockets_of(eng[0]));
   return ap_workers_start(&r->workers);
 }
 

@@ -359,6 +359,8 @@ static void fill(struct ap_scan *s, size_t want) {
         continue;
     } else if (ap_order_next(s->order, &idx)) {
       p->attempt = 0;
+      if (s->order->left == 0 && s->more != NULL)
+        s->total += s->more(s);
     } else {
       break;
     }
@@ -610,6 +612,10 @@ int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
   s->sink.ops = &sink_ops;
   engine->sink = &s->sink;
   return 0;
+}
+
+void ap_scan_more(struct ap_scan *s, uint64_t (*more)(struct ap_scan *s)) {
+  s->more = more;
 }
 
 int ap_scan_start(struct ap_scan *s) {

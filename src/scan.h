@@ -65,6 +65,9 @@ struct ap_scan {
   struct ap_engine *engine;
   struct ap_scan_cfg cfg;
   ap_verdict_cb verdict_cb;
+  /* Once the order runs out: narrows it to more targets and returns how
+   * many (0: none are left), or NULL (the order is all there is). */
+  uint64_t (*more)(struct ap_scan *s);
   void *data;
 
   uint64_t wait_ns[AP_SCAN_MAXTRIES];
@@ -96,6 +99,13 @@ struct ap_scan {
 int ap_scan_init(struct ap_scan *s, uv_loop_t *loop, const struct ap_tset *set,
                  struct ap_order *order, struct ap_engine *engine,
                  const struct ap_scan_cfg *cfg, ap_verdict_cb cb);
+
+/* Gives the scan more targets whenever its order runs out (--threads:
+ * the loops take the run's order a range at a time).  more narrows
+ * s->order to the next range and returns its size, or 0 when there is
+ * none; it is called on the scan's loop, just after the order's last
+ * index was taken, so that the scan never looks finished before. */
+void ap_scan_more(struct ap_scan *s, uint64_t (*more)(struct ap_scan *s));
 
 /* Starts probing.  The loop runs until every target has a verdict or the
  * scan is stopped; then s->status says how it ended. */

@@ -2,6 +2,7 @@
 #include "workers.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,39 @@ void ap_workers_share(const struct ap_scan_cfg *all, unsigned i, unsigned n,
                         (i < all->max_inflight % n ? 1 : 0);
 }
 
+/* ---- the order, a range at a time ---- */
+
+void ap_claim_init(struct ap_claim *c, uint64_t count, uint64_t range) {
+  atomic_init(&c->next, 0);
+  c->count = count;
+  c->range = range > 0 ? range : 1;
+}
+
+uint64_t ap_claim_take(struct ap_claim *c, uint64_t *from) {
+  uint64_t f;
+
+  /* Relaxed: the counter orders nothing but itself.  Each worker asks
+   * again only until the first empty answer, so it cannot wrap. */
+  f = atomic_fetch_add_explicit(&c->next, c->range, memory_order_relaxed);
+  if (f >= c->count)
+    return 0;
+  *from = f;
+  return c->count - f < c->range ? c->count - f : c->range;
+}
+
+/* A worker's order narrowed to its next range; the range's size, or 0. */
+static uint64_t take(struct ap_worker *w) {
+  uint64_t from = 0, n = ap_claim_take(&w->ws->claim, &from);
+
+  ap_order_range(&w->order, from, from + n);
+  return n;
+}
+
 /* ---- on a worker's thread ---- */
+
+static uint64_t more_cb(struct ap_scan *s) {
+  return take(ap_container_of(s, struct ap_worker, scan));
+}
 
 /* Hands the verdicts collected so far to the main loop. */
 static void hand_over(struct ap_worker *w) {
@@ -175,22 +208,21 @@ static void ready_cb(uv_async_t *h) {
       ended(ws, &ws->w[i]);
 }
 
-/* Prepares worker i: its slice, scheduler, loop and handles. */
+/* Prepares worker i: its first range, scheduler, loop and handles. */
 static int init_one(struct ap_workers *ws, const struct ap_workers_cfg *cfg,
                     unsigned i) {
   const struct ap_workers_cfg *c = &ws->cfg;
   struct ap_worker *w = &ws->w[i];
   struct ap_scan_cfg sc;
-  uint64_t slice, nslices;
   int err;
 
   w->ws = ws;
   w->id = i;
   snprintf(w->name, sizeof(w->name), "thread %u", i + 1);
   w->echo = cfg->engines[i];
-  if (ap_order_slice(c->shard, c->nshards, i, c->n, &slice, &nslices) != 0)
-    return UV_EINVAL;
-  ap_order_init(&w->order, c->nitems, c->random, c->seed, slice, nslices);
+  ap_order_init(&w->order, c->nitems, c->random, c->seed, c->shard,
+                c->nshards);
+  (void) take(w);
   ap_workers_share(&c->scan, i, c->n, &sc);
   err = uv_loop_init(&w->loop);
   if (err != 0)
@@ -201,6 +233,7 @@ static int init_one(struct ap_workers *ws, const struct ap_workers_cfg *cfg,
   if (err != 0)
     return err;
   w->scan_ready = 1;
+  ap_scan_more(&w->scan, more_cb);
   err = uv_async_init(&w->loop, &w->stop, stop_cb);
   if (err != 0)
     return err;
@@ -228,6 +261,11 @@ int ap_workers_init(struct ap_workers *ws, uv_loop_t *loop,
   ws->cfg.engines = NULL; /* the workers keep their own */
   ws->cb = cb;
   ws->total = ap_order_count(cfg->nitems, cfg->shard, cfg->nshards);
+  /* Every loop has a few ranges to take, however few the targets. */
+  ap_claim_init(&ws->claim, ws->total,
+                ws->total / (4 * cfg->n) < AP_WORKERS_RANGE
+                    ? ws->total / (4 * cfg->n) + 1
+                    : AP_WORKERS_RANGE);
   if (ap_handoff_init(&ws->q) != 0)
     return UV_ENOMEM;
   if (uv_mutex_init(&ws->mu) != 0) {

@@ -36,6 +36,30 @@
 #define AP_WORKERS_PPS 50000.0
 #define AP_WORKERS_BITMAPS (16u << 20)
 
+/* The order positions a worker takes at a time: small enough that the
+ * loops end within a fraction of a millisecond of each other, big enough
+ * that the shared counter is rarely touched.  With fewer targets, a
+ * quarter of a loop's share, so that every loop takes a few ranges. */
+#define AP_WORKERS_RANGE 256
+
+/* The positions of a shard not yet taken, dealt out a range at a time to
+ * the threads that ask (any thread, without a lock).  The counter has a
+ * cache line to itself. */
+struct ap_claim {
+  char pad0[64];
+  _Atomic uint64_t next;
+  char pad1[64];
+  uint64_t count; /* the shard's positions */
+  uint64_t range; /* positions per claim */
+};
+
+/* Sets up a claim over count positions, range at a time (at least 1). */
+void ap_claim_init(struct ap_claim *c, uint64_t count, uint64_t range);
+
+/* Takes the next range: stores its first position in *from and returns its
+ * size, or returns 0 when every position has been taken. */
+uint64_t ap_claim_take(struct ap_claim *c, uint64_t *from);
+
 struct ap_workers;
 
 /* Called on the main loop with each verdict, in the order they came. */
@@ -92,6 +116,7 @@ struct ap_workers {
   uv_mutex_t mu;        /* the workers' stop_open */
   uv_async_t ready;     /* worker -> main: batches queued */
   int ready_open;
+  struct ap_claim claim; /* the order, shared by the workers */
   struct ap_bitmap done; /* the targets shown: main loop only */
   uint64_t total, ndone;
   int stopped;

@@ -24,10 +24,22 @@ want=$(printf '%s\n%s\n' "$want4" "$want6" | sort)
 
 # ---- exact coverage
 
+# As root, the loops trade their raw sockets for datagram sockets, which
+# the kernel sorts replies into, where the scanner's namespace allows them
+# (net.ipv4.ping_group_range); else they keep raw sockets, each filtered
+# on its loop's identifier.
+DG='datagram sockets, each loop.s replies sorted by the kernel'
+RAW='raw sockets, each loop.s replies filtered by identifier'
 scan -v -a --threads 4 --seed 5 -r 0 --rate 0 198.18.1.0/24 2001:db8:1::/120
-what="--threads 4: the sweep runs on 4 loops (-v says so)"
-expect grep -qx 'aping: ICMP: 4 loops on 4 threads' <<<"$ERR"
+what="--threads 4: the sweep runs on 4 loops of datagram sockets (-v says so)"
+expect grep -qx "aping: ICMP: 4 loops on 4 threads, $DG" <<<"$ERR"
 what="--threads 4, seeded, IPv4 and IPv6: every answering address exactly once"
+expect test "$(addrs)" = "$want" -a "$RC" -eq 0
+lab_nodgram scan -v -a --threads 4 --seed 5 -r 0 --rate 0 198.18.1.0/24 \
+  2001:db8:1::/120
+what="no datagram socket allowed: 4 loops of raw sockets, filtered (-v)"
+expect grep -qx "aping: ICMP: 4 loops on 4 threads, $RAW" <<<"$ERR"
+what="... every answering address exactly once, IPv4 and IPv6"
 expect test "$(addrs)" = "$want" -a "$RC" -eq 0
 
 scan -a --threads 3 -r 0 --rate 0 198.19.0.0/17
@@ -42,8 +54,8 @@ lab_run setpriv --reuid=nobody --regid=nogroup --clear-groups \
   --rate 0 198.18.1.0/24 2001:db8:1::/120 198.18.4.1
 what="datagram sockets on 3 loops: every answering address once, the error too"
 expect test "$(addrs)" = "$want" -a "$RC" -eq 1 -a \
-  "$(grep -c 'datagram socket' <<<"$ERR")" -eq 2 -a \
-  "$(grep -c '3 loops on 3 threads' <<<"$ERR")" -eq 1
+  "$(grep -c 'datagram socket$' <<<"$ERR")" -eq 2 -a \
+  "$(grep -c "3 loops on 3 threads, $DG" <<<"$ERR")" -eq 1
 
 # Shards with loops: shard i of 3 on 2 loops probes exactly shard i.
 same=yes
@@ -198,38 +210,53 @@ expect test "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 -a -z "$ERR"
 
 # ---- forged replies on several loops
 
-ip netns exec "$LAB_NET" "${LAB_PYTHON:-python3}" "$(dirname "$0")/forger.py" \
-  to-scan 198.18.2. 198.18.0.2 "$tmp/forged" "$tmp/ready" \
-  >"$tmp/forger.log" 2>&1 &
-forger=$!
-for _ in $(seq 50); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
-scan -s -v -r 1 --threads 3 --rate 0 198.18.1.0/24 198.18.2.0/24
-kill "$forger"
-wait "$forger" 2>/dev/null || true
-forger=
-forged=$(cat "$tmp/forged" 2>/dev/null || echo 0)
-echo "# the forger sent $forged forged packets"
-what="the forger did forge, against 3 loops"
-expect test "$forged" -ge 254
-what="forged replies and errors never count on any loop"
-expect test "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.2\.[0-9]* is unreachable$')" \
-  -eq 254 -a "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.1\..* is alive')" -eq 254
-what="-s -v on 3 loops: the counters of all loops, added up"
-expect test "$(counter replies-valid)" -eq 254 -a \
-  "$(counter probes-sent)" -eq 762 -a "$(counter retries)" -eq 254
+# The forger against both kinds of loop sockets.
+for how in dgram raw; do
+  ip netns exec "$LAB_NET" "${LAB_PYTHON:-python3}" \
+    "$(dirname "$0")/forger.py" to-scan 198.18.2. 198.18.0.2 "$tmp/forged" \
+    "$tmp/ready" >"$tmp/forger.log" 2>&1 &
+  forger=$!
+  for _ in $(seq 50); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
+  nodg=
+  [ "$how" = dgram ] || nodg=lab_nodgram
+  $nodg scan -s -v -r 1 --threads 3 --rate 0 198.18.1.0/24 198.18.2.0/24
+  kill "$forger"
+  wait "$forger" 2>/dev/null || true
+  forger=
+  rm -f "$tmp/ready"
+  forged=$(cat "$tmp/forged" 2>/dev/null || echo 0)
+  echo "# the forger sent $forged forged packets ($how sockets)"
+  what="the forger did forge, against 3 loops of $how sockets"
+  expect test "$forged" -ge 254
+  what="forged replies and errors never count on any loop ($how sockets)"
+  expect test "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.2\.[0-9]* is unreachable$')" \
+    -eq 254 -a "$(printf '%s\n' "$OUT" | grep -c '^198\.18\.1\..* is alive')" -eq 254
+  what="-s -v on 3 loops: the counters of all loops, added up ($how sockets)"
+  expect test "$(counter replies-valid)" -eq 254 -a \
+    "$(counter probes-sent)" -eq 762 -a "$(counter retries)" -eq 254
+done
 
 # Another program's ping beside the scan: on one loop its replies reach
-# the raw socket and are counted as foreign; on several, each socket's
-# kernel filter drops them before they are copied.
-for t in 1 2; do
+# the raw socket and are counted as foreign; on several, the kernel gives
+# them to no loop's datagram socket, or each raw socket's filter drops
+# them before they are copied.
+declare -A foreign
+# foreign_run LABEL THREADS [lab_nodgram]: the scan beside a ping.
+foreign_run() {
+  local label=$1 t=$2 pinger
+  shift 2
   lab_exec ping -c 8 -i 0.25 "$LAB_UP4" >/dev/null 2>&1 &
   pinger=$!
-  scan -s -v -t 2000 -r 0 --threads "$t" --rate 0 198.18.2.1-4
+  "$@" scan -s -v -t 2000 -r 0 --threads "$t" --rate 0 198.18.2.1-4
   wait "$pinger" || true
-  foreign[$t]=$(counter rejected-foreign)
-done
-what="another program's replies: counted as foreign on one loop (${foreign[1]}), filtered out on 2 (${foreign[2]})"
-expect test "${foreign[1]}" -gt 0 -a "${foreign[2]}" -eq 0
+  foreign[$label]=$(counter rejected-foreign)
+}
+foreign_run one 1
+foreign_run dgram 2
+foreign_run raw 2 lab_nodgram
+what="another program's replies: counted as foreign on one loop (${foreign[one]}), none on 2 of datagram sockets (${foreign[dgram]}), filtered out on 2 of raw sockets (${foreign[raw]})"
+expect test "${foreign[one]}" -gt 0 -a "${foreign[dgram]}" -eq 0 -a \
+  "${foreign[raw]}" -eq 0
 
 # -vv on several loops: any report, of the main loop or a worker's, is a
 # whole line in the documented format.
@@ -254,7 +281,7 @@ cores=$(nproc)
 scan -v -q -r 0 --rate 0 198.19.0.0/17
 if [ "$cores" -ge 2 ]; then
   what="--rate 0 on the /17: a loop per usable core ($cores)"
-  expect grep -qx "aping: ICMP: $cores loops on $cores threads" <<<"$ERR"
+  expect grep -qx "aping: ICMP: $cores loops on $cores threads, $DG" <<<"$ERR"
 else
   what="--rate 0 on the /17 with one usable core: one loop"
   expect test "$(grep -c 'loops on' <<<"$ERR" || true)" -eq 0

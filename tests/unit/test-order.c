@@ -89,47 +89,68 @@ static void test_sequential(void) {
   EXPECT(ap_order_count(0, 1, 1) == 0);
 }
 
-/* Walks the parts of shard i/k and checks that together they give the
- * shard's indices, each once. */
-static int parts_cover_shard(uint64_t n, uint64_t seed, uint64_t i,
-                             uint64_t k, uint64_t parts) {
-  uint8_t *seen = calloc(n + 1, 1), *want = calloc(n + 1, 1);
-  uint64_t p, s, ns, idx, total = 0;
+/* Deals shard i/k out in ranges of `range` positions (taken in a
+ * scrambled order, as loops would take them) and checks that together
+ * they give the shard's indices, each once, in the shard's order within
+ * each range. */
+static int ranges_cover_shard(uint64_t n, uint64_t seed, uint64_t i,
+                              uint64_t k, uint64_t range) {
+  uint8_t *seen = calloc(n + 1, 1);
+  uint64_t *want = calloc(n + 1, sizeof(uint64_t));
+  uint64_t count = ap_order_count(n, i, k), nranges, r, j, idx, end;
+  uint64_t got = 0;
   struct ap_order o;
   int ok = seen != NULL && want != NULL;
 
   ap_order_init(&o, n, 1, seed, i, k);
-  while (ok && ap_order_next(&o, &idx))
-    want[idx] = 1;
-  for (p = 0; ok && p < parts; p++) {
-    ok = ap_order_slice(i, k, p, parts, &s, &ns) == 0 &&
-         walk(n, 1, seed, s, ns, seen);
-    total += ap_order_count(n, s, ns);
+  for (j = 0; ok && ap_order_next(&o, &idx); j++)
+    want[j] = idx;
+  nranges = (count + range - 1) / range;
+  for (r = 0; ok && r < nranges; r++) {
+    /* The ranges in a scrambled order (or reversed, when 7 divides their
+     * count and r * 7 would not reach them all). */
+    uint64_t which = (r * 7 + 3) % nranges;
+    if (nranges % 7 == 0)
+      which = nranges - 1 - r;
+    ap_order_init(&o, n, 1, seed, i, k);
+    ap_order_range(&o, which * range, which * range + range);
+    for (j = which * range; ok && ap_order_next(&o, &idx); j++, got++) {
+      ok = j < count && idx < n && !seen[idx] && idx == want[j];
+      if (ok)
+        seen[idx] = 1;
+    }
+    end = (which + 1) * range < count ? (which + 1) * range : count;
+    ok = ok && j == end;
   }
-  for (idx = 0; ok && idx < n; idx++)
-    ok = seen[idx] == want[idx];
-  ok = ok && total == ap_order_count(n, i, k);
+  ok = ok && got == count;
   free(seen);
   free(want);
   return ok;
 }
 
-static void test_slices_cover_shard(void) {
-  uint64_t s, ns;
+static void test_ranges_cover_shard(void) {
+  struct ap_order o;
+  uint64_t idx;
 
-  EXPECT(parts_cover_shard(32766, 3, 1, 1, 2));
-  EXPECT(parts_cover_shard(1000, 3, 1, 1, 8));
-  EXPECT(parts_cover_shard(1000, 9, 2, 3, 4));
-  EXPECT(parts_cover_shard(7, 9, 3, 4, 8)); /* more parts than indices */
-  EXPECT(parts_cover_shard(65537, 1, 5, 5, 3));
-  EXPECT(ap_order_slice(1, 1, 0, 1, &s, &ns) == 0 && s == 1 && ns == 1);
-  EXPECT(ap_order_slice(2, 3, 1, 2, &s, &ns) == 0 && s == 5 && ns == 6);
-  EXPECT(ap_order_slice(1, 2, 2, 2, &s, &ns) == -1);
-  EXPECT(ap_order_slice(1, UINT64_MAX / 2, 0, 3, &s, &ns) == -1);
+  EXPECT(ranges_cover_shard(32766, 3, 1, 1, 256));
+  EXPECT(ranges_cover_shard(1000, 3, 1, 1, 1));
+  EXPECT(ranges_cover_shard(1000, 9, 2, 3, 64));
+  EXPECT(ranges_cover_shard(7, 9, 3, 4, 256)); /* one range, cut short */
+  EXPECT(ranges_cover_shard(65537, 1, 5, 5, 100));
+  /* Out of the shard: nothing, whatever the bounds. */
+  ap_order_init(&o, 10, 0, 1, 1, 1);
+  ap_order_range(&o, 10, 20);
+  EXPECT(!ap_order_next(&o, &idx));
+  ap_order_range(&o, 5, 2);
+  EXPECT(!ap_order_next(&o, &idx));
+  ap_order_range(&o, 8, 100);
+  EXPECT(ap_order_next(&o, &idx) && idx == 8);
+  EXPECT(ap_order_next(&o, &idx) && idx == 9);
+  EXPECT(!ap_order_next(&o, &idx));
 }
 
 int main(void) {
-  RUN(test_slices_cover_shard);
+  RUN(test_ranges_cover_shard);
   RUN(test_permutation_covers_once);
   RUN(test_shards_cover_once);
   RUN(test_seed_reproduces);

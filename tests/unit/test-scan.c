@@ -139,6 +139,21 @@ static void verdict_cb(struct ap_scan *s, const struct ap_result *r) {
     res.reason = r->reason;
 }
 
+/* With more_hook set, run() starts on positions [0, RANGE) of the order
+ * and the hook gives it the rest, RANGE at a time (as --threads does). */
+#define RANGE 10
+static uint64_t (*more_hook)(struct ap_scan *s);
+static uint64_t more_next, more_calls;
+
+static uint64_t more_ranges(struct ap_scan *s) {
+  uint64_t from = more_next;
+
+  more_calls++;
+  more_next += RANGE;
+  ap_order_range(s->order, from, from + RANGE);
+  return s->order->left;
+}
+
 /* Scans 192.0.2.1-254 with the fake engine; returns elapsed ms. */
 static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
   struct ap_tset set;
@@ -156,11 +171,18 @@ static uint64_t run(struct fake *f, const struct ap_scan_cfg *cfg) {
   ap_tset_add(&set, &lo, &hi);
   ap_tset_finish(&set, NULL, 1000);
   ap_order_init(&order, set.count, 1, 1, 1, 1);
+  if (more_hook != NULL) {
+    ap_order_range(&order, 0, RANGE);
+    more_next = RANGE;
+    more_calls = 0;
+  }
   uv_loop_init(&loop);
   f->loop = &loop;
   t0 = uv_hrtime();
   EXPECT(ap_scan_init(&s, &loop, &set, &order, &f->base, cfg, verdict_cb) ==
          0);
+  if (more_hook != NULL)
+    ap_scan_more(&s, more_hook);
   EXPECT(ap_scan_start(&s) == 0);
   uv_run(&loop, UV_RUN_DEFAULT);
   EXPECT(s.status == 0);
@@ -189,6 +211,36 @@ static void test_all_answer(void) {
   /* The first reply to each counted, the duplicate did not. */
   EXPECT(f.counted == 254 && f.ignored == 254);
   EXPECT(retries == 0 && backoffs == 0);
+}
+
+/* A scan given its order a range at a time gives every target of every
+ * range one verdict, and does not end while ranges are left, even when
+ * each range is answered within the send that took its last target. */
+static void test_more(void) {
+  struct ap_scan_cfg cfg = { .timeout_ms = 20, .retries = 1,
+                             .backoff = 2, .rate = 0 };
+  int restamp;
+
+  for (restamp = 0; restamp <= 1; restamp++) {
+    struct fake f;
+
+    memset(&f, 0, sizeof(f));
+    f.answer = 100; /* .1-.99 answer within send(), .100-.254 do not */
+    f.restamp = restamp;
+    more_hook = more_ranges;
+    run(&f, &cfg);
+    more_hook = NULL;
+    if (restamp) { /* answers every probe, on the next turn */
+      EXPECT(res.alive == 254 && res.unreachable == 0);
+      EXPECT(f.sent == 254);
+    } else {
+      EXPECT(res.alive == 99 && res.unreachable == 155);
+      EXPECT(f.sent == 99 + 155 * 2);
+    }
+    EXPECT(res.verdicts_for_1 == 1);
+    /* 25 more ranges of 10 (the last one of 4), then the empty answer. */
+    EXPECT(more_calls == 26);
+  }
 }
 
 static void test_silent_retried(void) {
@@ -599,6 +651,7 @@ static void test_count(void) {
 
 int main(void) {
   RUN(test_all_answer);
+  RUN(test_more);
   RUN(test_silent_retried);
   RUN(test_engine_stamp);
   RUN(test_drain_before_expiry);

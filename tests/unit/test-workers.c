@@ -1,4 +1,6 @@
-/* test-workers.c - how many loops a sweep takes, and each one's share. */
+/* test-workers.c - how many loops a sweep takes, each one's share, and
+ * how they take the order. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -50,9 +52,89 @@ static void test_share(void) {
   EXPECT(one.rate == 0 && one.max_inflight == 0);
 }
 
+/* Threads taking ranges of one claim until it is empty. */
+#define CLAIMERS 4
+struct claimer {
+  struct ap_claim *c;
+  uint64_t *from, *size; /* what it took, range by range */
+  size_t n;
+};
+
+static void claim_all(void *arg) {
+  struct claimer *t = arg;
+  uint64_t from, size;
+
+  while ((size = ap_claim_take(t->c, &from)) > 0) {
+    t->from[t->n] = from;
+    t->size[t->n++] = size;
+  }
+  /* Once empty, it stays empty. */
+  if (ap_claim_take(t->c, &from) != 0)
+    t->n = SIZE_MAX;
+}
+
+static int claims_cover(uint64_t count, uint64_t range) {
+  static struct ap_claim c; /* big: its counter has a line of its own */
+  struct claimer t[CLAIMERS];
+  uv_thread_t tid[CLAIMERS];
+  uint8_t *seen = calloc(count + 1, 1);
+  uint64_t nranges = count / (range ? range : 1) + 1, got = 0, j;
+  size_t i, k;
+  int ok = seen != NULL;
+
+  ap_claim_init(&c, count, range);
+  for (i = 0; i < CLAIMERS; i++) {
+    t[i].c = &c;
+    t[i].n = 0;
+    t[i].from = calloc(nranges, sizeof(uint64_t));
+    t[i].size = calloc(nranges, sizeof(uint64_t));
+    ok = ok && t[i].from != NULL && t[i].size != NULL;
+  }
+  for (i = 0; ok && i < CLAIMERS; i++)
+    ok = uv_thread_create(&tid[i], claim_all, &t[i]) == 0;
+  for (k = 0; k < i; k++)
+    uv_thread_join(&tid[k]);
+  for (i = 0; ok && i < CLAIMERS; i++) {
+    ok = t[i].n != SIZE_MAX;
+    for (k = 0; ok && k < t[i].n; k++) {
+      ok = t[i].size[k] <= (range ? range : 1) &&
+           t[i].from[k] + t[i].size[k] <= count;
+      for (j = t[i].from[k]; ok && j < t[i].from[k] + t[i].size[k]; j++) {
+        ok = !seen[j];
+        seen[j] = 1;
+        got++;
+      }
+    }
+  }
+  for (i = 0; i < CLAIMERS; i++) {
+    free(t[i].from);
+    free(t[i].size);
+  }
+  free(seen);
+  return ok && got == count;
+}
+
+static void test_claim(void) {
+  struct ap_claim c;
+  uint64_t from = 99;
+
+  EXPECT(claims_cover(32766, AP_WORKERS_RANGE));
+  EXPECT(claims_cover(1000000, 256));
+  EXPECT(claims_cover(5, 256)); /* one range, cut short */
+  EXPECT(claims_cover(1000, 1));
+  EXPECT(claims_cover(1000, 0)); /* taken as 1 */
+  ap_claim_init(&c, 0, 256);
+  EXPECT(ap_claim_take(&c, &from) == 0 && from == 99);
+  ap_claim_init(&c, 300, 256);
+  EXPECT(ap_claim_take(&c, &from) == 256 && from == 0);
+  EXPECT(ap_claim_take(&c, &from) == 44 && from == 256);
+  EXPECT(ap_claim_take(&c, &from) == 0);
+}
+
 int main(void) {
   RUN(test_count_default);
   RUN(test_count_given);
   RUN(test_share);
+  RUN(test_claim);
   return tap_done();
 }
