@@ -117,14 +117,52 @@ static int open_socket(struct ap_echo_sock *k, int family, int dgram) {
   return 0;
 }
 
+/* The largest IPv4 request sent as an atomic datagram (RFC 6864): DF set
+ * and identification 0, which spares the kernel a counter shared by every
+ * core for each request (the largest cost of a send, once loops run on
+ * several cores).  Path MTU discovery is left out (IP_PMTUDISC_PROBE): 552
+ * bytes is the least path MTU Linux learns (net.ipv4.route.min_pmtu), so
+ * no such request needs fragmenting past this host.  A link of this host
+ * narrower still refuses one (EMSGSIZE): the socket then goes back to the
+ * kernel's way (widen()) and sends it again, fragmented as it would have
+ * been.  --df and larger requests are left as they are. */
+#define ATOMIC_MAX 552
+
+static void set_atomic(struct ap_echo_sock *k, int family) {
+  const struct ap_pkt_cfg *c = k->echo->pkt;
+  size_t size = c->size > AP_ICMP_PAYLOAD ? c->size : AP_ICMP_PAYLOAD;
+  int v = IP_PMTUDISC_PROBE;
+
+  k->atomic = family == AF_INET && !c->df &&
+              20 + AP_ICMP_HDRLEN + size <= ATOMIC_MAX &&
+              setsockopt(k->fd, IPPROTO_IP, IP_MTU_DISCOVER, &v,
+                         sizeof(v)) == 0;
+}
+
+/* After EMSGSIZE: whether k sent atomic datagrams and now no longer does,
+ * so that the request may go again. */
+static int widen(struct ap_echo_sock *k) {
+  int v = IP_PMTUDISC_WANT;
+
+  if (!k->atomic)
+    return 0;
+  k->atomic = 0;
+  return setsockopt(k->fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v)) == 0;
+}
+
 /* What every socket of k's family gets once open: reply metadata,
  * buffers, the packet options.  Returns 0 or the UV_E* code of the option
  * that could not be applied (*what says which). */
 static int set_up(struct ap_echo_sock *k, int family, int *what) {
+  int err;
+
   ask_meta(k, family);
   set_buffer(k->fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF);
   set_buffer(k->fd, SO_SNDBUFFORCE, SO_SNDBUF, SNDBUF);
-  return ap_pkt_apply(k->fd, family, k->echo->pkt, 1, what);
+  err = ap_pkt_apply(k->fd, family, k->echo->pkt, 1, what);
+  if (err == 0)
+    set_atomic(k, family);
+  return err;
 }
 
 static void open_family(struct ap_echo_sock *k, int family,
@@ -194,8 +232,9 @@ void ap_echo_open_twins(struct ap_echo *e) {
     t.echo = e;
     if (open_socket(&t, family[i], 1) != 0)
       continue;
-    if (set_up(&t, family[i], &what) != 0)
-      close(t.fd); /* the raw socket has what the twin could not */
+    /* The raw socket has what a twin could not, so that one stays. */
+    if (set_up(&t, family[i], &what) != 0 || t.atomic != e->sock[i].atomic)
+      close(t.fd);
     else
       e->twin[i] = t.fd;
   }
@@ -652,6 +691,8 @@ static size_t send_chunk(struct ap_echo_sock *k, const struct ap_probe *p,
       retried = 0;
       continue;
     }
+    if (errno == EMSGSIZE && widen(k))
+      continue;
     if (errno != EINTR)
       count_send_error(&k->echo->counts, errno);
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {

@@ -47,6 +47,7 @@ struct ap_echo_sock {
   int err;    /* why kind is AP_ECHO_NONE: the UV_E* of the last try */
   int polling;  /* poll is initialised (and must be closed) */
   int watching; /* poll is started */
+  int atomic;   /* IPv4 requests go as atomic datagrams (see echo.c) */
   struct ap_icmp_key key;
 };
 

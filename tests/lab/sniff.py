@@ -11,13 +11,16 @@ that arrives on IFACE and carries an ICMP echo request, or a fragment of
 one:
 
     {"v": 4, "src": "198.18.0.1", "dst": "198.18.1.5", "ttl": 64,
-     "tos": 0, "df": true, "frag": false, "len": 52, "payload": 24}
+     "tos": 0, "df": true, "frag": false, "id": 0, "len": 52,
+     "payload": 24}
 
   ttl      TTL (IPv4) or hop limit (IPv6)
   tos      type of service (IPv4) or traffic class (IPv6) byte
   df       IPv4 Don't Fragment bit (false for IPv6)
   frag     the packet is a fragment (IPv4 MF or offset, IPv6 fragment
            header); such a request's first fragment still has "payload"
+  id       IPv4 identification (IPv6: the fragment header's, null when
+           there is none)
   len      the IP packet's length, headers included
   payload  the echo request's data bytes beyond the 8-byte ICMP header,
            when the packet is not fragmented; null otherwise
@@ -63,6 +66,7 @@ def parse_v4(pkt):
         "tos": pkt[1],
         "df": bool(flags_off & 0x4000),
         "frag": frag,
+        "id": struct.unpack("!H", pkt[4:6])[0],
         "len": total,
         "payload": None if frag else total - ihl - 8,
     }
@@ -98,6 +102,7 @@ def parse_v6(pkt):
         "tos": tclass,
         "df": False,
         "frag": frag,
+        "id": struct.unpack("!I", pkt[44:48])[0] if frag else None,
         "len": 40 + plen,
         "payload": None if frag else plen - 8,
     }

@@ -171,6 +171,17 @@ wire 'r["payload"] == 1000'
 sniffed "$LAB_UP4" "$LAB_UP6"
 what="by default 24 bytes: the tag, the send time and the MAC"
 wire 'r["payload"] == 24'
+what="... IPv4 requests as atomic datagrams: DF set, identification 0, whole"
+wire 'r["v"] == 6 or (r["df"] and r["id"] == 0 and not r["frag"])'
+sniffed -b 524 -c 3 -p 20 "$LAB_UP4"
+what="-b 524 (a 552-byte packet, the largest so sent): atomic, answered"
+expect test "$RC" -eq 0
+wire 'r["df"] and r["id"] == 0 and r["len"] == 552'
+sniffed -b 525 -c 3 -p 20 "$LAB_UP4"
+what="-b 525: the kernel's own way, DF as the route allows, an identification"
+expect test "$RC" -eq 0
+wire 'r["len"] == 553 and not r["frag"]'
+expect test "$(printf '%s\n' "$SNIFF" | grep -c '"id": 0,')" -lt 3
 sniffed --size 3000 "$LAB_UP4" "$LAB_UP6"
 what="-b 3000 (over the MTU): fragmented, and the reply counted"
 expect test "$RC" -eq 0
@@ -356,5 +367,22 @@ expect awk -v a="$t0" -v b="$t1" -F'[][]' \
 scan -l -p 100 --deadline 0.25 -D --print-ttl "$LAB_UP4"
 what="-l -D --print-ttl: time first, TTL last"
 expect grep -qE "^\[[0-9.]+\] $LAB_UP4 : \[0\], [0-9.]+ ms \([0-9.]+ avg, 0% loss\) \(TTL 64\)$" <<<"$OUT"
+
+# ---- a link narrower than an atomic request ----
+# Last in the file: an MTU under 1280 takes IPv6 off the link (both ends
+# of the scanner's link to NET are narrowed).  -b 450
+# makes a 478-byte request, atomic by default, over a 400-byte link: the
+# kernel refuses it (EMSGSIZE), and aping sends it again the kernel's way,
+# fragmented, as before atomic requests.
+_lab_in "$LAB_SCAN" ip link set dev to-net mtu 400
+_lab_in "$LAB_NET" ip link set dev to-scan mtu 400
+for who in scan nobody; do
+  $who -b 450 -c 2 -p 50 -s -v "$LAB_UP4"
+  what="a 400-byte link, -b 450 ($who): sent again fragmented, answered"
+  expect test "$RC" -eq 0 -a "$(counter replies-valid)" -eq 2 -a \
+    "$(counter send-error-EMSGSIZE 0)" -eq 0
+done
+_lab_in "$LAB_SCAN" ip link set dev to-net mtu 1500
+_lab_in "$LAB_NET" ip link set dev to-scan mtu 1500
 
 tap_done
