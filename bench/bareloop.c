@@ -11,6 +11,9 @@
  * epoll set that is never waited on: what that alone costs the kernel (a
  * callback for every reply queued) is what aping avoids by not watching
  * its socket while it sends flat out (docs/BENCHMARKS.md).
+ * With BARELOOP_ATOMIC=1 the requests go as aping's do (IP_PMTUDISC_PROBE:
+ * DF set, identification 0), which spares the kernel its shared
+ * identification counter: the same loop with that one saving.
  * It is only ever run inside the benchmark lab (ip netns exec).
  */
 #define _GNU_SOURCE
@@ -97,6 +100,11 @@ int main(int argc, char **argv) {
   if (fd < 0 || seen == NULL)
     return perror("bareloop"), 1;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+  if (getenv("BARELOOP_ATOMIC") != NULL) {
+    int v = IP_PMTUDISC_PROBE;
+    if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v)) != 0)
+      return perror("bareloop: IP_MTU_DISCOVER"), 1;
+  }
   if (getenv("BARELOOP_EPOLL") != NULL) {
     struct epoll_event ev = { EPOLLIN, { 0 } };
     int ep = epoll_create1(0);

@@ -1,7 +1,7 @@
 /* bench/demux.c - how should the loops of --threads get their replies?
  * Every raw ICMP socket gets a copy of every ICMP packet, so with one
  * socket per loop each reply is copied to every loop unless something
- * sorts them.  Three ways, measured on the same sweep:
+ * sorts them.  Four ways, measured on the same sweep:
  *
  *   filter  each thread its own socket with aping's kernel filter on its
  *           echo identifier (src/idfilter.c): a reply is copied once;
@@ -10,7 +10,10 @@
  *   single  one socket read by thread 0, which hands the other threads'
  *           replies over through a ring each (one producer, one consumer,
  *           C11 atomics: the cheapest hand-off there is); the other
- *           threads send through sockets whose filter drops everything.
+ *           threads send through sockets whose filter drops everything;
+ *   dgram   each thread its own ICMP datagram socket, into which the
+ *           kernel sorts replies by the identifier it chose for the
+ *           socket: no copy, no filter (needs net.ipv4.ping_group_range).
  *
  * usage: demux MODE FIRST COUNT THREADS
  * Thread i sends one request to each address FIRST + i + k*THREADS (k =
@@ -40,7 +43,7 @@
 #define RING 65536 /* a power of two, more than any thread's replies */
 #define IDENT(i) (0x4200 + (i))
 
-enum { FILTER, COPY, SINGLE };
+enum { FILTER, COPY, SINGLE, DGRAM };
 
 struct ring {
   _Alignas(64) _Atomic uint32_t head; /* written by the consumer */
@@ -114,10 +117,14 @@ static void drain(struct worker *me, int fd) {
     }
     n = recvmmsg(fd, m, BATCH, MSG_DONTWAIT, NULL);
     for (i = 0; i < n; i++) {
-      size_t ihl = (size_t) (buf[i][0] & 15) * 4;
+      /* A datagram socket gives the ICMP message alone, and only its own
+       * (the kernel set the identifier). */
+      size_t ihl = mode == DGRAM ? 0 : (size_t) (buf[i][0] & 15) * 4;
       if (m[i].msg_len < ihl + 8 || buf[i][ihl] != 0)
         continue;
-      id = (unsigned) (buf[i][ihl + 4] << 8 | buf[i][ihl + 5]) - IDENT(0);
+      id = mode == DGRAM ? me->id
+                         : (unsigned) (buf[i][ihl + 4] << 8 |
+                                       buf[i][ihl + 5]) - IDENT(0);
       if (id >= nthreads)
         continue;
       if (id == me->id) {
@@ -206,7 +213,8 @@ static void *run(void *arg) {
 static int open_socket(unsigned i) {
   struct sock_filter none = { BPF_RET | BPF_K, 0, 0, 0 };
   struct sock_fprog drop = { 1, &none };
-  int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
+  int fd = socket(AF_INET, (mode == DGRAM ? SOCK_DGRAM : SOCK_RAW) |
+                                SOCK_NONBLOCK, IPPROTO_ICMP);
   int sz = 8 << 20;
 
   if (fd < 0)
@@ -229,10 +237,12 @@ int main(int argc, char **argv) {
   unsigned i;
 
   if (argc != 5 || inet_pton(AF_INET, argv[2], &a) != 1)
-    return fprintf(stderr, "usage: demux filter|copy|single FIRST COUNT "
-                           "THREADS\n"), 2;
-  mode = strcmp(argv[1], "filter") == 0 ? FILTER
-         : strcmp(argv[1], "copy") == 0 ? COPY : SINGLE;
+    return fprintf(stderr, "usage: demux filter|copy|single|dgram FIRST "
+                           "COUNT THREADS\n"), 2;
+  mode = strcmp(argv[1], "filter") == 0   ? FILTER
+         : strcmp(argv[1], "copy") == 0   ? COPY
+         : strcmp(argv[1], "single") == 0 ? SINGLE
+                                          : DGRAM;
   first = ntohl(a.s_addr);
   count = (uint32_t) strtoul(argv[3], NULL, 10);
   nthreads = (unsigned) strtoul(argv[4], NULL, 10);
