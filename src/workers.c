@@ -167,7 +167,7 @@ static void deliver(struct ap_workers *ws, struct ap_hbatch *b) {
     for (i = 0; i < b->n; i++) {
       const struct ap_result *r = &b->item[i].r;
       if (ap_bitmap_get(&ws->done, r->idx))
-        continue; /* cannot be: the slices are disjoint */
+        continue; /* cannot be: the ranges are disjoint */
       ap_bitmap_set(&ws->done, r->idx);
       ws->ndone++;
       ws->cb(ws, r);

@@ -1,11 +1,14 @@
 /* workers.h - the ICMP echo sweep on several loops (--threads).
  *
  * Each worker is a thread with a libuv loop of its own, an echo engine of
- * its own (its sockets, identifier and filter: echo.h), its own scheduler
- * (scan.h: its rate share, timers, retries) over a disjoint interleaved
- * slice of the run's order (ap_order_slice(), the --shard mechanism), and
- * its own -vv loop watcher.  Nothing on the per-probe path is shared: the
- * workers hand their verdicts in batches to the main loop (handoff.h),
+ * its own (its sockets and identifier: datagram sockets the kernel sorts
+ * replies into, or raw ones with a filter each: echo.h), its own
+ * scheduler (scan.h: its rate share, timers, retries) over the ranges of
+ * the run's order (or shard) it takes, AP_WORKERS_RANGE positions at a
+ * time, from one shared counter (struct ap_claim): a loop whose core is
+ * busier takes fewer, so that the loops end together; and its own -vv
+ * loop watcher.  Nothing else is shared on the per-probe path, and that
+ * counter is touched once per range: the workers hand their verdicts in batches to the main loop (handoff.h),
  * which writes them out, keeps the one bitmap of targets that have their
  * verdict, and owns every signal and the deadline; it stops the workers
  * through an async handle each.  The workers are started after the
