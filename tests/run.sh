@@ -4,18 +4,22 @@
 # Each test prints TAP lines ("ok N - what", "not ok N - what", and
 # "ok N - what # SKIP why").  A test that exits non-zero without reporting a
 # failure counts as one failure.  Under CI=true a skip is a failure: CI runs
-# as root and must run every test.  The last line is "N passed, N failed".
+# as root and must run every test.  Each test's line gives its count and how
+# long it took in whole seconds, so that a CI log shows where the time goes;
+# the last line is "N passed, N failed".
 passed=0 failed=0 skipped=0
 log=$(mktemp) || exit 1
 trap 'rm -f "$log"' EXIT
 
 for t in "$@"; do
   [ -e "$t" ] || continue
+  t0=$(date +%s)
   case $t in
     *.sh) bash "$t" >"$log" 2>&1 ;;
     *) "./$t" >"$log" 2>&1 ;;
   esac
   rc=$?
+  secs=$(($(date +%s) - t0))
   p=$(grep -c '^ok ' "$log" | tr -d ' ')
   s=$(grep -c '^ok .*# SKIP' "$log" | tr -d ' ')
   f=$(grep -c '^not ok ' "$log" | tr -d ' ')
@@ -31,10 +35,11 @@ for t in "$@"; do
   fi
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
   if [ "$f" -gt 0 ]; then
-    echo "FAIL $t ($p passed, $f failed)"
+    echo "FAIL $t ($p passed, $f failed, $secs s)"
     sed 's/^/    /' "$log"
   else
-    echo "ok   $t ($p passed${s:+, $s skipped})" | sed 's/, 0 skipped//'
+    echo "ok   $t ($p passed${s:+, $s skipped}, $secs s)" |
+      sed 's/, 0 skipped//'
     grep '# SKIP' "$log" | sed 's/^/    /'
   fi
 done
