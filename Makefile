@@ -145,8 +145,9 @@ check-asan: build/asan/bin/aping $(ASAN_UNIT)
 	echo "check-asan: ok, no sanitizer report"
 
 # ThreadSanitizer over what --threads shares between threads: the unit
-# tests of the hand-off queue (several senders, one taker) and of the loop
-# watcher (one per thread), and ./aping-tsan for a
+# tests of the hand-off queue (several senders, one taker), of the loop
+# watcher (one per thread) and of the order's ranges (four threads taking
+# them at once), and ./aping-tsan for a
 # threaded sweep in the lab (tests/lab/test-threads.sh runs it when built:
 # APING_TSAN).  Built apart in build/tsan/.  CI runs make check with
 # APING_TSAN set, so that test-threads makes its ThreadSanitizer sweeps
@@ -164,9 +165,11 @@ build/tsan/test-%: tests/unit/test-%.c $(TSAN_OBJ)
 	$(CC) $(TSAN_CFLAGS) $(DEPFLAGS) -MF $@.d -Isrc $(LDFLAGS) -o $@ $< \
 	  $(TSAN_OBJ) $(LIBS)
 TSAN_LAB = tests/lab/test-threads.sh
-check-tsan: build/tsan/test-handoff build/tsan/test-loopwatch aping-tsan
+check-tsan: build/tsan/test-handoff build/tsan/test-loopwatch \
+  build/tsan/test-workers aping-tsan
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-handoff
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-loopwatch
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/test-workers
 	$(if $(TSAN_LAB),APING_TSAN=$(CURDIR)/aping-tsan sh tests/run.sh $(TSAN_LAB))
 
 # The unit tests and scans in the lab under valgrind (as root, for the lab).
