@@ -90,6 +90,13 @@ static void ask_meta(struct ap_echo_sock *k, int family) {
     (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
 }
 
+/* k's socket is a datagram one: the kernel sets its identifier and
+ * routes replies by it. */
+static void as_dgram(struct ap_echo_sock *k) {
+  k->kind = AP_ECHO_DGRAM;
+  k->key.check_ident = 0;
+}
+
 /* Opens k's socket: raw if it can (and dgram is 0), else datagram.
  * Returns 0 or the UV_E* code of the last try. */
 static int open_socket(struct ap_echo_sock *k, int family, int dgram) {
@@ -106,10 +113,8 @@ static int open_socket(struct ap_echo_sock *k, int family, int dgram) {
   k->fd = socket(family, SOCK_DGRAM | flags, proto);
   if (k->fd < 0)
     return uv_translate_sys_error(errno);
-  k->kind = AP_ECHO_DGRAM;
-  /* The kernel sets the identifier of a datagram socket and routes
-   * replies by it; ICMP errors arrive on the error queue. */
-  k->key.check_ident = 0;
+  as_dgram(k);
+  /* ICMP errors arrive on the error queue. */
   if (family == AF_INET)
     (void) setsockopt(k->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
   else
@@ -259,19 +264,19 @@ void ap_echo_use_twins(struct ap_echo *e) {
     close(k->fd);
     k->fd = e->twin[i];
     e->twin[i] = -1;
-    k->kind = AP_ECHO_DGRAM;
-    k->key.check_ident = 0; /* the kernel's identifier, as in open_socket */
+    as_dgram(k);
   }
 }
 
-void ap_echo_drop_twins(struct ap_echo *e) {
-  int i;
+static void drop_twin(struct ap_echo *e, int i) {
+  if (e->twin[i] >= 0)
+    close(e->twin[i]);
+  e->twin[i] = -1;
+}
 
-  for (i = 0; i < 2; i++) {
-    if (e->twin[i] >= 0)
-      close(e->twin[i]);
-    e->twin[i] = -1;
-  }
+void ap_echo_drop_twins(struct ap_echo *e) {
+  drop_twin(e, 0);
+  drop_twin(e, 1);
 }
 
 void ap_echo_filter(struct ap_echo *e) {
@@ -312,9 +317,7 @@ void ap_echo_keep(struct ap_echo *e, int want_v4, int want_v6) {
 
   for (i = 0; i < 2; i++) {
     if (!want[i] && e->sock[i].fd >= 0 && !e->sock[i].polling) {
-      if (e->twin[i] >= 0)
-        close(e->twin[i]);
-      e->twin[i] = -1;
+      drop_twin(e, i);
       close(e->sock[i].fd);
       e->sock[i].fd = -1;
       e->sock[i].kind = AP_ECHO_NONE;

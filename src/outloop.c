@@ -27,13 +27,23 @@ static void who(const struct ap_out *o, const struct ap_addr *a,
   w->shown = ap_out_who(o, w->name, w->addr, w->buf, sizeof(w->buf));
 }
 
-/* The names a is shown by: how many, from *v on; or, with no name, one:
- * its address (*v NULL).  Every name of an address gets its own line. */
-static size_t names_of(const struct ap_out *o, const struct ap_addr *a,
-                       const struct ap_name **v) {
-  size_t n = ap_names_all(o->names, a, v);
+/* The ways an address is shown, one line each: every name given for it,
+ * or its address alone.  Start with it zeroed; each_who() fills *w with
+ * the next and returns 1, or returns 0 after the last. */
+struct whos {
+  const struct ap_name *v;
+  size_t n, i;
+};
 
-  return n > 0 ? n : 1;
+static int each_who(const struct ap_out *o, const struct ap_addr *a,
+                    struct whos *it, struct who *w) {
+  if (it->i == 0)
+    it->n = ap_names_all(o->names, a, &it->v);
+  if (it->i >= (it->n > 0 ? it->n : 1))
+    return 0;
+  who(o, a, it->n > 0 ? it->v[it->i].name : NULL, w);
+  it->i++;
+  return 1;
 }
 
 /* A record's common part: type, time, target. */
@@ -117,17 +127,13 @@ static void probe_as(struct ap_out *o, const struct who *w,
 
 void ap_out_probe(struct ap_out *o, const struct ap_addr *a,
                   const struct ap_mstat *st, const struct ap_mevent *ev) {
-  const struct ap_name *v;
-  size_t n, i;
+  struct whos it = { 0 };
   struct who w;
 
   if (o->show != AP_SHOW_ALL)
     return;
-  n = names_of(o, a, &v);
-  for (i = 0; i < n; i++) {
-    who(o, a, v != NULL ? v[i].name : NULL, &w);
+  while (each_who(o, a, &it, &w))
     probe_as(o, &w, st, ev);
-  }
 }
 
 static void text_check(struct ap_out *o, const struct who *w,
@@ -178,17 +184,13 @@ static void check_as(struct ap_out *o, const struct who *w,
 void ap_out_check(struct ap_out *o, const struct ap_addr *a,
                   const struct ap_check *c, uint64_t seq,
                   uint64_t connect_ns) {
-  const struct ap_name *v;
-  size_t n, i;
+  struct whos it = { 0 };
   struct who w;
 
   if (o->show != AP_SHOW_ALL)
     return;
-  n = names_of(o, a, &v);
-  for (i = 0; i < n; i++) {
-    who(o, a, v != NULL ? v[i].name : NULL, &w);
+  while (each_who(o, a, &it, &w))
     check_as(o, &w, c, seq, connect_ns);
-  }
 }
 
 void ap_out_interval_head(struct ap_out *o) {
@@ -232,17 +234,13 @@ static void interval_as(struct ap_out *o, const struct who *w,
 
 void ap_out_interval(struct ap_out *o, const struct ap_addr *a,
                      const struct ap_mspan *s) {
-  const struct ap_name *v;
-  size_t n, i;
+  struct whos it = { 0 };
   struct who w;
 
   if (o->show != AP_SHOW_ALL)
     return;
-  n = names_of(o, a, &v);
-  for (i = 0; i < n; i++) {
-    who(o, a, v != NULL ? v[i].name : NULL, &w);
+  while (each_who(o, a, &it, &w))
     interval_as(o, &w, s);
-  }
 }
 
 void ap_out_total(struct ap_out *o, const struct ap_addr *a,

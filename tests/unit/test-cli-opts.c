@@ -6,26 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cliparse.h"
 #include "output.h"
 #include "utf8.h"
 #include "tap.h"
-
-/* Parses the words (NULL-terminated, "aping" first) into *c; err keeps
- * the message.  Returns what ap_cli_parse() returned. */
-static int parse(struct ap_config *c, struct ap_err *err,
-                 const char *const *words) {
-  static char *argv[64]; /* the config points into it */
-  int argc = 0;
-
-  while (words[argc] != NULL && argc < 63) {
-    argv[argc] = (char *) words[argc];
-    argc++;
-  }
-  argv[argc] = NULL;
-  ap_config_defaults(c);
-  memset(err, 0, sizeof(*err));
-  return ap_cli_parse(c, argc, argv, err);
-}
 
 /* The words are refused with exit 3 and a message holding needle. */
 static int refused(const char *needle, const char *const *words) {

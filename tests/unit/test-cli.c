@@ -5,24 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cliparse.h"
 #include "output.h"
 #include "tap.h"
-
-/* Parses the words (NULL-terminated, "aping" first) into *c.  Returns
- * what ap_cli_parse() returned; err keeps the message. */
-static int parse(struct ap_config *c, struct ap_err *err, const char **words) {
-  static char *argv[64]; /* the config points into it */
-  int argc = 0;
-
-  while (words[argc] != NULL && argc < 63) {
-    argv[argc] = (char *) words[argc];
-    argc++;
-  }
-  argv[argc] = NULL;
-  ap_config_defaults(c);
-  memset(err, 0, sizeof(*err));
-  return ap_cli_parse(c, argc, argv, err);
-}
 
 /* The option as typed: "--name" if it has one, else "-L". */
 static const char *spelt(const struct ap_opt *o, char *buf, size_t len) {
