@@ -679,12 +679,16 @@ static void build(struct ap_echo_sock *k, struct ap_probe *p, size_t n,
   }
 }
 
+/* How many ICMP errors reported on one send a datagram socket reads
+ * before it takes the send's failure for the probe's own. */
+#define DGRAM_RETRIES 8
+
 /* Sends the n requests of chunk c (for p) through k.  Returns how many it
  * took; a probe the kernel refused outright gets its verdict here. */
 static size_t send_chunk(struct ap_echo_sock *k, const struct ap_probe *p,
                          size_t n, struct chunk *c) {
   size_t off = 0;
-  int r, retried = 0;
+  int r, err, retried = 0;
 
   while (off < n) {
     r = sendmmsg(k->fd, c->msg + off, (unsigned) (n - off), 0);
@@ -694,25 +698,27 @@ static size_t send_chunk(struct ap_echo_sock *k, const struct ap_probe *p,
       retried = 0;
       continue;
     }
-    if (errno == EMSGSIZE && widen(k))
+    err = errno; /* reading the error queue below sets errno */
+    if (err == EINTR || (err == EMSGSIZE && widen(k)))
       continue;
-    if (errno != EINTR)
-      count_send_error(&k->echo->counts, errno);
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-      k->echo->base.refused = uv_translate_sys_error(errno);
+    count_send_error(&k->echo->counts, err);
+    if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+      k->echo->base.refused = uv_translate_sys_error(err);
       break;
-    } else if (k->kind == AP_ECHO_DGRAM && !retried && errno != EINTR) {
-      /* A datagram socket reports an earlier probe's ICMP error on the
-       * next send, too: read the error queue, where that error belongs to
-       * its own target, and try this probe once more. */
-      (void) drain_errors(k);
-      retried = 1;
-    } else if (errno != EINTR) {
+    } else if (k->kind == AP_ECHO_DGRAM && retried < DGRAM_RETRIES &&
+               drain_errors(k) > 0) {
+      /* A datagram socket reports every ICMP error that reaches it (an
+       * earlier probe's, or a forged one) on its next send too: the error
+       * queue holds it, and is judged there, for its own target; this
+       * probe goes again.  A failure with nothing queued is this probe's
+       * own, whichever came first. */
+      retried++;
+    } else {
       /* This destination is refused (no route, a firewall, broadcast,
        * a request too big for --df): that is its verdict, and the rest
        * of the chunk goes on. */
       ap_sink_fail(k->echo->base.sink, &p[off].addr, p[off].sent_ns,
-                   uv_strerror(uv_translate_sys_error(errno)), NULL);
+                   uv_strerror(uv_translate_sys_error(err)), NULL);
       off++;
       retried = 0;
     }
